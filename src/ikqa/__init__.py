@@ -1,0 +1,43 @@
+"""ikqa: offline, citation-grounded question answering over policy briefings.
+
+    >>> import ikqa
+    >>> ans = ikqa.ask("Where is IKCRI based?")
+    >>> ans.text, ans.citations[0].text, ans.abstained
+"""
+
+from __future__ import annotations
+
+from ._offline import go_offline
+
+go_offline()
+
+from .assistant import Assistant  # noqa: E402
+from .config import Settings  # noqa: E402
+from .errors import (  # noqa: E402
+    EmptyQuestionError,
+    IkqaError,
+    IndexCorruptError,
+    IndexMissingError,
+    SourcesError,
+)
+from .types import Answer, Citation  # noqa: E402
+
+__all__ = [
+    "ask",
+    "Assistant",
+    "Answer",
+    "Citation",
+    "Settings",
+    "IkqaError",
+    "EmptyQuestionError",
+    "SourcesError",
+    "IndexMissingError",
+    "IndexCorruptError",
+    "__version__",
+]
+__version__ = "0.1.0"
+
+
+def ask(question: str, settings: Settings | None = None) -> Answer:
+    """Answer ``question`` from the default index (built from ``sources/`` if missing)."""
+    return Assistant(settings).ask(question)

@@ -1,0 +1,5 @@
+"""``python -m ikqa`` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,106 @@
+"""The one wiring point: settings -> store + encoder -> retriever -> answers.
+
+``cli`` and ``ui`` talk only to ``Assistant``. Opening is lazy (the first question
+opens the index), and a newer index generation written by another process is picked
+up on the next question without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Callable
+
+from .config import Settings
+from .errors import EmptyQuestionError, IndexMissingError, SourcesError
+from .types import Answer
+
+if TYPE_CHECKING:
+    from .chat import Conversation
+    from .ingest_run import IngestSummary
+    from .retrieve import Retriever
+
+__all__ = ["Assistant"]
+
+
+class Assistant:
+    """Answers questions over the index described by ``settings``."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings.from_env()
+        self._retriever: "Retriever | None" = None
+        self._encoder = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "Assistant":
+        return cls(settings)
+
+    def ask(self, question: str) -> Answer:
+        """Answer one standalone question."""
+        from .answer import compose_answer
+
+        if not question or not question.strip():
+            raise EmptyQuestionError("the question is empty")
+        started = time.perf_counter()
+        retrieval = self._ready().retrieve(question.strip())
+        answer = compose_answer(question.strip(), retrieval, self.settings)
+        answer.standalone_question = question.strip()
+        answer.seconds = time.perf_counter() - started
+        return answer
+
+    def conversation(self) -> "Conversation":
+        """A new multi-turn conversation."""
+        from .chat import Conversation
+
+        return Conversation(self)
+
+    def ingest(self, progress: Callable[[str, int, int], None] | None = None) -> "IngestSummary":
+        """(Re)build the index from the sources folder; the next question uses it."""
+        from .ingest_run import run_ingest
+
+        summary = run_ingest(self.settings, progress=progress)
+        with self._lock:
+            self._retriever = None
+        return summary
+
+    def ensure_index(self) -> None:
+        """Build the index from the sources folder if there is none yet."""
+        with self._lock:
+            self._build_if_missing()
+
+    def _build_if_missing(self) -> None:
+        from .ingest_run import run_ingest
+        from .store import index_exists
+
+        if index_exists(self.settings):
+            return
+        if not self.settings.sources_dir.is_dir():
+            raise IndexMissingError(
+                f"no index in {self.settings.index_dir} and no sources folder "
+                f"{self.settings.sources_dir} to build one from")
+        try:
+            run_ingest(self.settings)
+        except SourcesError as err:
+            raise IndexMissingError(f"no index and no usable sources: {err}") from err
+
+    def sources(self) -> list[dict[str, object]]:
+        """The indexed briefs as recorded in the manifest."""
+        return self._ready().store.sources
+
+    def _ready(self) -> "Retriever":
+        with self._lock:
+            if self._retriever is None or self._retriever.store.is_stale():
+                self._retriever = self._open()
+            return self._retriever
+
+    def _open(self) -> "Retriever":
+        from .embed import QueryEncoder
+        from .retrieve import Retriever
+        from .store import Store, encoder_path
+
+        self._build_if_missing()
+        store = Store(self.settings)
+        if self._encoder is None:
+            self._encoder = QueryEncoder(encoder_path(self.settings))
+        return Retriever(store, self._encoder, self.settings)

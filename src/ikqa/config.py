@@ -1,0 +1,76 @@
+"""Settings: the one object that says where things are and how retrieval behaves.
+
+Built once (``Settings.from_env()``) and passed explicitly to every part; tests
+build their own. Every field can be overridden with an ``IKQA_<FIELD>`` variable.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Settings"]
+
+
+
+def _describe(default: Any, text: str) -> Any:
+    return field(default=default, metadata={"help": text})
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the sources and the index live, and the knobs of retrieval and answering."""
+
+    sources_dir: Path = _describe(Path("sources"), "Folder of source briefs to index.")
+    index_dir: Path = _describe(Path("index"), "Folder holding the built index.")
+    chroma_url: str = _describe("", "URL of a Chroma server; empty means the embedded store.")
+    collection: str = _describe("ikqa", "Prefix of the Chroma collection names.")
+    chunk_words: int = _describe(120, "Target size of a retrieval chunk, in words.")
+    chunk_overlap: int = _describe(1, "Sentences shared by neighbouring chunks.")
+    top_chunks: int = _describe(6, "Chunks kept after fusing dense and BM25 results.")
+    candidates: int = _describe(20, "Results asked of each retriever before fusion.")
+    rrf_k: int = _describe(60, "The k constant of reciprocal rank fusion.")
+    max_answer_sentences: int = _describe(3, "Most evidence sentences an answer may use.")
+    max_answer_words: int = _describe(60, "Word budget of a short answer.")
+    abstain_threshold: float = _describe(0.52, "Evidence score below which we abstain.")
+    host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
+    port: int = _describe(7860, "Port of the web UI.")
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> "Settings":
+        """Defaults, then ``IKQA_*`` variables, then explicit keyword overrides."""
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f"IKQA_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.default, raw)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)
+
+    def replace(self, **changes: Any) -> "Settings":
+        """A copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sources_dir", Path(self.sources_dir))
+        object.__setattr__(self, "index_dir", Path(self.index_dir))
+
+    @staticmethod
+    def help() -> dict[str, str]:
+        """Field name -> description, for documentation and ``--help``."""
+        return {f.name: f.metadata.get("help", "") for f in fields(Settings)}
+
+
+def _coerce(default: Any, raw: str) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, Path):
+        return Path(raw)
+    return raw

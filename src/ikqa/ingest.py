@@ -1,0 +1,196 @@
+"""Read source briefs and cut them into sentences (exact offsets) and retrieval chunks.
+
+Loading goes through llama-index's ``SimpleDirectoryReader``; sentence boundaries come
+from pysbd, which keeps abbreviations such as "H.E." and initials such as "K." inside
+their sentence and reports character spans we map back onto the brief.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import SourcesError
+from .types import Brief, Chunk, Sentence
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "LoadReport",
+    "load_briefs",
+    "parse_brief",
+    "split_sentences",
+    "make_chunks",
+]
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
+_HEADER_MAX_WORDS = 14
+
+
+@dataclass
+class LoadReport:
+    """What loading a sources folder gave: the briefs, and each file that failed with why."""
+
+    briefs: list[Brief] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def load_briefs(sources_dir: Path) -> LoadReport:
+    """Load every supported file below ``sources_dir``; a broken file is reported, not fatal."""
+    if not sources_dir.exists():
+        raise SourcesError(f"sources folder not found: {sources_dir}")
+    if not sources_dir.is_dir():
+        raise SourcesError(f"sources path is not a folder: {sources_dir}")
+    try:
+        paths = sorted(p for p in sources_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
+    except OSError as err:
+        raise SourcesError(f"cannot read sources folder {sources_dir}: {err.strerror}") from err
+    report = LoadReport()
+    for path in paths:
+        name = path.relative_to(sources_dir).as_posix()
+        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            report.failed.append((name, f"unsupported file type {path.suffix or '(none)'}"))
+            continue
+        try:
+            text = _read_text(path)
+        except (OSError, UnicodeDecodeError, ValueError) as err:
+            report.failed.append((name, _one_line(err)))
+            continue
+        if not text.strip():
+            report.failed.append((name, "file is empty"))
+            continue
+        report.briefs.append(parse_brief(name, text))
+    return report
+
+
+def _read_text(path: Path) -> str:
+    from llama_index.core import SimpleDirectoryReader
+
+    reader = SimpleDirectoryReader(input_files=[str(path)], encoding="utf-8", errors="strict")
+    docs = reader.load_data()
+    return "".join(doc.text for doc in docs)
+
+
+def _one_line(err: Exception) -> str:
+    text = str(err).strip().splitlines()
+    return text[0] if text else type(err).__name__
+
+
+def parse_brief(source: str, text: str) -> Brief:
+    """Split a brief's text into sentences and read its title and author from its header."""
+    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    sentences = split_sentences(text, source=source, id_prefix=sha[:12])
+    title = next((s.text for s in sentences if s.kind == "title"), Path(source).stem)
+    author = next((s.text for s in sentences if s.kind == "byline"), "")
+    return Brief(source=source, title=title, author=author, text=text, sha256=sha,
+                 sentences=tuple(sentences))
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Spans of the non-blank paragraphs of ``text``."""
+    spans, start = [], 0
+    for brk in _PARAGRAPH_BREAK.finditer(text):
+        spans.append((start, brk.start()))
+        start = brk.end()
+    spans.append((start, len(text)))
+    return [(a, b) for a, b in (_strip_span(text, a, b) for a, b in spans) if b > a]
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_header_line(line: str) -> bool:
+    words = line.split()
+    return 0 < len(words) <= _HEADER_MAX_WORDS and not line.rstrip().endswith((".", "?", "!", ":"))
+
+
+def split_sentences(text: str, *, source: str = "", id_prefix: str = "s") -> list[Sentence]:
+    """Sentences of ``text`` with exact ``[start, end)`` offsets (``text[start:end] == s.text``).
+
+    Short unpunctuated lines before the first body paragraph form the header: the first is
+    the title, the next the byline (author); each becomes its own one-line "sentence".
+    """
+    import pysbd
+
+    segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    out: list[Sentence] = []
+    in_header = True
+    for para_no, (p_start, p_end) in enumerate(_paragraphs(text)):
+        para = text[p_start:p_end]
+        lines = para.split("\n")
+        if in_header and all(_is_header_line(line) for line in lines):
+            offset = p_start
+            for line in lines:
+                a, b = _strip_span(text, offset, offset + len(line))
+                kind = "title" if not out else ("byline" if len(out) == 1 else "header")
+                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind))
+                offset += len(line) + 1
+            continue
+        in_header = False
+        for span in segmenter.segment(para):
+            a, b = _strip_span(text, p_start + span.start, p_start + span.end)
+            if b > a:
+                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, "body"))
+    return out
+
+
+def _sentence(text: str, source: str, prefix: str, a: int, b: int, pos: int, para: int,
+              kind: str) -> Sentence:
+    return Sentence(id=f"{prefix}:s{pos}", source=source, start=a, end=b, text=text[a:b],
+                    position=pos, paragraph=para, kind=kind)
+
+
+def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> list[Chunk]:
+    """Group consecutive sentences of one paragraph into chunks of about ``target_words``.
+
+    Chunks never cross a paragraph; a long paragraph gives several chunks that share
+    ``overlap`` sentences, so a fact at a boundary is whole in at least one chunk. The
+    header (title and byline) forms one chunk of its own.
+    """
+    groups: dict[int, list[Sentence]] = {}
+    for s in brief.sentences:
+        groups.setdefault(s.paragraph if s.kind == "body" else -1, []).append(s)
+    chunks: list[Chunk] = []
+    for sentences in groups.values():
+        for window in _windows(sentences, target_words, overlap):
+            chunks.append(_chunk(brief, window, len(chunks)))
+    return chunks
+
+
+def _windows(sentences: list[Sentence], target: int, overlap: int) -> list[list[Sentence]]:
+    windows: list[list[Sentence]] = []
+    i = 0
+    while i < len(sentences):
+        window, words = [sentences[i]], len(sentences[i].text.split())
+        j = i + 1
+        while j < len(sentences) and words + len(sentences[j].text.split()) <= target:
+            window.append(sentences[j])
+            words += len(sentences[j].text.split())
+            j += 1
+        windows.append(window)
+        if j >= len(sentences):
+            break
+        i = max(j - overlap, i + 1)
+    return windows
+
+
+def _chunk(brief: Brief, window: list[Sentence], number: int) -> Chunk:
+    start, end = window[0].start, window[-1].end
+    body = brief.text[start:end]
+    return Chunk(
+        id=f"{brief.sha256[:12]}:c{number}",
+        source=brief.source,
+        title=brief.title,
+        text=body,
+        start=start,
+        end=end,
+        sentence_ids=tuple(s.id for s in window),
+        sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+    )

@@ -1,0 +1,133 @@
+"""Find evidence: dense (Chroma) and BM25 chunk rankings fused, then sentences scored.
+
+Chunk rankings are fused with reciprocal rank fusion, which needs no score calibration
+between the two retrievers. Sentences of the fused top chunks (plus the best single
+sentences by each retriever, so a fact is not lost to a chunk that ranks low) are then
+scored on their own: similarity to the question, the share of the question's content
+terms they contain, and the rank of the chunk they sit in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .config import Settings
+from .lexical import terms
+from .qtype import expected_types, supplies
+from .types import Evidence
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .embed import Encoder
+    from .store import Store, StoredSentence
+
+__all__ = ["Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage"]
+
+# Weights of the sentence evidence score; they sum to 1 so the score stays in [0, 1].
+W_DENSE, W_COVERAGE, W_LEXICAL, W_CHUNK = 0.55, 0.25, 0.10, 0.10
+# Added when a sentence states the kind of fact asked for (a date for "when"...).
+W_TYPE = 0.15
+SENTENCES_PER_RETRIEVER = 8
+# Header lines stand for what they are: the title names the brief, the byline its author.
+_HEADER_WORDS = {"title": "title of the brief: ", "byline": "author who wrote: ",
+                 "header": "author who wrote: "}
+
+
+@dataclass
+class Retrieval:
+    """What retrieval found for one question: fused chunks and scored sentences, best first."""
+
+    question: str
+    chunks: list[tuple[str, float]]
+    evidence: list[Evidence]
+    query_terms: list[str]
+    unknown_terms: list[str]
+
+
+def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: each list gives an id ``1 / (k + rank)``; best total first.
+
+    RRF is robust to the two retrievers' incomparable score scales (cosine vs BM25).
+    """
+    totals: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, item in enumerate(ranking, start=1):
+            totals[item] = totals.get(item, 0.0) + 1.0 / (k + rank)
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def term_coverage(question_terms: list[str], sentence_terms: set[str]) -> float:
+    """Share of the question's distinct content terms that the sentence contains."""
+    wanted = set(question_terms)
+    if not wanted:
+        return 0.0
+    return len(wanted & sentence_terms) / len(wanted)
+
+
+class Retriever:
+    """Dense + BM25 retrieval over one ``Store`` with one query ``Encoder``."""
+
+    def __init__(self, store: "Store", encoder: "Encoder", settings: Settings) -> None:
+        self.store = store
+        self.encoder = encoder
+        self.settings = settings
+
+    def retrieve(self, question: str) -> Retrieval:
+        vector = self.encoder.encode([question])[0]
+        bm25_terms = terms(question)
+        if "author" in expected_types(question):
+            bm25_terms.append("author")  # bylines are indexed as "Author of the brief ..."
+        content_terms = terms(question, drop_question_words=True)
+        chunks = self._fused_chunks(vector, bm25_terms)
+        evidence = self._score_sentences(question, vector, bm25_terms, content_terms, chunks)
+        unknown = [t for t in content_terms if not self.store.knows_term(t)]
+        return Retrieval(question, chunks, evidence, content_terms, unknown)
+
+    def _fused_chunks(self, vector: "np.ndarray", query_terms: list[str]) -> list[tuple[str, float]]:
+        n = self.settings.candidates
+        dense = [i for i, _ in self.store.dense_chunks(vector, n)]
+        lexical = [i for i, _ in self.store.bm25_chunks(query_terms, n)]
+        fused = reciprocal_rank_fusion([dense, lexical], k=self.settings.rrf_k)
+        return fused[: self.settings.top_chunks]
+
+    def _score_sentences(self, question: str, vector: "np.ndarray", bm25_terms: list[str],
+                         content_terms: list[str], chunks: list[tuple[str, float]]) -> list[Evidence]:
+        chunk_prior = _chunk_priors(chunks)
+        members = self.store.chunk_sentence_ids([c for c, _ in chunks])
+        prior: dict[str, float] = {}
+        for chunk_id, sentence_ids in members.items():
+            for sid in sentence_ids:
+                prior[sid] = max(prior.get(sid, 0.0), chunk_prior[chunk_id])
+        bm25 = self.store.bm25_sentence_scores(bm25_terms)
+        top_lexical = sorted(bm25, key=lambda s: -bm25[s])[:SENTENCES_PER_RETRIEVER]
+        top_dense = [i for i, _ in self.store.dense_sentences(vector, SENTENCES_PER_RETRIEVER)]
+        candidates = list(dict.fromkeys([*prior, *top_dense, *top_lexical]))
+        best_bm25 = max(bm25.values(), default=0.0) or 1.0
+        kinds = expected_types(question)
+        scored = [self._evidence(s, question, kinds, vector, content_terms,
+                                 bm25.get(s.id, 0.0) / best_bm25, prior.get(s.id, 0.0))
+                  for s in self.store.sentences(candidates)]
+        return sorted(scored, key=lambda e: -e.score)
+
+    def _evidence(self, s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
+                  content_terms: list[str], lexical: float, prior: float) -> Evidence:
+        import numpy as np
+
+        dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
+        sentence_terms = set(terms(_HEADER_WORDS.get(s.kind, "") + s.text))
+        coverage = term_coverage(content_terms, sentence_terms)
+        typed = all(supplies(k, s.text, s.kind, question) for k in kinds)
+        score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
+        if kinds and typed:
+            score += W_TYPE
+        return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
+                        start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
+                        coverage=coverage, kind=s.kind, typed=typed)
+
+
+def _chunk_priors(chunks: list[tuple[str, float]]) -> dict[str, float]:
+    """Fused chunk scores scaled so the best chunk gets 1."""
+    best = max((score for _, score in chunks), default=0.0) or 1.0
+    return {chunk_id: score / best for chunk_id, score in chunks}

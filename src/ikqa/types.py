@@ -1,0 +1,115 @@
+"""Plain data shared by every layer: briefs, sentences, chunks, hits, citations, answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = ["Brief", "Sentence", "Chunk", "Evidence", "Citation", "Answer", "Turn"]
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a brief, with its exact character span in the brief's text."""
+
+    id: str
+    source: str
+    start: int
+    end: int
+    text: str
+    position: int
+    paragraph: int
+    kind: str = "body"  # "title", "byline" or "body"
+
+
+@dataclass(frozen=True)
+class Brief:
+    """A loaded source brief, split into sentences."""
+
+    source: str  # file name relative to the sources folder
+    title: str
+    author: str
+    text: str
+    sha256: str
+    sentences: tuple[Sentence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrieval unit: consecutive sentences of one paragraph."""
+
+    id: str
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int
+    sentence_ids: tuple[str, ...]
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A candidate sentence scored against the question."""
+
+    sentence_id: str
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int
+    score: float
+    dense: float
+    lexical: float
+    coverage: float
+    kind: str = "body"
+    typed: bool = True  # states the kind of fact the question asks for
+
+
+@dataclass(frozen=True)
+class Citation:
+    """What an ``[n]`` marker in an answer points to: one exact source sentence."""
+
+    marker: int
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """A short answer whose claims carry ``[n]`` markers, or an abstention."""
+
+    question: str
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    abstained: bool = False
+    standalone_question: str = ""
+    related: list[Citation] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question or self.question,
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "abstained": self.abstained,
+            "related": [c.to_dict() for c in self.related],
+            "seconds": round(self.seconds, 4),
+        }
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation."""
+
+    question: str
+    standalone_question: str
+    answer: Answer
