@@ -18,7 +18,7 @@ from .types import Answer
 if TYPE_CHECKING:
     from .chat import Conversation
     from .ingest_run import IngestSummary
-    from .retrieve import Retriever
+    from .retrieve import Retrieval, Retriever
 
 __all__ = ["Assistant"]
 
@@ -43,11 +43,17 @@ class Assistant:
         if not question or not question.strip():
             raise EmptyQuestionError("the question is empty")
         started = time.perf_counter()
-        retrieval = self._ready().retrieve(question.strip())
+        retrieval = self.retrieve(question)
         answer = compose_answer(question.strip(), retrieval, self.settings)
         answer.standalone_question = question.strip()
         answer.seconds = time.perf_counter() - started
         return answer
+
+    def retrieve(self, question: str) -> "Retrieval":
+        """The evidence retrieval finds for ``question`` (fused chunks, scored sentences)."""
+        if not question or not question.strip():
+            raise EmptyQuestionError("the question is empty")
+        return self._ready().retrieve(question.strip())
 
     def conversation(self) -> "Conversation":
         """A new multi-turn conversation."""

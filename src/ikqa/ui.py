@@ -6,7 +6,6 @@ browser session, so follow-ups work and sessions never mix).
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -28,18 +27,17 @@ EXAMPLES = [
 
 def render_answer(answer: "Answer") -> str:
     """Markdown for one answer: the text, then its cited sentences with their source."""
-    lines = [html.escape(answer.text, quote=False)]
+    lines = [answer.text]
     if answer.citations:
         lines.append("")
         lines.append("**Sources**")
         for c in answer.citations:
-            lines.append(f"- **[{c.marker}]** *{html.escape(c.title)}* (`{c.source}`, "
-                         f"chars {c.start}–{c.end}): “{html.escape(c.text, quote=False)}”")
+            lines.append(f"- **[{c.marker}]** *{c.title}* (`{c.source}`, "
+                         f"chars {c.start}–{c.end}): “{c.text}”")
     elif answer.abstained and answer.related:
         lines.append("")
         lines.append("**Related, but not an answer**")
-        lines.extend(f"- *{html.escape(c.title)}* (`{c.source}`): “{html.escape(c.text, quote=False)}”"
-                     for c in answer.related)
+        lines.extend(f"- *{c.title}* (`{c.source}`): “{c.text}”" for c in answer.related)
     return "\n".join(lines)
 
 
@@ -71,7 +69,8 @@ def build_ui(assistant: "Assistant") -> "gr.Blocks":
             send = gr.Button("Ask", variant="primary", scale=1)
             clear = gr.Button("New conversation", scale=1)
         gr.Examples(EXAMPLES, inputs=box)
-        box.submit(respond, [box, chatbot, conversation], [box, chatbot, conversation])
-        send.click(respond, [box, chatbot, conversation], [box, chatbot, conversation])
-        clear.click(new_conversation, None, [chatbot, conversation])
+        io = ([box, chatbot, conversation], [box, chatbot, conversation])
+        box.submit(respond, *io, api_name="chat")
+        send.click(respond, *io, api_visibility="private")
+        clear.click(new_conversation, None, [chatbot, conversation], api_name="new_conversation")
     return demo

@@ -1,0 +1,54 @@
+"""Round trip on a real index (real MiniLM, real Chroma): answers, citation spans, abstention."""
+
+from __future__ import annotations
+
+import pytest
+
+import ikqa
+from qa_cases import ANSWERABLE, UNANSWERABLE
+from conftest import BRIEF
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.mark.parametrize("question,expected,cited", ANSWERABLE, ids=[q for q, _, _ in ANSWERABLE])
+def test_answerable_question_gets_a_cited_answer(assistant: ikqa.Assistant, question: str,
+                                                 expected: list[str], cited: str) -> None:
+    answer = assistant.ask(question)
+    assert not answer.abstained, answer.text
+    assert any(e.lower() in answer.text.lower() for e in expected), answer.text
+    assert any(cited in c.text for c in answer.citations), [c.text for c in answer.citations]
+    assert len(answer.text.split()) <= 60 + 3 * len(answer.citations)
+
+
+@pytest.mark.parametrize("question,expected,cited", ANSWERABLE[:8])
+def test_every_marker_points_to_the_exact_source_span(assistant: ikqa.Assistant, question: str,
+                                                      expected: list[str], cited: str) -> None:
+    answer = assistant.ask(question)
+    source = BRIEF.read_text(encoding="utf-8")
+    assert answer.citations
+    for c in answer.citations:
+        assert f"[{c.marker}]" in answer.text
+        assert source[c.start:c.end] == c.text
+        assert c.source == BRIEF.name
+        assert c.title == "India-Republic of Korea Scientific Cooperation"
+        assert 0.0 < c.score
+
+
+@pytest.mark.parametrize("question", UNANSWERABLE)
+def test_question_the_brief_cannot_answer_abstains(assistant: ikqa.Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained, answer.text
+    assert answer.citations == []
+    assert "don't say" in answer.text
+
+
+def test_abstention_offers_related_passages(assistant: ikqa.Assistant) -> None:
+    answer = assistant.ask("What is the annual budget of IKCRI?")
+    assert answer.abstained
+    assert any("IKCRI" in r.text for r in answer.related)
+
+
+def test_empty_question_is_refused(assistant: ikqa.Assistant) -> None:
+    with pytest.raises(ikqa.EmptyQuestionError):
+        assistant.ask("   ")

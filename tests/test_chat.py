@@ -1,0 +1,57 @@
+"""Follow-up questions are rewritten from the previous turn, and conversations stay apart."""
+
+from __future__ import annotations
+
+import pytest
+
+import ikqa
+from ikqa.chat import rewrite_follow_up, subject_of
+from ikqa.types import Answer, Turn
+
+
+def _turn(question: str, answer_text: str = "") -> Turn:
+    return Turn(question, question, Answer(question=question, text=answer_text))
+
+
+@pytest.mark.parametrize("previous,follow_up,expected", [
+    ("What is IKCRI?", "Where is it based?", "Where is IKCRI based?"),
+    ("What is FORGE?", "Who launched it?", "Who launched FORGE?"),
+    ("What does KIND-X connect?", "What are its goals?", "What are KIND-X's goals?"),
+    ("Where is IKCRI based?", "And IKSTC?", "Where is IKSTC based?"),
+    ("What is FORGE?", "What is the India-Korea Digital Bridge?", "What is the India-Korea Digital Bridge?"),
+])
+def test_follow_up_is_rewritten_from_the_previous_question(previous: str, follow_up: str,
+                                                           expected: str) -> None:
+    assert rewrite_follow_up(follow_up, [_turn(previous)]) == expected
+
+
+def test_subject_falls_back_to_the_previous_answer() -> None:
+    turn = _turn("What was launched to connect defense startups?",
+                 "Now, Korea India Defense Accelerator (KIND-X) has been launched [1]")
+    assert subject_of(turn.question, turn.answer.text) == "Korea India Defense Accelerator (KIND-X)"
+    assert rewrite_follow_up("When was it launched?", [turn]) == \
+        "When was Korea India Defense Accelerator (KIND-X) launched?"
+
+
+def test_first_question_is_left_alone() -> None:
+    assert rewrite_follow_up("Where is it based?", []) == "Where is it based?"
+
+
+@pytest.mark.slow
+def test_conversation_answers_a_follow_up_from_context(assistant: ikqa.Assistant) -> None:
+    conv = assistant.conversation()
+    first = conv.ask("What is IKCRI?")
+    assert not first.abstained
+    second = conv.ask("Where is it based?")
+    assert second.standalone_question == "Where is IKCRI based?"
+    assert "New Delhi" in second.text
+    assert any("based in New Delhi" in c.text for c in second.citations)
+
+
+@pytest.mark.slow
+def test_two_conversations_do_not_mix(assistant: ikqa.Assistant) -> None:
+    a, b = assistant.conversation(), assistant.conversation()
+    a.ask("What is FORGE?")
+    b.ask("What is the Korea India Defense Accelerator?")
+    assert "FORGE" in a.ask("Who leads it?").standalone_question
+    assert "Korea India Defense Accelerator" in b.ask("What does it connect?").standalone_question

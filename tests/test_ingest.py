@@ -1,0 +1,97 @@
+"""Sentence splitting with exact offsets, header reading, chunking, and loading bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ikqa.errors import SourcesError
+from ikqa.ingest import load_briefs, make_chunks, parse_brief, split_sentences
+
+
+def test_every_sentence_span_is_exact(brief_text: str) -> None:
+    sentences = split_sentences(brief_text)
+    assert len(sentences) >= 25
+    for s in sentences:
+        assert brief_text[s.start:s.end] == s.text
+        assert s.text == s.text.strip()
+
+
+def test_sentences_cover_all_body_text_in_order(brief_text: str) -> None:
+    sentences = split_sentences(brief_text)
+    starts = [s.start for s in sentences]
+    assert starts == sorted(starts)
+    rebuilt = "".join(brief_text[s.start:s.end] for s in sentences)
+    assert "".join(rebuilt.split()) == "".join(brief_text.split())
+
+
+@pytest.mark.parametrize("phrase", [
+    "President H.E. Lee Jae Myung to India",
+    "Sanjeev K. Varshney",
+    "Memorandum of Understanding (MoU) was signed",
+])
+def test_abbreviations_and_initials_do_not_split(brief_text: str, phrase: str) -> None:
+    sentences = split_sentences(brief_text)
+    assert any(phrase in s.text for s in sentences)
+
+
+def test_abbreviations_in_general_prose() -> None:
+    text = ("The talks were led by Dr. A. K. Rao of the U.S. office. "
+            "H.E. Kim met Prof. Lee on 3 Jan. 2026 in Seoul. It went well.")
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["The talks were led by Dr. A. K. Rao of the U.S. office.",
+                   "H.E. Kim met Prof. Lee on 3 Jan. 2026 in Seoul.", "It went well."]
+
+
+def test_title_and_author_come_from_the_header(brief_text: str) -> None:
+    brief = parse_brief("brief.txt", brief_text)
+    assert brief.title == "India-Republic of Korea Scientific Cooperation"
+    assert brief.author == "Sanjeev K. Varshney"
+
+
+def test_a_brief_without_header_takes_its_file_name_as_title() -> None:
+    brief = parse_brief("notes/plain-brief.txt", "First sentence here. Second one follows.")
+    assert brief.title == "plain-brief"
+    assert brief.author == ""
+    assert [s.kind for s in brief.sentences] == ["body", "body"]
+
+
+def test_chunks_hold_whole_sentences_within_one_paragraph(brief_text: str) -> None:
+    brief = parse_brief("brief.txt", brief_text)
+    by_id = {s.id: s for s in brief.sentences}
+    chunks = make_chunks(brief, target_words=60, overlap=1)
+    covered = {sid for c in chunks for sid in c.sentence_ids}
+    assert covered == set(by_id)
+    for c in chunks:
+        members = [by_id[i] for i in c.sentence_ids]
+        assert len({m.paragraph for m in members if m.kind == "body"}) <= 1
+        assert brief_text[c.start:c.end] == c.text
+        assert c.text.startswith(members[0].text) and c.text.endswith(members[-1].text)
+
+
+def test_long_paragraph_gives_overlapping_chunks(brief_text: str) -> None:
+    brief = parse_brief("brief.txt", brief_text)
+    chunks = make_chunks(brief, target_words=40, overlap=1)
+    shared = [set(a.sentence_ids) & set(b.sentence_ids) for a, b in zip(chunks, chunks[1:])]
+    assert any(shared)
+
+
+def test_broken_files_are_reported_and_the_rest_loaded(tmp_path: Path, brief_text: str) -> None:
+    (tmp_path / "good.txt").write_text(brief_text, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "junk.txt").write_bytes(b"\xff\xfe\x00\x81\x00binary\x00\xc3")
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n")
+    report = load_briefs(tmp_path)
+    assert [b.source for b in report.briefs] == ["good.txt"]
+    failed = dict(report.failed)
+    assert set(failed) == {"empty.txt", "junk.txt", "image.png"}
+    assert all(reason and "\n" not in reason for reason in failed.values())
+
+
+def test_missing_or_non_folder_sources_raise_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SourcesError, match="not found"):
+        load_briefs(tmp_path / "nope")
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(SourcesError, match="not a folder"):
+        load_briefs(tmp_path / "file.txt")

@@ -1,0 +1,67 @@
+"""Fusion, coverage and answer-type rules (pure logic), then fused retrieval on the real index."""
+
+from __future__ import annotations
+
+import pytest
+
+import ikqa
+from ikqa.qtype import expected_types, supplies
+from ikqa.retrieve import reciprocal_rank_fusion, term_coverage
+
+
+def test_rrf_rewards_items_ranked_well_by_both() -> None:
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "c", "a"]], k=60)
+    assert [i for i, _ in fused][0] == "b"
+    assert {i for i, _ in fused} == {"a", "b", "c"}
+
+
+def test_rrf_keeps_items_found_by_one_retriever_only() -> None:
+    fused = dict(reciprocal_rank_fusion([["a"], ["z"]], k=60))
+    assert fused["a"] == pytest.approx(fused["z"]) == pytest.approx(1 / 61)
+
+
+def test_term_coverage_is_the_share_of_question_terms_present() -> None:
+    assert term_coverage(["ikcri", "base"], {"ikcri", "base", "delhi"}) == 1.0
+    assert term_coverage(["ikcri", "budget"], {"ikcri"}) == 0.5
+    assert term_coverage([], {"x"}) == 0.0
+
+
+@pytest.mark.parametrize("question,kinds", [
+    ("When was FORGE launched?", {"date"}),
+    ("In which year was it signed?", {"date"}),
+    ("How many researchers got scholarships?", {"quantity"}),
+    ("What is the annual budget of IKCRI?", {"money"}),
+    ("Who wrote this brief?", {"author"}),
+    ("Who is the director of IKSTC?", {"role:director"}),
+    ("Where is IKCRI based?", set()),
+])
+def test_expected_answer_types(question: str, kinds: set[str]) -> None:
+    assert expected_types(question) == kinds
+
+
+def test_a_date_must_be_new_to_the_question() -> None:
+    q = "When did the 2026 visit happen?"
+    assert not supplies("date", "The 2026 visit was a success.", "body", q)
+    assert supplies("date", "It happened on 20th April 2026.", "body", q)
+
+
+def test_money_needs_an_amount_not_just_a_number() -> None:
+    q = "What is the budget?"
+    assert not supplies("money", "It is co-chaired by two countries.", "body", q)
+    assert supplies("money", "Its budget is USD 4 million.", "body", q)
+
+
+@pytest.mark.slow
+def test_fusion_finds_a_fact_by_acronym_and_by_paraphrase(assistant: ikqa.Assistant) -> None:
+    by_acronym = assistant.retrieve("IKCRI")
+    by_paraphrase = assistant.retrieve("Which city hosts the Indo-Korean research and innovation centre?")
+    for result in (by_acronym, by_paraphrase):
+        top3 = [e.text for e in result.evidence[:3]]
+        assert any("based in New Delhi" in t for t in top3), top3
+
+
+@pytest.mark.slow
+def test_unknown_names_are_reported(assistant: ikqa.Assistant) -> None:
+    result = assistant.retrieve("Did Japan join the International Solar Alliance?")
+    assert "japan" in result.unknown_terms
+    assert "solar" not in result.unknown_terms
