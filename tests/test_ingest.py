@@ -95,3 +95,14 @@ def test_missing_or_non_folder_sources_raise_a_clear_error(tmp_path: Path) -> No
     (tmp_path / "file.txt").write_text("x", encoding="utf-8")
     with pytest.raises(SourcesError, match="not a folder"):
         load_briefs(tmp_path / "file.txt")
+
+
+def test_chunks_record_sentence_spans_hash_and_author(brief_text: str) -> None:
+    import hashlib
+
+    brief = parse_brief("brief.txt", brief_text)
+    for c in make_chunks(brief):
+        assert len(c.sentence_spans) == len(c.sentence_ids)
+        assert all(brief_text[a:b] in c.text for a, b in c.sentence_spans)
+        assert c.sha256 == hashlib.sha256(c.text.encode("utf-8")).hexdigest()
+        assert c.author == "Sanjeev K. Varshney"

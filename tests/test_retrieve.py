@@ -65,3 +65,20 @@ def test_unknown_names_are_reported(assistant: ikqa.Assistant) -> None:
     result = assistant.retrieve("Did Japan join the International Solar Alliance?")
     assert "japan" in result.unknown_terms
     assert "solar" not in result.unknown_terms
+
+
+@pytest.mark.slow
+def test_stored_chunks_keep_source_title_spans_and_hash(built_settings: ikqa.Settings) -> None:
+    import json
+
+    from ikqa.store import Store
+
+    store = Store(built_settings)
+    got = store._chunks.get(include=["metadatas", "documents"])
+    assert len(got["ids"]) == len(store.chunk_ids) >= 5
+    for meta, doc in zip(got["metadatas"], got["documents"]):
+        assert meta["source"] == "india-rok-scientific-cooperation.txt"
+        assert meta["title"] == "India-Republic of Korea Scientific Cooperation"
+        assert len(meta["sha256"]) == 64
+        spans = json.loads(meta["sentence_spans"])
+        assert spans and spans[0][0] == meta["start"] and spans[-1][1] == meta["end"]

@@ -193,4 +193,6 @@ def _chunk(brief: Brief, window: list[Sentence], number: int) -> Chunk:
         end=end,
         sentence_ids=tuple(s.id for s in window),
         sha256=hashlib.sha256(body.encode("utf-8")).hexdigest(),
+        sentence_spans=tuple((s.start, s.end) for s in window),
+        author=brief.author,
     )

@@ -139,8 +139,10 @@ def _write_chunks(client: Any, name: str, chunks: Sequence[Chunk], encoder: "Enc
 
 
 def _chunk_meta(c: Chunk) -> dict[str, Any]:
-    return {"source": c.source, "title": c.title, "start": c.start, "end": c.end,
-            "sentence_ids": json.dumps(list(c.sentence_ids)), "sha256": c.sha256}
+    return {"source": c.source, "title": c.title, "author": c.author, "start": c.start,
+            "end": c.end, "sentence_ids": json.dumps(list(c.sentence_ids)),
+            "sentence_spans": json.dumps([list(span) for span in c.sentence_spans]),
+            "sha256": c.sha256}
 
 
 def _write_sentences(client: Any, name: str, sentences: Sequence[Sentence],
@@ -194,7 +196,19 @@ def _make_current(settings: Settings, generation: Path) -> None:
     os.replace(tmp, pointer)
     old = sorted(p for p in settings.index_dir.glob("gen-*") if p != generation)
     for stale in old[: max(0, len(old) - (_KEEP_GENERATIONS - 1))]:
-        shutil.rmtree(stale, ignore_errors=True)
+        _drop_generation(settings, stale)
+
+
+def _drop_generation(settings: Settings, generation: Path) -> None:
+    """Delete an old generation: its folder and, on a Chroma server, its collections."""
+    if settings.chroma_url:
+        client = _chroma_client(settings, generation)
+        for name in _collection_names(settings, generation):
+            try:
+                client.delete_collection(name)
+            except Exception:  # already gone: nothing to free
+                pass
+    shutil.rmtree(generation, ignore_errors=True)
 
 
 class Store:

@@ -46,6 +46,8 @@ class Chunk:
     end: int
     sentence_ids: tuple[str, ...]
     sha256: str
+    sentence_spans: tuple[tuple[int, int], ...] = ()
+    author: str = ""
 
 
 @dataclass(frozen=True)
