@@ -38,16 +38,18 @@ class Assistant:
 
     def ask(self, question: str) -> Answer:
         """Answer one standalone question."""
+        return self.explain(question)[0]
+
+    def explain(self, question: str) -> "tuple[Answer, Retrieval]":
+        """The answer to ``question`` together with the retrieval it was composed from."""
         from .answer import compose_answer
 
-        if not question or not question.strip():
-            raise EmptyQuestionError("the question is empty")
         started = time.perf_counter()
         retrieval = self.retrieve(question)
         answer = compose_answer(question.strip(), retrieval, self.settings)
         answer.standalone_question = question.strip()
         answer.seconds = time.perf_counter() - started
-        return answer
+        return answer, retrieval
 
     def retrieve(self, question: str) -> "Retrieval":
         """The evidence retrieval finds for ``question`` (fused chunks, scored sentences)."""

@@ -134,6 +134,36 @@ def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
         share=False, show_error=True, quiet=True)
 
 
+@cli.command(name="eval")
+@_location_options
+@click.option("--questions", type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              default=Path("eval/questions.jsonl"), show_default=True, help="Gold questions (JSONL).")
+@click.option("--conversations", type=click.Path(path_type=Path, dir_okay=False),
+              default=Path("eval/conversations.jsonl"), show_default=True,
+              help="Gold conversations (JSONL); skipped if the file is missing.")
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False),
+              default=Path("eval/results"), show_default=True, help="Where to write the run.")
+@click.option("--baseline", is_flag=True, help="Also run the plain llama-index recipe, side by side.")
+def eval_command(sources_dir: Path | None, index_dir: Path | None, questions: Path,
+                 conversations: Path, out: Path, baseline: bool) -> None:
+    """Measure answers, citations, retrieval, abstention and latency on a gold question set.
+
+    Prints a table and writes results.json, report.md and plots to OUT/<timestamp>/.
+
+    \b
+    Example:
+        ikqa eval --baseline
+    """
+    from .eval_report import print_table
+    from .eval_run import run_evaluation
+
+    assistant = _assistant(sources_dir, index_dir)
+    convs = conversations if conversations.exists() else None
+    result = _guard(lambda: run_evaluation(assistant, questions, convs, out, baseline))
+    print_table(result.runs)
+    click.echo(f"written to {result.folder}")
+
+
 def format_answer(answer: Answer) -> str:
     """The answer, then one line per citation: marker, source, span and sentence."""
     lines = [answer.text]

@@ -38,6 +38,8 @@ class Settings:
     abstain_threshold: float = _describe(0.52, "Evidence score below which we abstain.")
     host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
     port: int = _describe(7860, "Port of the web UI.")
+    max_upload_mb: float = _describe(20.0, "Largest file Assistant.add_source accepts, in MB.")
+    max_source_mb: float = _describe(20.0, "Larger files in the sources folder are skipped, in MB.")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":

@@ -4,7 +4,10 @@
     ├── EmptyQuestionError     the question is blank
     ├── SourcesError           the sources folder is missing, unreadable or holds nothing usable
     ├── IndexMissingError      no index has been built and there are no sources to build one
-    └── IndexCorruptError      the index folder exists but cannot be read
+    ├── IndexCorruptError      the index folder exists but cannot be read
+    ├── SourceRejectedError    one file cannot be indexed (too large, wrong type, unreadable)
+    │   └── DuplicateSourceError   its content is already indexed under another name
+    └── SourceNotFoundError    no indexed source has that name
 """
 
 from __future__ import annotations
@@ -15,6 +18,9 @@ __all__ = [
     "SourcesError",
     "IndexMissingError",
     "IndexCorruptError",
+    "SourceRejectedError",
+    "DuplicateSourceError",
+    "SourceNotFoundError",
 ]
 
 
@@ -36,3 +42,15 @@ class IndexMissingError(IkqaError):
 
 class IndexCorruptError(IkqaError):
     """The index exists but cannot be opened."""
+
+
+class SourceRejectedError(IkqaError):
+    """One source file cannot be indexed; ``str(err)`` says why in one line."""
+
+
+class DuplicateSourceError(SourceRejectedError):
+    """The file's content is already indexed under another name."""
+
+
+class SourceNotFoundError(IkqaError):
+    """No source of that name is in the sources folder or the index."""

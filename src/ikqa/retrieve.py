@@ -9,7 +9,7 @@ terms they contain, and the rank of the chunk they sit in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .config import Settings
@@ -44,6 +44,7 @@ class Retrieval:
     evidence: list[Evidence]
     query_terms: list[str]
     unknown_terms: list[str]
+    chunk_spans: list[tuple[str, int, int]] = field(default_factory=list)  # (source, start, end)
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -81,9 +82,13 @@ class Retriever:
             bm25_terms.append("author")  # bylines are indexed as "Author of the brief ..."
         content_terms = terms(question, drop_question_words=True)
         chunks = self._fused_chunks(vector, bm25_terms)
-        evidence = self._score_sentences(question, vector, bm25_terms, content_terms, chunks)
+        members = self.store.chunk_sentence_ids([c for c, _ in chunks])
+        bm25 = self.store.bm25_sentence_scores(bm25_terms)
+        sentences = self._candidate_sentences(vector, bm25, chunks, members)
+        evidence = self._score_sentences(question, vector, bm25, content_terms, sentences)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
-        return Retrieval(question, chunks, evidence, content_terms, unknown)
+        return Retrieval(question, chunks, evidence, content_terms, unknown,
+                         chunk_spans=_chunk_spans(chunks, members, sentences))
 
     def _fused_chunks(self, vector: "np.ndarray", query_terms: list[str]) -> list[tuple[str, float]]:
         n = self.settings.candidates
@@ -92,23 +97,28 @@ class Retriever:
         fused = reciprocal_rank_fusion([dense, lexical], k=self.settings.rrf_k)
         return fused[: self.settings.top_chunks]
 
-    def _score_sentences(self, question: str, vector: "np.ndarray", bm25_terms: list[str],
-                         content_terms: list[str], chunks: list[tuple[str, float]]) -> list[Evidence]:
+    def _candidate_sentences(self, vector: "np.ndarray", bm25: dict[str, float],
+                             chunks: list[tuple[str, float]],
+                             members: dict[str, list[str]]) -> dict[str, tuple["StoredSentence", float]]:
+        """Sentences of the top chunks plus each retriever's best sentences, with chunk priors."""
         chunk_prior = _chunk_priors(chunks)
-        members = self.store.chunk_sentence_ids([c for c, _ in chunks])
         prior: dict[str, float] = {}
         for chunk_id, sentence_ids in members.items():
             for sid in sentence_ids:
                 prior[sid] = max(prior.get(sid, 0.0), chunk_prior[chunk_id])
-        bm25 = self.store.bm25_sentence_scores(bm25_terms)
         top_lexical = sorted(bm25, key=lambda s: -bm25[s])[:SENTENCES_PER_RETRIEVER]
         top_dense = [i for i, _ in self.store.dense_sentences(vector, SENTENCES_PER_RETRIEVER)]
-        candidates = list(dict.fromkeys([*prior, *top_dense, *top_lexical]))
+        ids = list(dict.fromkeys([*prior, *top_dense, *top_lexical]))
+        return {s.id: (s, prior.get(s.id, 0.0)) for s in self.store.sentences(ids)}
+
+    def _score_sentences(self, question: str, vector: "np.ndarray", bm25: dict[str, float],
+                         content_terms: list[str],
+                         sentences: dict[str, tuple["StoredSentence", float]]) -> list[Evidence]:
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
         kinds = expected_types(question)
         scored = [self._evidence(s, question, kinds, vector, content_terms,
-                                 bm25.get(s.id, 0.0) / best_bm25, prior.get(s.id, 0.0))
-                  for s in self.store.sentences(candidates)]
+                                 bm25.get(s.id, 0.0) / best_bm25, prior)
+                  for s, prior in sentences.values()]
         return sorted(scored, key=lambda e: -e.score)
 
     def _evidence(self, s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
@@ -125,6 +135,17 @@ class Retriever:
         return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
                         start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
                         coverage=coverage, kind=s.kind, typed=typed)
+
+
+def _chunk_spans(chunks: list[tuple[str, float]], members: dict[str, list[str]],
+                 sentences: dict[str, tuple["StoredSentence", float]]) -> list[tuple[str, int, int]]:
+    """(source, start, end) of each fused chunk, best first, from the spans of its sentences."""
+    spans = []
+    for chunk_id, _ in chunks:
+        parts = [sentences[sid][0] for sid in members.get(chunk_id, []) if sid in sentences]
+        if parts:
+            spans.append((parts[0].source, min(p.start for p in parts), max(p.end for p in parts)))
+    return spans
 
 
 def _chunk_priors(chunks: list[tuple[str, float]]) -> dict[str, float]:

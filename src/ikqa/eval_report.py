@@ -1,0 +1,138 @@
+"""Outputs of an evaluation run: a rich table, ``results.json``, ``report.md`` and PNG plots."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["HEADLINE", "write_run", "print_table"]
+
+# (key, label, higher is better)
+HEADLINE = [
+    ("exact_pass", "exact pass", True),
+    ("key_fact_recall", "key-fact recall", True),
+    ("token_f1", "token F1", True),
+    ("citation_precision", "citation precision", True),
+    ("citation_recall", "citation recall", True),
+    ("chunk_hit@1", "hit@1 (chunks)", True),
+    ("chunk_hit@3", "hit@3 (chunks)", True),
+    ("chunk_hit@5", "hit@5 (chunks)", True),
+    ("chunk_mrr", "MRR (chunks)", True),
+    ("sentence_hit@1", "hit@1 (sentences)", True),
+    ("sentence_hit@3", "hit@3 (sentences)", True),
+    ("sentence_mrr", "MRR (sentences)", True),
+    ("abstention_precision", "abstention precision", True),
+    ("abstention_recall", "abstention recall", True),
+    ("false_abstention", "false abstention", False),
+    ("followup_pass", "follow-up pass", True),
+    ("words", "answer words (mean)", False),
+    ("latency_p50_ms", "latency p50 (ms)", False),
+    ("latency_p95_ms", "latency p95 (ms)", False),
+]
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0f}" if isinstance(value, float) and value > 10 else f"{value:.3f}"
+
+
+def _columns(runs: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    cols = []
+    for run in runs:
+        for split in ("held_out", "dev"):
+            cols.append((f"{run['system']} · {split.replace('_', '-')}", run["summary"][split]))
+    return cols
+
+
+def print_table(runs: list[dict[str, Any]]) -> None:
+    """The headline metrics of every run and split, side by side."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="ikqa evaluation")
+    table.add_column("metric")
+    cols = _columns(runs)
+    for name, _ in cols:
+        table.add_column(name, justify="right")
+    for key, label, _ in HEADLINE:
+        table.add_row(label, *[_fmt(summary.get(key)) for _, summary in cols])
+    table.add_row("questions", *[str(summary["n"]) for _, summary in cols])
+    Console(width=max(100, 24 + 16 * len(cols))).print(table)
+
+
+def write_run(runs: list[dict[str, Any]], out_dir: Path) -> Path:
+    """Write ``results.json``, ``report.md`` and plots into a new timestamped folder."""
+    folder = out_dir / time.strftime("%Y%m%d-%H%M%S")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "results.json").write_text(json.dumps(_jsonable(runs), indent=1, ensure_ascii=False),
+                                         encoding="utf-8")
+    plots = _plots(runs, folder)
+    (folder / "report.md").write_text(_markdown(runs, plots), encoding="utf-8")
+    return folder
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _markdown(runs: list[dict[str, Any]], plots: list[str]) -> str:
+    cols = _columns(runs)
+    lines = ["# ikqa evaluation", "", f"Run at {time.strftime('%Y-%m-%d %H:%M:%S')}. Held-out = every "
+             "fifth question, never used for tuning.", "",
+             "| metric | " + " | ".join(n for n, _ in cols) + " |",
+             "|---|" + "---:|" * len(cols)]
+    for key, label, _ in HEADLINE:
+        lines.append(f"| {label} | " + " | ".join(_fmt(s.get(key)) for _, s in cols) + " |")
+    lines.append("| questions | " + " | ".join(str(s["n"]) for _, s in cols) + " |")
+    lines += ["", "## Exact pass by question type", ""]
+    types = sorted({t for run in runs for t in run["summary"]["all"]["by_type"]})
+    lines.append("| type | " + " | ".join(r["system"] for r in runs) + " |")
+    lines.append("|---|" + "---:|" * len(runs))
+    for t in types:
+        lines.append(f"| {t} | " + " | ".join(_fmt(r["summary"]["all"]["by_type"].get(t)) for r in runs) + " |")
+    lines += ["", *[f"![{p}]({p})" for p in plots], "", "## Failures (first system)", ""]
+    for r in runs[0]["questions"]:
+        if not r.metrics.get("exact_pass"):
+            lines.append(f"- `{r.id}` ({r.type}) {r.question} → {r.answer[:160]}")
+    return "\n".join(lines) + "\n"
+
+
+def _plots(runs: list[dict[str, Any]], folder: Path) -> list[str]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    types = sorted({t for run in runs for t in run["summary"]["all"]["by_type"]})
+    fig, ax = plt.subplots(figsize=(8, 4))
+    width = 0.8 / max(1, len(runs))
+    for i, run in enumerate(runs):
+        values = [run["summary"]["all"]["by_type"].get(t) or 0.0 for t in types]
+        ax.bar([x + i * width for x in range(len(types))], values, width, label=run["system"])
+    ax.set_xticks([x + width * (len(runs) - 1) / 2 for x in range(len(types))], types, rotation=20)
+    ax.set_ylabel("exact pass")
+    ax.set_ylim(0, 1.05)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(folder / "scores_by_type.png", dpi=110)
+    plt.close(fig)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    for run in runs:
+        ax.hist([1000 * r.seconds for r in run["questions"]], bins=30, alpha=0.6, label=run["system"])
+    ax.set_xlabel("latency per question (ms)")
+    ax.set_ylabel("questions")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(folder / "latency_hist.png", dpi=110)
+    plt.close(fig)
+    return ["scores_by_type.png", "latency_hist.png"]

@@ -1,0 +1,70 @@
+"""``ikqa eval``: run ikqa (and optionally the baseline) over the gold question sets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from .assistant import Assistant
+from .errors import IkqaError
+from .evaluation import EvidenceIndex, evaluate, load_conversations, load_questions, validate
+from .types import Answer
+
+__all__ = ["AssistantSystem", "EvalRun", "run_evaluation", "read_sources"]
+
+
+class AssistantSystem:
+    """ikqa itself as an evaluated ``System``."""
+
+    name = "ikqa"
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+
+    def answer(self, question: str) -> tuple[Answer, list[tuple[str, int, int]],
+                                             list[tuple[str, int, int]]]:
+        answer, retrieval = self.assistant.explain(question)
+        sentences = [(e.source, e.start, e.end) for e in retrieval.evidence]
+        return answer, retrieval.chunk_spans, sentences
+
+    def conversation(self) -> Callable[[str], Answer]:
+        return self.assistant.conversation().ask
+
+
+@dataclass
+class EvalRun:
+    """The runs (ikqa first, then the baseline if asked) and the folder they were written to."""
+
+    runs: list[dict[str, Any]]
+    folder: Path | None
+
+
+def read_sources(sources_dir: Path) -> dict[str, str]:
+    """Text of every brief the question set may point into, by file name."""
+    from .ingest import load_briefs
+
+    return {b.source: b.text for b in load_briefs(sources_dir).briefs}
+
+
+def run_evaluation(assistant: Assistant, questions_path: Path, conversations_path: Path | None,
+                   out_dir: Path | None, baseline: bool = False) -> EvalRun:
+    """Validate the question set, evaluate, and write the results (when ``out_dir`` is set)."""
+    from .eval_report import write_run
+
+    questions = load_questions(questions_path)
+    conversations = load_conversations(conversations_path) if conversations_path else []
+    assistant.ensure_index()
+    sources = read_sources(assistant.settings.sources_dir)
+    problems = validate(questions, conversations, sources)
+    if problems:
+        raise IkqaError(f"invalid question set ({len(problems)} problems), first: {problems[0]}")
+    evidence = EvidenceIndex(sources)
+    runs = [evaluate(AssistantSystem(assistant), questions, conversations, evidence)]
+    if baseline:
+        from .baseline import LlamaIndexBaseline
+
+        runs.append(evaluate(LlamaIndexBaseline(assistant.settings.sources_dir), questions,
+                             conversations, evidence))
+    folder = write_run(runs, out_dir) if out_dir else None
+    return EvalRun(runs, folder)
