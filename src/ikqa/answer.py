@@ -1,9 +1,11 @@
 """Turn scored evidence into a short answer with ``[n]`` markers, or abstain.
 
 Extractive: the answer is made of the best evidence sentences (trimmed to the clauses
-that carry the question's terms when a sentence is long), each followed by the marker
-of the exact source sentence it came from. We abstain when the best evidence is weak,
-or when the question names something the briefs never mention.
+that carry the question's rarest terms when a sentence is long), each followed by the
+marker of the exact source sentence it came from. A list question ("Which mechanisms...")
+may gather several close sentences. We abstain when the best evidence is weak, does not
+state the kind of fact asked for, or when the question names something the briefs never
+mention.
 """
 
 from __future__ import annotations
@@ -15,14 +17,40 @@ from .lexical import terms
 from .retrieve import Retrieval
 from .types import Answer, Citation, Evidence
 
-__all__ = ["compose_answer", "abstention_reason", "ABSTAIN_TEXT"]
+__all__ = ["compose_answer", "abstention_reason", "is_list_question", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
-# A further sentence joins the answer only if it scores this close to the best one.
+# A further sentence joins the answer only if it scores this close to the best one
+# (a list question gathers from further down, since its items are spread over sentences).
 FOLLOW_MARGIN = 0.08
+LIST_MARGIN = 0.2
+LIST_WORDS_FACTOR = 1.5  # a list answer may run to 90 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 _NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Z][\w&-]*|[A-Z][a-z]+)\b")
+_AUX = frozenset("is was are were does do did has have had can could will would should may "
+                 "might must of in on for to by with".split())
+
+
+def is_list_question(question: str) -> bool:
+    """A question whose answer names several things: "Which topics...", "Which payment
+    systems were...", "What are...", "List...", or one that asks two things ("... and what...?")."""
+    words = re.findall(r"[\w'-]+", question.lower())
+    if not words:
+        return False
+    if words[0] in {"list", "name"} or re.search(r"\band (?:what|which|who|when|where|how)\b",
+                                                 question, re.I):
+        return True
+    if words[0] not in {"which", "what"} or len(words) < 2:
+        return False
+    if words[1] in {"are", "were"} or _plural(words[1]):
+        return True
+    return len(words) > 3 and _plural(words[2]) and words[3] in _AUX
+
+
+def _plural(word: str) -> bool:
+    return (len(word) > 3 and word.endswith("s") and word not in _AUX
+            and not word.endswith(("ss", "us", "is", "'s")))
 
 
 def compose_answer(question: str, retrieval: Retrieval, settings: Settings) -> Answer:
@@ -31,11 +59,12 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings) -> A
     if abstention_reason(question, retrieval, settings):
         related = [_citation(n, e) for n, e in enumerate(evidence[:3], start=1)]
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related)
-    chosen = _select(evidence, retrieval.query_terms, settings)
+    is_list = is_list_question(question)
+    chosen = _select(evidence, retrieval, is_list, settings)
     parts, citations = [], []
-    budget = settings.max_answer_words
+    budget = int(settings.max_answer_words * (LIST_WORDS_FACTOR if is_list else 1))
     for n, e in enumerate(chosen, start=1):
-        excerpt = _excerpt(e.text, retrieval.query_terms, max(budget, 12))
+        excerpt = _excerpt(e.text, retrieval.term_weights, max(budget, 12))
         budget -= len(excerpt.split())
         parts.append(f"{excerpt} [{n}]")
         citations.append(_citation(n, e))
@@ -56,7 +85,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings) -
         return "no evidence states the kind of fact asked for"
     if best.score < settings.abstain_threshold:
         return f"best evidence score {best.score:.2f} < {settings.abstain_threshold:.2f}"
-    unknown_names = sorted(set(_name_terms(question)) & set(retrieval.unknown_terms))
+    unknown_names = sorted(set(_name_terms(retrieval.question)) & set(retrieval.unknown_terms))
     if unknown_names:
         return f"the briefs never mention: {', '.join(unknown_names)}"
     return ""
@@ -69,19 +98,25 @@ def _name_terms(question: str) -> list[str]:
     return [t for match in _NAME.findall(rest) for t in terms(match, drop_question_words=True)]
 
 
-def _select(evidence: list[Evidence], query_terms: list[str], settings: Settings) -> list[Evidence]:
-    """The best sentence, plus close runners-up that add question terms it lacks."""
+def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
+            settings: Settings) -> list[Evidence]:
+    """The best sentence, plus close runners-up that add question terms it lacks (for a
+    list question: any close runner-up of the same kind that is not a near-duplicate)."""
     best = evidence[0]
     chosen = [best]
-    covered = set(terms(best.text)) & set(query_terms)
+    wanted = set(retrieval.query_terms)
+    covered = set(terms(best.text)) & wanted
     words = len(best.text.split())
+    margin = LIST_MARGIN if is_list else FOLLOW_MARGIN
     for e in evidence[1:]:
-        if len(chosen) >= settings.max_answer_sentences or e.score < best.score - FOLLOW_MARGIN:
+        if len(chosen) >= settings.max_answer_sentences or e.score < best.score - margin:
             break
-        new_terms = (set(terms(e.text)) & set(query_terms)) - covered
-        if not new_terms or any(_overlap(e.text, c.text) > _NEAR_DUPLICATE for c in chosen):
+        new_terms = (set(terms(e.text)) & wanted) - covered
+        if not e.typed or (not new_terms and not is_list):
             continue
-        if words + len(e.text.split()) > settings.max_answer_words * 1.5:
+        if any(_overlap(e.text, c.text) > _NEAR_DUPLICATE for c in chosen):
+            continue
+        if words + len(e.text.split()) > settings.max_answer_words * LIST_WORDS_FACTOR:
             continue
         chosen.append(e)
         covered |= new_terms
@@ -95,22 +130,21 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / max(1, len(ta | tb))
 
 
-def _excerpt(sentence: str, query_terms: list[str], max_words: int) -> str:
-    """The sentence itself, or, when longer than ``max_words``, its window of clauses
-    that holds the most question terms (marked with an ellipsis where cut)."""
+def _excerpt(sentence: str, weights: dict[str, float], max_words: int) -> str:
+    """The sentence itself, or, when longer than ``max_words``, its window of clauses that
+    holds the most question-term weight (rare terms count more), marked "…" where cut."""
     if len(sentence.split()) <= max_words:
         return sentence
     clauses = _CLAUSE_BREAK.split(sentence)
-    wanted = set(query_terms)
-    best: tuple[int, int, int, int] | None = None  # (-hits, -words, i, j)
+    best: tuple[float, int, int, int] | None = None  # (-weight, -words, i, j)
     for i in range(len(clauses)):
         words = 0
         for j in range(i, len(clauses)):
             words += len(clauses[j].split())
             if words > max_words:
                 break
-            hits = len(wanted & set(terms(" ".join(clauses[i:j + 1]))))
-            key = (-hits, -words, i, j)
+            found = set(terms(" ".join(clauses[i:j + 1]))) & set(weights)
+            key = (-sum(weights[t] for t in found), -words, i, j)
             if best is None or key < best:
                 best = key
     if best is None:
@@ -122,4 +156,4 @@ def _excerpt(sentence: str, query_terms: list[str], max_words: int) -> str:
 
 def _citation(marker: int, e: Evidence) -> Citation:
     return Citation(marker=marker, source=e.source, title=e.title, text=e.text,
-                    start=e.start, end=e.end, score=round(e.score, 4))
+                    start=e.start, end=e.end, score=round(e.score, 4), page=e.page)

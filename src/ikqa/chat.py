@@ -1,9 +1,13 @@
 """Conversation state and the rewriting of a follow-up into a standalone question.
 
-Rule-based: a follow-up that leans on an earlier turn ("Where is it based?", "And
-KASA?", "Who launched them?") has its pronoun replaced by the subject of the previous
-turn — the named thing its question asked about, else the first named thing in its
-answer.
+Rule-based, in this order:
+
+* "And KASA?" / "What about IKSTC?" — the previous question, its subject swapped;
+* a pronoun ("Where is it based?", "What is his position?") — replaced by the subject of
+  the previous turn: the person its answer named after a "who" question, else the named
+  thing its question asked about, else that question's topic phrase;
+* a fragment ("On what date?", "Through what mechanism?") — completed with the topic of
+  the previous question.
 """
 
 from __future__ import annotations
@@ -19,20 +23,28 @@ if TYPE_CHECKING:
 __all__ = ["Conversation", "rewrite_follow_up", "subject_of"]
 
 _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|there)\b", re.I)
-_POSSESSIVE = re.compile(r"\b(its|their|his)\b", re.I)
+_PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
+_POSSESSIVE = re.compile(r"\b(its|their|his|her)\b", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and|what about|how about|and what about)\s+(.+?)\s*\??\s*$", re.I)
+_WH = re.compile(r"^\s*(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 # Capitalised phrases and acronyms: "India Korea Centre for Research & Innovation", "KIND-X".
+_NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w&’'-]*)"  # "Sanjeev", "K." (an initial), "KIND-X"
 _ENTITY = re.compile(
-    r"\b[A-Z][\w&’'-]*(?:\s+(?:for|of|and|&|the|on)?\s*[A-Z][\w&’'-]*)*(?:\s*\([A-Z][\w-]+\))?"
+    rf"\b{_NAME_WORD}(?:\s+(?:for|of|and|&|the|on)?\s*{_NAME_WORD})*(?:\s*\([A-Z][\w-]+\))?"
 )
-_QUESTION_START = {"what", "who", "where", "when", "which", "how", "why", "is", "are", "does",
-                   "do", "did", "was", "were", "can", "tell", "and", "list", "name"}
+_LEADING = {"what", "who", "where", "when", "which", "how", "why", "is", "are", "does", "do",
+            "did", "was", "were", "can", "tell", "and", "list", "name", "on", "at", "in", "to",
+            "under", "through", "using", "for", "with", "by", "from", "during", "into"}
+_TOPIC_START = re.compile(
+    r"^\s*(?:(?:what|which|who|whom|when|where|why|how)(?:\s+(?:kind|sort|type)\s+of)?"
+    r"(?:\s+\w+)??\s+(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\s+)", re.I)
+_FRAGMENT_WORDS = 6
 
 
 def subject_of(question: str, answer_text: str = "") -> str:
     """The named thing a turn was about: from its question, else from its answer."""
     for text in (question, answer_text):
-        entities = [e for e in _entities(text) if e.lower() not in _QUESTION_START]
+        entities = [e for e in _entities(text) if e.lower() not in _LEADING]
         if entities:
             return max(entities, key=_entity_weight)
     return ""
@@ -42,7 +54,7 @@ def _entities(text: str) -> list[str]:
     found = []
     for match in _ENTITY.finditer(text):
         words = match.group(0).split()
-        while words and words[0].lower() in _QUESTION_START:
+        while words and words[0].lower() in _LEADING:
             words = words[1:]
         if words:
             found.append(" ".join(words))
@@ -55,26 +67,56 @@ def _entity_weight(entity: str) -> tuple[int, int]:
     return (int(has_acronym), len(entity.split()))
 
 
+def _topic(question: str) -> str:
+    """The topic phrase of a question: "What are the focus areas of X?" -> "the focus areas of X"."""
+    topic = _TOPIC_START.sub("", question.strip(), count=1).rstrip(" ?")
+    return topic if topic != question.strip().rstrip(" ?") else re.sub(_WH, "", topic).strip()
+
+
+def _referent(turn: Turn, personal: bool) -> str:
+    """What a pronoun in the next question points at."""
+    asked_who = re.match(r"^\s*who\b", turn.standalone_question, re.I) is not None
+    if personal or asked_who:
+        person = subject_of("", turn.answer.text)
+        if person:
+            return person
+    named = subject_of(turn.standalone_question)
+    if named:
+        return named
+    topic = _topic(turn.standalone_question)
+    if re.match(r"^(the|a|an|its|their|this|these)\b", topic, re.I):
+        return topic  # "What are the focus areas of X?" -> "the focus areas of X"
+    return subject_of("", turn.answer.text) or topic  # "What was launched ...?" -> its answer
+
+
+def _is_fragment(question: str) -> bool:
+    """A short question that names nothing and leans on the previous one ("On what date?")."""
+    words = question.strip(" ?").split()
+    return 0 < len(words) <= _FRAGMENT_WORDS and not _entities(question) and not \
+        re.search(r"\b(is|are|was|were|does|do|did|has|have)\b", question, re.I)
+
+
 def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     """A standalone version of ``question`` given earlier turns (unchanged if it stands alone)."""
     if not history:
         return question
     last = history[-1]
     what_about = _WHAT_ABOUT.match(question)
-    if what_about:
+    if what_about and not _WH.match(what_about.group(1)):
         previous_subject = subject_of(last.standalone_question)
         if previous_subject and previous_subject in last.standalone_question:
             return last.standalone_question.replace(previous_subject, what_about.group(1), 1)
         return f"{last.standalone_question.rstrip('?')} for {what_about.group(1)}?"
-    if not (_PRONOUN.search(question) or _POSSESSIVE.search(question)):
-        return question
-    subject = subject_of(last.standalone_question, last.answer.text)
-    if not subject:
-        return question
-    rewritten = _POSSESSIVE.sub(f"{subject}'s", question, count=1)
-    if rewritten == question:
-        rewritten = _PRONOUN.sub(subject, question, count=1)
-    return rewritten
+    if what_about:
+        question = what_about.group(1).rstrip("?") + "?"
+    if _PRONOUN.search(question) or _POSSESSIVE.search(question):
+        referent = _referent(last, personal=_PERSONAL.search(question) is not None)
+        if referent:
+            rewritten = _POSSESSIVE.sub(f"{referent}'s", question, count=1)
+            return rewritten if rewritten != question else _PRONOUN.sub(referent, question, count=1)
+    if _is_fragment(question):
+        return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"
+    return question
 
 
 class Conversation:

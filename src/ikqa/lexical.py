@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
-__all__ = ["terms", "terms_batch", "stemmer", "QUESTION_WORDS"]
+__all__ = ["terms", "terms_batch", "stemmer", "resolve_aliases", "QUESTION_WORDS"]
 
 # Words that shape a question but say nothing about its topic.
 QUESTION_WORDS = frozenset(
@@ -47,3 +47,42 @@ def terms(text: str, *, drop_question_words: bool = False) -> list[str]:
 def terms_batch(texts: list[str]) -> list[list[str]]:
     """``terms`` for many texts."""
     return [terms(t) for t in texts]
+
+
+# Names a question may use for a country that the briefs name otherwise: capitals and
+# short forms used as metonyms ("Seoul signed up" = Korea). Applied only to a name the
+# index does not know, so a brief that does mention Seoul keeps it as it is.
+_ALIASES = {
+    "seoul": "Korea",
+    "south korea": "Korea",
+    "washington": "United States",
+    "us": "United States",
+    "u.s.": "United States",
+    "usa": "United States",
+    "america": "United States",
+    "american": "United States",
+    "delhi": "India",
+    "new delhi": "India",
+    "bengaluru": "Bangalore",
+    "bangalore": "Bengaluru",
+    "beijing": "China",
+    "tokyo": "Japan",
+}
+_ALIAS_PATTERN = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _ALIASES), key=len,
+                                                     reverse=True)) + r")\b", re.I)
+
+
+def resolve_aliases(question: str, known: Callable[[str], bool]) -> str:
+    """``question`` with each alias the index does not know replaced by the name it stands for.
+
+    "US" must be written in capitals to count (lower-case "us" is a pronoun).
+    """
+    def swap(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word.lower() in {"us", "u.s."} and not word.isupper():
+            return word
+        if all(known(t) for t in terms(word)):
+            return word
+        return _ALIASES[word.lower()]
+
+    return _ALIAS_PATTERN.sub(swap, question)

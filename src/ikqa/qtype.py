@@ -1,10 +1,11 @@
 """What kind of fact a question asks for, and whether a sentence states one.
 
-A question that asks *when* needs a date in its evidence, *how many* (or a population...)
-needs a number, *how much* (or a budget, a cost...) an amount of money, *who wrote* needs the byline, and
-"who is the director of X" needs the sentence to name that role. A sentence about
-the right topic that lacks the asked-for kind of fact is not an answer: this is what
-lets us abstain on questions that sound close to the brief.
+A question that asks *when* needs a date in its evidence, *how many* a count, *how much*
+(or a budget, a cost...) an amount of money, *where* a place ("in New Delhi"), *who wrote*
+the byline, *what does X stand for* the expansion "... (X)", and "who is the director of
+X" a sentence naming that role. A sentence about the right topic that lacks the asked-for
+kind of fact is not an answer: this is what lets us abstain on questions that sound close
+to the brief, and rank the sentence that does state the fact first.
 """
 
 from __future__ import annotations
@@ -13,27 +14,38 @@ import re
 
 __all__ = ["expected_types", "supplies"]
 
-_DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which) (year|date|month|day)\b|\bsince when\b", re.I)
+_DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
+                     r"\bsince when\b", re.I)
 _QUANTITY_Q = re.compile(
-    r"\bhow (many|long|large|big)\b|\bnumber of\b|\b(population|percentage|percent|share)\b", re.I)
+    r"\bhow (many|long|large|big)\b|\bnumber of\b|\b(population|percentage|percent|share|"
+    r"limit|limits|capacity|volume)\b", re.I)
 _MONEY_Q = re.compile(
     r"\bhow much\b|\b(budget|budgets|cost|costs|funding|funds|fund|price|revenue|investment|"
     r"salary|worth|grant|grants)\b", re.I)
-_AUTHOR_Q = re.compile(r"\b(wrote|written|author|authored|authors)\b", re.I)
+_AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b|\b(the|its|brief's) author\b|"
+                       r"\bauthor of\b|\bwho is the author\b", re.I)
+_TITLE_Q = re.compile(r"\btitle of\b|\b(its|brief's|the brief's) title\b|\btitled\b", re.I)
+_PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state)\b|"
+                      r"\b(headquartered|located|based)\b", re.I)
+_EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) ([A-Z][\w&-]*[A-Z][\w&-]*) (?i:stand for)\b|"
+                          r"\b(?i:full form|expansion|full name) of ([A-Z][\w&-]*[A-Z][\w&-]*)\b")
 _ROLE_Q = re.compile(
     r"\bwho is (?:the )?(director|head|chief|ceo|chair|chairman|chairperson|founder|secretary|"
     r"minister|ambassador|leader|president|manager|coordinator)\b", re.I)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({_MONTHS})\b", re.I)
+_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|dollars?|rupees?|won|crores?|lakhs?|"
                     r"million|billion|trillion)\b", re.I)
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|hundred|thousand|"
-                     r"million|billion|dozen)\b", re.I)
+_COUNT = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)|\b(one|two|three|four|five|six|seven|"
+                    r"eight|nine|ten|eleven|twelve|twenty|hundred|hundreds|thousand|thousands|"
+                    r"million|billion|dozen|dozens|several|many)\b", re.I)
+_PLACE = re.compile(r"\b(?:in|at|from)\s+(?:the\s+)?[A-Z][\w-]+")
 
 
 def expected_types(question: str) -> set[str]:
-    """The kinds of fact ``question`` asks for: "date", "money", "quantity", "author", "role:<word>"."""
+    """The kinds of fact ``question`` asks for ("date", "money", "quantity", "place",
+    "author", "title", "expansion:<ACRONYM>", "role:<word>")."""
     found: set[str] = set()
     if _DATE_Q.search(question):
         found.add("date")
@@ -43,6 +55,13 @@ def expected_types(question: str) -> set[str]:
         found.add("quantity")
     if _AUTHOR_Q.search(question):
         found.add("author")
+    elif _TITLE_Q.search(question):
+        found.add("title")
+    elif _PLACE_Q.search(question) and "date" not in found:
+        found.add("place")
+    expansion = _EXPANSION_Q.search(question)
+    if expansion:
+        found.add(f"expansion:{expansion.group(1) or expansion.group(2)}")
     role = _ROLE_Q.search(question)
     if role:
         found.add(f"role:{role.group(1).lower()}")
@@ -54,14 +73,27 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
     if kind == "date":
         return _new_match(_DATE, sentence, question)
     if kind == "money":
-        return _new_match(_MONEY, sentence, question) and _NUMBER.search(sentence) is not None
+        return _new_match(_MONEY, sentence, question) and _COUNT.search(sentence) is not None
     if kind == "quantity":
-        return _new_match(_NUMBER, sentence, question)
+        return _new_match(_COUNT, _without_dates(sentence), question)
+    if kind == "place":
+        return _new_match(_PLACE, sentence, question)
     if kind == "author":
         return sentence_kind == "byline"
+    if kind == "title":
+        return sentence_kind == "title"
+    if kind.startswith("expansion:"):
+        acronym = re.escape(kind.split(":", 1)[1])
+        before = rf"(?:\S+\s+){{1,12}}\({acronym}\)"  # "... emerging technologies (CET)"
+        after = rf"\b{acronym}\s*\([^)]{{4,}}\)"  # "KFTC (Korea Financial ...)"
+        return re.search(f"{before}|{after}", sentence) is not None
     if kind.startswith("role:"):
         return re.search(rf"\b{re.escape(kind[5:])}", sentence, re.I) is not None
     return True
+
+
+def _without_dates(sentence: str) -> str:
+    return _DATE.sub(" ", sentence)
 
 
 def _new_match(pattern: re.Pattern[str], sentence: str, question: str) -> bool:

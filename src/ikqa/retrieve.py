@@ -3,17 +3,20 @@
 Chunk rankings are fused with reciprocal rank fusion, which needs no score calibration
 between the two retrievers. Sentences of the fused top chunks (plus the best single
 sentences by each retriever, so a fact is not lost to a chunk that ranks low) are then
-scored on their own: similarity to the question, the share of the question's content
-terms they contain, and the rank of the chunk they sit in.
+scored on their own: similarity to the question, the IDF-weighted share of the question's
+content terms they contain (a sentence opening with "This"/"It" also counts the sentence
+it refers back to), the rank of the chunk they sit in, and whether they state the kind of
+fact the question asks for. Sentences that state it rank above those that do not.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .config import Settings
-from .lexical import terms
+from .lexical import resolve_aliases, terms
 from .qtype import expected_types, supplies
 from .types import Evidence
 
@@ -33,6 +36,11 @@ SENTENCES_PER_RETRIEVER = 8
 # Header lines stand for what they are: the title names the brief, the byline its author.
 _HEADER_WORDS = {"title": "title of the brief: ", "byline": "author who wrote: ",
                  "header": "author who wrote: "}
+# A sentence opening with one of these continues the sentence before it.
+_ANAPHOR = re.compile(r"^(This|These|It|Its|They|Their|Such|The latter|The former)\b"
+                      r"(?! (?:may|might|is|was|can|should|must) (?:be )?(?:noted|said|seen|clear|"
+                      r"important|likely|possible|expected)\b)")  # not the empty "It may be noted"
+_POSITION = re.compile(r"^(.*):s(\d+)$")
 
 
 @dataclass
@@ -45,6 +53,7 @@ class Retrieval:
     query_terms: list[str]
     unknown_terms: list[str]
     chunk_spans: list[tuple[str, int, int]] = field(default_factory=list)  # (source, start, end)
+    term_weights: dict[str, float] = field(default_factory=dict)
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -59,12 +68,16 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
-def term_coverage(question_terms: list[str], sentence_terms: set[str]) -> float:
-    """Share of the question's distinct content terms that the sentence contains."""
+def term_coverage(question_terms: list[str], sentence_terms: set[str],
+                  weights: dict[str, float] | None = None) -> float:
+    """Share of the question's distinct content terms that the sentence contains,
+    each term weighted (by IDF, so "IKCRI" counts more than "India") when weights are given."""
     wanted = set(question_terms)
     if not wanted:
         return 0.0
-    return len(wanted & sentence_terms) / len(wanted)
+    weight = (lambda t: weights.get(t, 1.0)) if weights else (lambda t: 1.0)
+    total = sum(weight(t) for t in wanted)
+    return sum(weight(t) for t in wanted & sentence_terms) / total if total else 0.0
 
 
 class Retriever:
@@ -76,19 +89,29 @@ class Retriever:
         self.settings = settings
 
     def retrieve(self, question: str) -> Retrieval:
+        question = resolve_aliases(question, self.store.knows_term)
         vector = self.encoder.encode([question])[0]
+        kinds = expected_types(question)
         bm25_terms = terms(question)
-        if "author" in expected_types(question):
+        if "author" in kinds:
             bm25_terms.append("author")  # bylines are indexed as "Author of the brief ..."
         content_terms = terms(question, drop_question_words=True)
+        weights = {t: self.store.idf(t) for t in content_terms}
         chunks = self._fused_chunks(vector, bm25_terms)
         members = self.store.chunk_sentence_ids([c for c, _ in chunks])
         bm25 = self.store.bm25_sentence_scores(bm25_terms)
         sentences = self._candidate_sentences(vector, bm25, chunks, members)
-        evidence = self._score_sentences(question, vector, bm25, content_terms, sentences)
+        previous = self._previous_sentences(sentences)
+        best_bm25 = max(bm25.values(), default=0.0) or 1.0
+        evidence = [
+            _evidence(s, question, kinds, vector, content_terms, weights,
+                      bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id))
+            for s, prior in sentences.values()
+        ]
+        evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         return Retrieval(question, chunks, evidence, content_terms, unknown,
-                         chunk_spans=_chunk_spans(chunks, members, sentences))
+                         chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights)
 
     def _fused_chunks(self, vector: "np.ndarray", query_terms: list[str]) -> list[tuple[str, float]]:
         n = self.settings.candidates
@@ -111,30 +134,37 @@ class Retriever:
         ids = list(dict.fromkeys([*prior, *top_dense, *top_lexical]))
         return {s.id: (s, prior.get(s.id, 0.0)) for s in self.store.sentences(ids)}
 
-    def _score_sentences(self, question: str, vector: "np.ndarray", bm25: dict[str, float],
-                         content_terms: list[str],
-                         sentences: dict[str, tuple["StoredSentence", float]]) -> list[Evidence]:
-        best_bm25 = max(bm25.values(), default=0.0) or 1.0
-        kinds = expected_types(question)
-        scored = [self._evidence(s, question, kinds, vector, content_terms,
-                                 bm25.get(s.id, 0.0) / best_bm25, prior)
-                  for s, prior in sentences.values()]
-        return sorted(scored, key=lambda e: -e.score)
+    def _previous_sentences(self, sentences: dict[str, tuple["StoredSentence", float]]
+                            ) -> dict[str, "StoredSentence"]:
+        """For each candidate that opens with an anaphor ("This allows..."), the sentence before it."""
+        wanted: dict[str, str] = {}
+        for sid, (s, _) in sentences.items():
+            match = _POSITION.match(sid)
+            if match and int(match.group(2)) > 0 and _ANAPHOR.match(s.text):
+                wanted[sid] = f"{match.group(1)}:s{int(match.group(2)) - 1}"
+        if not wanted:
+            return {}
+        found = {s.id: s for s in self.store.sentences(list(set(wanted.values())))}
+        return {sid: found[prev] for sid, prev in wanted.items() if prev in found}
 
-    def _evidence(self, s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
-                  content_terms: list[str], lexical: float, prior: float) -> Evidence:
-        import numpy as np
 
-        dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
-        sentence_terms = set(terms(_HEADER_WORDS.get(s.kind, "") + s.text))
-        coverage = term_coverage(content_terms, sentence_terms)
-        typed = all(supplies(k, s.text, s.kind, question) for k in kinds)
-        score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
-        if kinds and typed:
-            score += W_TYPE
-        return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
-                        start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
-                        coverage=coverage, kind=s.kind, typed=typed)
+def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
+              content_terms: list[str], weights: dict[str, float], lexical: float, prior: float,
+              previous: "StoredSentence | None") -> Evidence:
+    import numpy as np
+
+    dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
+    sentence_terms = set(terms(_HEADER_WORDS.get(s.kind, "") + s.text))
+    if previous is not None:
+        sentence_terms |= set(terms(previous.text))
+    coverage = term_coverage(content_terms, sentence_terms, weights)
+    typed = all(supplies(k, s.text, s.kind, question) for k in kinds)
+    score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
+    if kinds and typed:
+        score += W_TYPE
+    return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
+                    start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
+                    coverage=coverage, kind=s.kind, typed=typed, page=s.page)
 
 
 def _chunk_spans(chunks: list[tuple[str, float]], members: dict[str, list[str]],
