@@ -33,7 +33,11 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("What is the annual budget of IKCRI?", {"money"}),
     ("Who wrote this brief?", {"author"}),
     ("Who is the director of IKSTC?", {"role:director"}),
-    ("Where is IKCRI based?", set()),
+    ("Where is IKCRI based?", {"place"}),
+    ("What is the population of South Korea?", {"magnitude"}),
+    ("What does KFTC stand for?", {"expansion:KFTC"}),
+    ("What is the title of the brief written by Sanjeev K. Varshney?", {"title"}),
+    ("What does IKCRI focus on?", set()),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -43,6 +47,18 @@ def test_a_date_must_be_new_to_the_question() -> None:
     q = "When did the 2026 visit happen?"
     assert not supplies("date", "The 2026 visit was a success.", "body", q)
     assert supplies("date", "It happened on 20th April 2026.", "body", q)
+
+
+def test_a_count_is_not_taken_from_a_date() -> None:
+    q = "How many people attended the Space Day?"
+    assert not supplies("quantity", "It was held in Bengaluru on 20th April 2026.", "body", q)
+    assert supplies("quantity", "Some 300 delegates attended it.", "body", q)
+
+
+def test_an_acronym_expansion_before_or_after_it() -> None:
+    assert supplies("expansion:CET", "targeting critical and emerging technologies (CET).", "body", "")
+    assert supplies("expansion:KFTC", "with Korea’s KFTC (Korea Financial Clearings Corporation)", "body", "")
+    assert not supplies("expansion:KFTC", "KFTC signed the MoU.", "body", "")
 
 
 def test_money_needs_an_amount_not_just_a_number() -> None:

@@ -14,7 +14,7 @@ import re
 
 from .config import Settings
 from .lexical import terms
-from .retrieve import Retrieval
+from .retrieve import W_TYPE, Retrieval
 from .types import Answer, Citation, Evidence
 
 __all__ = ["compose_answer", "abstention_reason", "is_list_question", "ABSTAIN_TEXT"]
@@ -24,6 +24,7 @@ ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question
 # (a list question gathers from further down, since its items are spread over sentences).
 FOLLOW_MARGIN = 0.08
 LIST_MARGIN = 0.2
+TYPE_GAP = 0.20
 LIST_WORDS_FACTOR = 1.5  # a list answer may run to 90 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
@@ -83,12 +84,22 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings) -
     best = retrieval.evidence[0]
     if not best.typed:
         return "no evidence states the kind of fact asked for"
+    if retrieval.kinds and _off_topic(best, retrieval.evidence):
+        return "the passages about the subject do not state the kind of fact asked for"
     if best.score < settings.abstain_threshold:
         return f"best evidence score {best.score:.2f} < {settings.abstain_threshold:.2f}"
     unknown_names = sorted(set(_name_terms(retrieval.question)) & set(retrieval.unknown_terms))
     if unknown_names:
         return f"the briefs never mention: {', '.join(unknown_names)}"
     return ""
+
+
+def _off_topic(best: Evidence, evidence: list[Evidence]) -> bool:
+    """True when the best sentence stating the asked-for kind of fact ranks there only by that
+    kind: without its type bonus it trails the best sentence lacking it by more than TYPE_GAP
+    ("When did India join Pax Silica?" answered by the date of another initiative)."""
+    untyped = next((e for e in evidence if not e.typed), None)
+    return untyped is not None and (best.score - W_TYPE) < untyped.score - TYPE_GAP
 
 
 def _name_terms(question: str) -> list[str]:
@@ -112,7 +123,7 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
         if len(chosen) >= settings.max_answer_sentences or e.score < best.score - margin:
             break
         new_terms = (set(terms(e.text)) & wanted) - covered
-        if not e.typed or (not new_terms and not is_list):
+        if not e.typed or not (new_terms or (is_list and _near(e, chosen))):
             continue
         if any(_overlap(e.text, c.text) > _NEAR_DUPLICATE for c in chosen):
             continue
@@ -122,6 +133,19 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
         covered |= new_terms
         words += len(e.text.split())
     return chosen
+
+
+def _near(e: Evidence, chosen: list[Evidence], distance: int = 2) -> bool:
+    """Within ``distance`` sentences of a chosen one in the same brief (items of one list)."""
+    position = _position(e.sentence_id)
+    return position is not None and any(
+        c.source == e.source and (p := _position(c.sentence_id)) is not None
+        and abs(p - position) <= distance for c in chosen)
+
+
+def _position(sentence_id: str) -> int | None:
+    match = re.search(r":s(\d+)$", sentence_id)
+    return int(match.group(1)) if match else None
 
 
 def _overlap(a: str, b: str) -> float:

@@ -16,9 +16,9 @@ __all__ = ["expected_types", "supplies"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\bsince when\b", re.I)
-_QUANTITY_Q = re.compile(
-    r"\bhow (many|long|large|big)\b|\bnumber of\b|\b(population|percentage|percent|share|"
-    r"limit|limits|capacity|volume)\b", re.I)
+_QUANTITY_Q = re.compile(r"\bhow (many|long)\b|\bnumber of\b", re.I)
+_MAGNITUDE_Q = re.compile(r"\bhow (large|big)\b|\b(population|percentage|percent|share|limit|"
+                          r"limits|capacity|volume|size)\b", re.I)
 _MONEY_Q = re.compile(
     r"\bhow much\b|\b(budget|budgets|cost|costs|funding|funds|fund|price|revenue|investment|"
     r"salary|worth|grant|grants)\b", re.I)
@@ -40,17 +40,20 @@ _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|dollars?|rupees?|won|c
 _COUNT = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)|\b(one|two|three|four|five|six|seven|"
                     r"eight|nine|ten|eleven|twelve|twenty|hundred|hundreds|thousand|thousands|"
                     r"million|billion|dozen|dozens|several|many)\b", re.I)
+_DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")
 _PLACE = re.compile(r"\b(?:in|at|from)\s+(?:the\s+)?[A-Z][\w-]+")
 
 
 def expected_types(question: str) -> set[str]:
-    """The kinds of fact ``question`` asks for ("date", "money", "quantity", "place",
+    """The kinds of fact ``question`` asks for ("date", "money", "quantity", "magnitude", "place",
     "author", "title", "expansion:<ACRONYM>", "role:<word>")."""
     found: set[str] = set()
     if _DATE_Q.search(question):
         found.add("date")
     if _MONEY_Q.search(question):
         found.add("money")
+    elif _MAGNITUDE_Q.search(question):
+        found.add("magnitude")
     elif _QUANTITY_Q.search(question):
         found.add("quantity")
     if _AUTHOR_Q.search(question):
@@ -76,6 +79,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return _new_match(_MONEY, sentence, question) and _COUNT.search(sentence) is not None
     if kind == "quantity":
         return _new_match(_COUNT, _without_dates(sentence), question)
+    if kind == "magnitude":
+        return _new_match(_DIGITS, _without_dates(sentence), question)
     if kind == "place":
         return _new_match(_PLACE, sentence, question)
     if kind == "author":

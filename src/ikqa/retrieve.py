@@ -54,6 +54,7 @@ class Retrieval:
     unknown_terms: list[str]
     chunk_spans: list[tuple[str, int, int]] = field(default_factory=list)  # (source, start, end)
     term_weights: dict[str, float] = field(default_factory=dict)
+    kinds: set[str] = field(default_factory=set)  # kinds of fact asked for (see qtype)
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -111,7 +112,8 @@ class Retriever:
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         return Retrieval(question, chunks, evidence, content_terms, unknown,
-                         chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights)
+                         chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
+                         kinds=kinds)
 
     def _fused_chunks(self, vector: "np.ndarray", query_terms: list[str]) -> list[tuple[str, float]]:
         n = self.settings.candidates
