@@ -103,3 +103,47 @@ def test_shipped_question_sets_are_valid_and_large_enough() -> None:
     assert sum(not q.answerable for q in questions) >= 15
     assert all(2 <= len(c.turns) <= 4 for c in conversations)
     assert sum(q.held_out for q in questions) == len(questions) // 5
+
+
+@pytest.mark.slow
+def test_eval_command_writes_results_report_and_plots_with_baseline(tmp_path: Path,
+                                                                   sources_copy: Path) -> None:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    lines = (REPO / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "q.jsonl").write_text("\n".join(lines[:10]) + "\n", encoding="utf-8")
+    convs = (REPO / "eval" / "conversations.jsonl").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "c.jsonl").write_text(convs[0] + "\n", encoding="utf-8")
+    ikqa_bin = Path(sys.executable).with_name("ikqa")
+    proc = subprocess.run(
+        [str(ikqa_bin), "eval", "--questions", str(tmp_path / "q.jsonl"), "--conversations",
+         str(tmp_path / "c.jsonl"), "--out", str(tmp_path / "out"), "--baseline",
+         "--sources", str(sources_copy), "--index", str(tmp_path / "ix")],
+        capture_output=True, text=True, timeout=600, env=os.environ.copy())
+    assert proc.returncode == 0, proc.stderr
+    assert "exact pass" in proc.stdout and "llama-index recipe" in proc.stdout
+    (folder,) = (tmp_path / "out").iterdir()
+    runs = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    assert [r["system"] for r in runs] == ["ikqa", "llama-index recipe"]
+    assert len(runs[0]["questions"]) == 10 and runs[0]["followups"]
+    assert all(q["seconds"] > 0 and "exact_pass" in q["metrics"] for q in runs[0]["questions"])
+    report = (folder / "report.md").read_text(encoding="utf-8")
+    assert "| exact pass |" in report and "held-out" in report
+    assert (folder / "latency_hist.png").exists() and (folder / "scores_by_type.png").exists()
+
+
+def test_eval_command_rejects_an_invalid_question_set(tmp_path: Path, sources_copy: Path) -> None:
+    from click.testing import CliRunner
+
+    from ikqa.cli import cli
+
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "x1", "type": "factoid", "question": "Q?", "answer": "a", '
+                   '"must": [["a"]], "evidence": ["no such text anywhere"], "answerable": true}\n',
+                   encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--questions", str(bad), "--sources", str(sources_copy),
+                                      "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "invalid question set" in result.output

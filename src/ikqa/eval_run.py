@@ -54,11 +54,11 @@ def run_evaluation(assistant: Assistant, questions_path: Path, conversations_pat
 
     questions = load_questions(questions_path)
     conversations = load_conversations(conversations_path) if conversations_path else []
-    assistant.ensure_index()
     sources = read_sources(assistant.settings.sources_dir)
     problems = validate(questions, conversations, sources)
     if problems:
         raise IkqaError(f"invalid question set ({len(problems)} problems), first: {problems[0]}")
+    assistant.ensure_index()
     evidence = EvidenceIndex(sources)
     runs = [evaluate(AssistantSystem(assistant), questions, conversations, evidence)]
     if baseline:
