@@ -1,8 +1,9 @@
 """Quality gate: the whole question set through the real system; a regression fails here.
 
 Floors sit a little under the figures measured when they were set (``ikqa eval``, all
-questions, 2026-11-25: exact pass 0.809, citation precision 0.824, hit@3 0.955,
-abstention recall 0.682, false abstention 0.064, follow-up pass 0.902). Raise them as the
+questions, 2026-11-25: exact pass 0.864, key-fact recall 0.876, citation precision 0.833,
+citation recall 0.826, hit@3 0.955 (chunks) / 0.964 (sentences), abstention recall 0.682,
+false abstention 0.045, follow-up pass 0.927). Raise them as the
 answer layer improves; never lower one to let a change land.
 """
 
@@ -19,16 +20,16 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 FLOORS = {
-    "exact_pass": 0.78,
-    "key_fact_recall": 0.80,
-    "citation_precision": 0.80,
-    "citation_recall": 0.74,
+    "exact_pass": 0.84,
+    "key_fact_recall": 0.85,
+    "citation_precision": 0.81,
+    "citation_recall": 0.80,
     "chunk_hit@3": 0.93,
     "sentence_hit@3": 0.94,
     "abstention_recall": 0.63,
-    "followup_pass": 0.85,
+    "followup_pass": 0.89,
 }
-CEILINGS = {"false_abstention": 0.09}
+CEILINGS = {"false_abstention": 0.07}
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import re
 
 from .config import Settings
 from .lexical import terms
-from .retrieve import W_TYPE, Retrieval
+from .retrieve import _ANAPHOR, W_TYPE, Retrieval
 from .types import Answer, Citation, Evidence
 
 __all__ = ["compose_answer", "abstention_reason", "is_list_question", "ABSTAIN_TEXT"]
@@ -25,7 +25,10 @@ ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question
 FOLLOW_MARGIN = 0.08
 LIST_MARGIN = 0.2
 TYPE_GAP = 0.20
-LIST_WORDS_FACTOR = 1.5  # a list answer may run to 90 words where a factoid gets 60
+# Kinds a sentence can state about anything (a date, a number, a place): one that states it
+# may be about another subject. An expansion "(FORGE)" or the byline is bound to its subject.
+_TOPICAL_KINDS = {"date", "money", "quantity", "magnitude", "place"}
+LIST_WORDS_FACTOR = 2.0  # a list answer may run to 120 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 _NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Z][\w&-]*|[A-Z][a-z]+)\b")
@@ -84,7 +87,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings) -
     best = retrieval.evidence[0]
     if not best.typed:
         return "no evidence states the kind of fact asked for"
-    if retrieval.kinds and _off_topic(best, retrieval.evidence):
+    if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval.evidence):
         return "the passages about the subject do not state the kind of fact asked for"
     if best.score < settings.abstain_threshold:
         return f"best evidence score {best.score:.2f} < {settings.abstain_threshold:.2f}"
@@ -120,8 +123,10 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
     words = len(best.text.split())
     margin = LIST_MARGIN if is_list else FOLLOW_MARGIN
     for e in evidence[1:]:
-        if len(chosen) >= settings.max_answer_sentences or e.score < best.score - margin:
+        if len(chosen) >= settings.max_answer_sentences:
             break
+        if e.score < best.score - margin and not _continues(e, chosen, covered, wanted):
+            continue
         new_terms = (set(terms(e.text)) & wanted) - covered
         if not e.typed or not (new_terms or (is_list and _near(e, chosen))):
             continue
@@ -133,6 +138,16 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
         covered |= new_terms
         words += len(e.text.split())
     return chosen
+
+
+def _continues(e: Evidence, chosen: list[Evidence], covered: set[str], wanted: set[str]) -> bool:
+    """``e`` opens with "This"/"It"... right after a chosen sentence and adds question terms:
+    it finishes that sentence's thought ("... a Joint Working Group ... This Working Group
+    will promote ..."), whatever its own score."""
+    position = _position(e.sentence_id)
+    follows = position is not None and any(
+        c.source == e.source and _position(c.sentence_id) == position - 1 for c in chosen)
+    return follows and _ANAPHOR.match(e.text) is not None and bool((set(terms(e.text)) & wanted) - covered)
 
 
 def _near(e: Evidence, chosen: list[Evidence], distance: int = 2) -> bool:

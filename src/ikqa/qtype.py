@@ -20,7 +20,7 @@ _QUANTITY_Q = re.compile(r"\bhow (many|long)\b|\bnumber of\b", re.I)
 _MAGNITUDE_Q = re.compile(r"\bhow (large|big)\b|\b(population|percentage|percent|share|limit|"
                           r"limits|capacity|volume|size)\b", re.I)
 _MONEY_Q = re.compile(
-    r"\bhow much\b|\b(budget|budgets|cost|costs|funding|funds|fund|price|revenue|investment|"
+    r"\bhow much\b|\b(budget|budgets|cost|costs|funding|price|revenue|investment|"
     r"salary|worth|grant|grants)\b", re.I)
 _AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b|\b(the|its|brief's) author\b|"
                        r"\bauthor of\b|\bwho is the author\b", re.I)

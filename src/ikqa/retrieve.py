@@ -33,6 +33,7 @@ W_DENSE, W_COVERAGE, W_LEXICAL, W_CHUNK = 0.55, 0.25, 0.10, 0.10
 # Added when a sentence states the kind of fact asked for (a date for "when"...).
 W_TYPE = 0.15
 SENTENCES_PER_RETRIEVER = 8
+HEADER_MIN_COVERAGE = 0.3
 # Header lines stand for what they are: the title names the brief, the byline its author.
 _HEADER_WORDS = {"title": "title of the brief: ", "byline": "author who wrote: ",
                  "header": "author who wrote: "}
@@ -164,6 +165,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
+    if s.kind != "body" and not kinds & {"author", "title"} and coverage < HEADER_MIN_COVERAGE:
+        score *= 0.5  # a title or byline resembles every question about its brief's topic
     return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
                     start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
                     coverage=coverage, kind=s.kind, typed=typed, page=s.page)
