@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 
 from .config import Settings
-from .lexical import terms
-from .retrieve import _ANAPHOR, W_TYPE, Retrieval
+from .lexical import ANAPHOR, terms
+from .retrieve import W_TYPE, Retrieval
 from .types import Answer, Citation, Evidence
 
 __all__ = ["compose_answer", "abstention_reason", "is_list_question", "ABSTAIN_TEXT"]
@@ -147,7 +147,7 @@ def _continues(e: Evidence, chosen: list[Evidence], covered: set[str], wanted: s
     position = _position(e.sentence_id)
     follows = position is not None and any(
         c.source == e.source and _position(c.sentence_id) == position - 1 for c in chosen)
-    return follows and _ANAPHOR.match(e.text) is not None and bool((set(terms(e.text)) & wanted) - covered)
+    return follows and ANAPHOR.match(e.text) is not None and bool((set(terms(e.text)) & wanted) - covered)
 
 
 def _near(e: Evidence, chosen: list[Evidence], distance: int = 2) -> bool:

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-__all__ = ["terms", "terms_batch", "stemmer", "resolve_aliases", "QUESTION_WORDS"]
+__all__ = ["terms", "terms_batch", "stemmer", "resolve_aliases", "ANAPHOR", "QUESTION_WORDS"]
 
 # Words that shape a question but say nothing about its topic.
 QUESTION_WORDS = frozenset(
@@ -20,6 +20,11 @@ QUESTION_WORDS = frozenset(
     "briefing briefings source sources mention mentioned say says said".split()
 )
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+# A sentence opening with one of these continues the sentence before it (but not the empty
+# "It may be noted that ...").
+ANAPHOR = re.compile(r"^(This|These|It|Its|They|Their|Such|The latter|The former)\b"
+                     r"(?! (?:may|might|is|was|can|should|must) (?:be )?(?:noted|said|seen|clear|"
+                     r"important|likely|possible|expected)\b)")
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .config import Settings
-from .lexical import resolve_aliases, terms
+from .lexical import ANAPHOR, resolve_aliases, terms
 from .qtype import expected_types, supplies
 from .types import Evidence
 
@@ -37,10 +37,6 @@ HEADER_MIN_COVERAGE = 0.3
 # Header lines stand for what they are: the title names the brief, the byline its author.
 _HEADER_WORDS = {"title": "title of the brief: ", "byline": "author who wrote: ",
                  "header": "author who wrote: "}
-# A sentence opening with one of these continues the sentence before it.
-_ANAPHOR = re.compile(r"^(This|These|It|Its|They|Their|Such|The latter|The former)\b"
-                      r"(?! (?:may|might|is|was|can|should|must) (?:be )?(?:noted|said|seen|clear|"
-                      r"important|likely|possible|expected)\b)")  # not the empty "It may be noted"
 _POSITION = re.compile(r"^(.*):s(\d+)$")
 
 
@@ -143,7 +139,7 @@ class Retriever:
         wanted: dict[str, str] = {}
         for sid, (s, _) in sentences.items():
             match = _POSITION.match(sid)
-            if match and int(match.group(2)) > 0 and _ANAPHOR.match(s.text):
+            if match and int(match.group(2)) > 0 and ANAPHOR.match(s.text):
                 wanted[sid] = f"{match.group(1)}:s{int(match.group(2)) - 1}"
         if not wanted:
             return {}
