@@ -1,9 +1,9 @@
 """Quality gate: the whole question set through the real system; a regression fails here.
 
 Floors sit a little under the figures measured when they were set (``ikqa eval``, all
-questions, 2026-11-25: exact pass 0.864, key-fact recall 0.876, citation precision 0.833,
-citation recall 0.826, hit@3 0.955 (chunks) / 0.964 (sentences), abstention recall 0.682,
-false abstention 0.045, follow-up pass 0.927). Raise them as the
+questions, 2026-11-25: exact pass 0.882, key-fact recall 0.894, citation precision 0.835,
+citation recall 0.839, hit@3 0.955 (chunks) / 0.964 (sentences), abstention recall 0.682,
+false abstention 0.027, follow-up pass 0.927). Raise them as the
 answer layer improves; never lower one to let a change land.
 """
 
@@ -20,16 +20,16 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 FLOORS = {
-    "exact_pass": 0.84,
-    "key_fact_recall": 0.85,
+    "exact_pass": 0.86,
+    "key_fact_recall": 0.87,
     "citation_precision": 0.81,
-    "citation_recall": 0.80,
+    "citation_recall": 0.81,
     "chunk_hit@3": 0.93,
     "sentence_hit@3": 0.94,
     "abstention_recall": 0.63,
     "followup_pass": 0.89,
 }
-CEILINGS = {"false_abstention": 0.07}
+CEILINGS = {"false_abstention": 0.05}
 
 
 @pytest.fixture(scope="module")

@@ -95,15 +95,17 @@ class Retriever:
             bm25_terms.append("author")  # bylines are indexed as "Author of the brief ..."
         content_terms = terms(question, drop_question_words=True)
         weights = {t: self.store.idf(t) for t in content_terms}
-        chunks = self._fused_chunks(vector, bm25_terms)
+        chunks, chunk_cosines = self._fused_chunks(vector, bm25_terms)
         members = self.store.chunk_sentence_ids([c for c, _ in chunks])
         bm25 = self.store.bm25_sentence_scores(bm25_terms)
         sentences = self._candidate_sentences(vector, bm25, chunks, members)
+        context = _context_similarity(members, chunk_cosines)
         previous = self._previous_sentences(sentences)
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
         evidence = [
             _evidence(s, question, kinds, vector, content_terms, weights,
-                      bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id))
+                      bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
+                      context.get(s.id, 0.0))
             for s, prior in sentences.values()
         ]
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
@@ -112,12 +114,14 @@ class Retriever:
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
                          kinds=kinds)
 
-    def _fused_chunks(self, vector: "np.ndarray", query_terms: list[str]) -> list[tuple[str, float]]:
+    def _fused_chunks(self, vector: "np.ndarray", query_terms: list[str]
+                      ) -> tuple[list[tuple[str, float]], dict[str, float]]:
+        """The fused top chunks, and the cosine of each chunk the dense search returned."""
         n = self.settings.candidates
-        dense = [i for i, _ in self.store.dense_chunks(vector, n)]
+        dense = self.store.dense_chunks(vector, n)
         lexical = [i for i, _ in self.store.bm25_chunks(query_terms, n)]
-        fused = reciprocal_rank_fusion([dense, lexical], k=self.settings.rrf_k)
-        return fused[: self.settings.top_chunks]
+        fused = reciprocal_rank_fusion([[i for i, _ in dense], lexical], k=self.settings.rrf_k)
+        return fused[: self.settings.top_chunks], dict(dense)
 
     def _candidate_sentences(self, vector: "np.ndarray", bm25: dict[str, float],
                              chunks: list[tuple[str, float]],
@@ -149,10 +153,11 @@ class Retriever:
 
 def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
               content_terms: list[str], weights: dict[str, float], lexical: float, prior: float,
-              previous: "StoredSentence | None") -> Evidence:
+              previous: "StoredSentence | None", context: float = 0.0) -> Evidence:
     import numpy as np
 
     dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
+    dense = max(dense, (dense + context) / 2)  # a sentence read in its chunk's context
     sentence_terms = set(terms(_HEADER_WORDS.get(s.kind, "") + s.text))
     if previous is not None:
         sentence_terms |= set(terms(previous.text))
@@ -177,6 +182,15 @@ def _chunk_spans(chunks: list[tuple[str, float]], members: dict[str, list[str]],
         if parts:
             spans.append((parts[0].source, min(p.start for p in parts), max(p.end for p in parts)))
     return spans
+
+
+def _context_similarity(members: dict[str, list[str]], cosines: dict[str, float]) -> dict[str, float]:
+    """For each sentence, the best cosine between the question and a chunk holding it."""
+    best: dict[str, float] = {}
+    for chunk_id, sentence_ids in members.items():
+        for sid in sentence_ids:
+            best[sid] = max(best.get(sid, 0.0), cosines.get(chunk_id, 0.0))
+    return best
 
 
 def _chunk_priors(chunks: list[tuple[str, float]]) -> dict[str, float]:
