@@ -4,13 +4,20 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.ikqa-installed
 
-.PHONY: run test install index clean-index
+.PHONY: run test install index clean-index browser-deps
 
 run: index
 	$(BIN)/ikqa serve
 
-test: install
+test: install browser-deps
 	$(BIN)/python -m pytest
+
+# Debian's Chromium and its driver, for the `browser` tests; installed only when missing.
+browser-deps:
+	@test -x /usr/bin/chromium -a -x /usr/bin/chromedriver || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update && $$SUDO env DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y chromium chromium-driver; }
 
 install: $(STAMP)
 

@@ -47,3 +47,14 @@ def test_query_encoder_exports_its_model_when_missing(tmp_path: Path) -> None:
     vec = QueryEncoder(target).encode(["hello"])
     assert target.exists() and vec.shape == (1, 384)
     assert not list(target.parent.glob(".*tmp"))
+
+
+def test_batched_onnx_document_encoder_matches_sentence_transformers(onnx_file: Path) -> None:
+    from ikqa.embed import OnnxDocumentEncoder
+
+    long_text = " ".join(["The corridor links ports, universities and start-ups."] * 60)  # > 256 tokens
+    texts = [*TEXTS, long_text, *(f"Sentence {i} about trade." for i in range(40))]
+    batched = OnnxDocumentEncoder(onnx_file, batch_tokens=256).encode(texts)
+    reference = DocumentEncoder().encode(texts)
+    assert batched.shape == reference.shape == (len(texts), 384)
+    assert (batched * reference).sum(axis=1).min() >= 0.999

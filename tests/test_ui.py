@@ -1,61 +1,228 @@
-"""The first web page on a real Gradio server on 127.0.0.1, reached with gradio_client."""
+"""The web page: rendering, cited passages, feedback, safe serving, and the chat and /ask
+endpoints on a real Gradio server on 127.0.0.1 reached with gradio_client."""
 
 from __future__ import annotations
 
-import socket
-from typing import Any, Iterator
+import json
+from pathlib import Path
+from typing import Iterator
 
 import httpx
 import pytest
+from click.testing import CliRunner
+from ui_helpers import message_text, served
 
 import ikqa
-from ikqa.types import Answer, Citation
-from ikqa.ui import build_ui, render_answer
+from ikqa.cli import cli
+from ikqa.passage import paragraph_around
+from ikqa.types import Answer, Citation, Passage
+from ikqa.ui import ServeError, build_ui, check_exposure, parse_auth
+from ikqa.ui_chat import ChatHandlers
+from ikqa.ui_render import (answer_html, answer_plain, parse_ref, passage_html,
+                            stream_answer_html)
 
-pytestmark = [pytest.mark.slow, pytest.mark.server]
+CITED = Citation(1, "b.txt", "Brief <B>", "IKCRI is based in New Delhi.", 10, 38, 0.9)
+ANSWER = Answer("Where?", "IKCRI is based in New Delhi. [1] Also [7] & <x>.", citations=[CITED])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+# -- rendering (no server) ---------------------------------------------------------------
 
+def test_markers_of_real_citations_become_links_and_text_is_escaped() -> None:
+    html = answer_html(ANSWER, turn=3)
+    assert html.count('<a class="ikqa-cite" href="#ikqa-c-3-1">[1]</a>') == 2  # text + source list
+    assert "[7]" in html and "#ikqa-c-3-7" not in html  # no citation 7: left as plain text
+    assert "&amp; &lt;x&gt;" in html and "<x>" not in html
+    assert "Brief &lt;B&gt;" in html and "<code>b.txt</code>" in html
+
+
+def test_abstention_is_shown_as_such_with_related_passages() -> None:
+    related = Citation(1, "c.txt", "Brief C", "A nearby sentence.", 0, 18, 0.3)
+    html = answer_html(Answer("q", "The briefings don't say.", abstained=True, related=[related]), 0)
+    assert 'class="ikqa-abstain"' in html and "Related, but not an answer" in html
+    assert 'href="#ikqa-r-0-1"' in html and "A nearby sentence." in html
+    assert "ikqa-sources" not in html
+
+
+def test_streaming_grows_word_by_word_and_ends_with_the_full_answer() -> None:
+    steps = list(stream_answer_html(ANSWER, 0))
+    assert len(steps) > 2 and steps[-1] == answer_html(ANSWER, 0)
+    assert "ikqa-sources" not in steps[0] and "IKCRI is based" in steps[0]
+    assert all(len(a) < len(b) for a, b in zip(steps, steps[1:]))
+
+
+def test_passage_panel_marks_exactly_the_sentence_inside_its_paragraph() -> None:
+    passage = Passage("b.txt", "Brief B", "Before. The sentence & more. After.", 8, 28)
+    html = passage_html(passage, "[1]")
+    assert '<mark class="ikqa-hl">The sentence &amp; more.</mark>' in html
+    assert html.index("Before.") < html.index("<mark") < html.index("After.")
+    assert "Brief B" in html and "b.txt" in html
+
+
+def test_refs_and_plain_copy() -> None:
+    assert parse_ref("#ikqa-c-2-1") == ("c", 2, 1) and parse_ref("ikqa-r-0-3") == ("r", 0, 3)
+    assert parse_ref("javascript:alert(1)") is None and parse_ref("") is None
+    plain = answer_plain(ANSWER)
+    assert plain.startswith(ANSWER.text) and "[1] Brief <B> (b.txt): IKCRI is based" in plain
+
+
+def test_paragraph_around_a_span() -> None:
+    text = "Title\n\nFirst para. Second sentence.\n\nNext para."
+    start = text.index("Second")
+    lo, hi = paragraph_around(text, start, start + len("Second sentence."))
+    assert text[lo:hi] == "First para. Second sentence."
+
+
+# -- Assistant methods the page uses -------------------------------------------------------
+
+@pytest.mark.slow
+def test_passage_reads_the_cited_paragraph_from_the_source(assistant: ikqa.Assistant) -> None:
+    citation = assistant.ask("Where is IKCRI based?").citations[0]
+    passage = assistant.passage(citation)
+    assert passage.text[passage.start:passage.end] == citation.text
+    assert len(passage.text) > len(citation.text) and "IKSTC" in passage.text  # the whole paragraph
+    assert passage.title == citation.title and passage.source == citation.source
+
+
+def test_passage_of_a_missing_file_falls_back_to_the_sentence(tmp_path: Path) -> None:
+    a = ikqa.Assistant(ikqa.Settings(sources_dir=tmp_path / "none", index_dir=tmp_path / "ix"))
+    passage = a.passage(CITED)
+    assert passage.text == CITED.text and (passage.start, passage.end) == (0, len(CITED.text))
+    escaping = Citation(1, "../../etc/passwd", "t", "root", 0, 4, 0.1)
+    assert a.passage(escaping).text == "root"  # never reads outside the sources folder
+
+
+def test_feedback_is_appended_as_json_lines(tmp_path: Path) -> None:
+    a = ikqa.Assistant(ikqa.Settings(sources_dir=tmp_path / "s", index_dir=tmp_path / "ix"))
+    a.record_feedback(ANSWER, "up")
+    a.record_feedback(ANSWER, "down")
+    lines = (tmp_path / "ix" / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert [r["vote"] for r in records] == ["up", "down"]
+    assert records[0]["question"] == "Where?" and records[0]["answer"] == ANSWER.text
+    assert records[0]["citations"][0]["source"] == "b.txt" and records[0]["time"]
+    with pytest.raises(ValueError):
+        a.record_feedback(ANSWER, "meh")
+
+
+# -- safe serving ----------------------------------------------------------------------------
+
+def test_open_addresses_need_a_login() -> None:
+    check_exposure("127.0.0.1", None)
+    check_exposure("::1", None)
+    check_exposure("localhost", None)
+    for host in ("0.0.0.0", "192.168.1.5", "example.org", "::"):
+        with pytest.raises(ServeError, match="--auth"):
+            check_exposure(host, None)
+    check_exposure("0.0.0.0", ("u", "p"))
+    assert parse_auth("ana:s3:cret") == ("ana", "s3:cret") and parse_auth("") is None
+    for bad in ("nopass", ":p", "u:"):
+        with pytest.raises(ServeError):
+            parse_auth(bad)
+
+
+def test_serve_refuses_an_open_host_without_auth(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("IKQA_AUTH", raising=False)
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "1"])
+    assert result.exit_code == 1
+    assert "refusing to serve on 0.0.0.0 without a login" in result.output
+    monkeypatch.setenv("IKQA_AUTH", "broken")
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--port", "1"])
+    assert result.exit_code == 1 and "USER:PASS" in result.output
+
+
+def test_read_only_page_has_no_upload_delete_or_reindex(tmp_path: Path) -> None:
+    a = ikqa.Assistant(ikqa.Settings(sources_dir=tmp_path / "s", index_dir=tmp_path / "ix"))
+    def ids(read_only: bool) -> set[str]:
+        demo = build_ui(a, read_only=read_only)
+        return {b.elem_id for b in demo.blocks.values() if getattr(b, "elem_id", None)}
+    writable = {"ikqa-upload", "ikqa-delete", "ikqa-reindex"}
+    assert writable <= ids(False)
+    assert not writable & ids(True) and "ikqa-read-only" in ids(True)
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_a_login_is_enforced_when_given(assistant: ikqa.Assistant) -> None:
+    with served(assistant, auth=("ana", "secret")) as url:
+        assert httpx.get(url + "config", timeout=30).status_code == 401
+        with httpx.Client(base_url=url, timeout=30) as web:
+            assert web.post("login", data={"username": "ana", "password": "nope"}).status_code == 400
+            assert web.post("login", data={"username": "ana", "password": "secret"}).status_code == 200
+            assert web.get("config").status_code == 200
+
+
+# -- the served page ---------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def app_url(assistant: ikqa.Assistant) -> Iterator[str]:
-    demo = build_ui(assistant)
-    port = _free_port()
-    demo.queue().launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True,
-                        quiet=True)
-    yield f"http://127.0.0.1:{port}/"
-    demo.close()
+    with served(assistant) as url:
+        yield url
 
 
-def _last_text(history: list[dict[str, Any]]) -> str:
-    content = history[-1]["content"]
-    return content if isinstance(content, str) else " ".join(p["text"] for p in content)
-
-
+@pytest.mark.slow
+@pytest.mark.server
 def test_page_is_served_on_loopback(app_url: str) -> None:
     assert app_url.startswith("http://127.0.0.1:")
     page = httpx.get(app_url, timeout=30)
     assert page.status_code == 200 and "ikqa" in page.text
 
 
-def test_chat_shows_the_answer_and_its_cited_sentence(app_url: str) -> None:
+@pytest.mark.slow
+@pytest.mark.server
+def test_ask_endpoint_returns_the_cli_json(app_url: str, assistant: ikqa.Assistant) -> None:
     from gradio_client import Client
 
     client = Client(app_url, verbose=False)
-    _, history, *_ = client.predict("Where is IKCRI based?", [], api_name="/chat")
-    shown = _last_text(history)
-    assert "based in New Delhi" in shown and "[1]" in shown
-    assert "**Sources**" in shown and "india-rok-scientific-cooperation.txt" in shown
-    _, history, *_ = client.predict("What does it focus on?", history, api_name="/chat")
-    assert "technology transfer" in _last_text(history)
+    assert "/ask" in client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    got = client.predict("Where is IKCRI based?", api_name="/ask")
+    want = assistant.ask("Where is IKCRI based?").to_dict()
+    assert {"text", "citations", "abstained"} <= set(got)
+    assert got["text"] == want["text"] and got["citations"] == want["citations"]
+    assert got["abstained"] is False and "New Delhi" in got["text"]
+    refused = client.predict("Who won the 2030 football world cup?", api_name="/ask")
+    assert refused["abstained"] is True and refused["citations"] == []
 
 
-def test_render_answer_lists_related_passages_on_abstention() -> None:
-    related = Citation(1, "b.txt", "Brief B", "A nearby sentence.", 0, 18, 0.3)
-    shown = render_answer(Answer("q", "The briefings don't say.", abstained=True, related=[related]))
-    assert "Related, but not an answer" in shown and "A nearby sentence." in shown
-    assert "**Sources**" not in shown
+@pytest.mark.slow
+@pytest.mark.server
+def test_chat_streams_answers_with_linked_markers_and_follow_ups(app_url: str) -> None:
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    job = client.submit("What is FORGE?", api_name="/chat")
+    updates = [out for out in job]
+    lengths = [len(message_text(out[1][-1])) for out in updates if len(out[1]) == 2]
+    assert len(lengths) >= 3 and lengths == sorted(lengths)  # the answer grew while streaming
+    final = job.outputs()[-1]
+    answer = message_text(final[1][-1])
+    assert "February 2026" in answer and 'href="#ikqa-c-0-1">[1]</a>' in answer
+    assert final[2].startswith("It may be noted") and "[1] India-Republic" in final[2]  # copy text
+    _, history, _ = client.predict("When was it launched?", api_name="/chat")
+    assert len(history) == 4 and "February 2026" in message_text(history[-1])
+    _, history, _ = client.predict("What is KIND-X?", api_name="/chat")
+    _, history, _ = client.predict("What does it connect?", api_name="/chat")
+    assert len(history) == 8 and "defense startups" in message_text(history[-1])
+    client.predict(api_name="/new_conversation")
+    _, history, _ = client.predict("Where is IKCRI based?", api_name="/chat")
+    assert len(history) == 2 and 'href="#ikqa-c-0-1"' in message_text(history[-1])
+
+
+@pytest.mark.slow
+def test_clicked_marker_and_votes_reach_the_right_turn(assistant: ikqa.Assistant) -> None:
+    import gradio as gr
+
+    chat = ChatHandlers(assistant)
+    conversation = assistant.conversation()
+    for question in ("What is FORGE?", "Where is IKCRI based?"):
+        for _ in chat.respond(question, conversation):
+            pass
+    panel = chat.open_citation("ikqa-c-1-1", conversation)
+    assert '<mark class="ikqa-hl">Besides the India Korea' in panel and "IKSTC" in panel
+    assert "FORGE is a United States-led" in chat.open_citation("ikqa-c-0-1", conversation)
+    assert "ikqa-panel-empty" in chat.open_citation("ikqa-c-9-1", conversation)
+    chat.vote(gr.LikeData(None, {"index": 3, "value": "", "liked": False}), conversation)
+    chat.vote(gr.LikeData(None, {"index": 1, "value": "", "liked": True}), conversation)
+    lines = (assistant.settings.index_dir / "feedback.jsonl").read_text(encoding="utf-8")
+    down, up = [json.loads(line) for line in lines.splitlines()[-2:]]
+    assert (down["vote"], down["question"]) == ("down", "Where is IKCRI based?")
+    assert (up["vote"], up["question"]) == ("up", "What is FORGE?")

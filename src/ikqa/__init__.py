@@ -14,10 +14,13 @@ go_offline()
 from .assistant import Assistant  # noqa: E402
 from .config import Settings  # noqa: E402
 from .errors import (  # noqa: E402
+    DuplicateSourceError,
     EmptyQuestionError,
     IkqaError,
     IndexCorruptError,
     IndexMissingError,
+    SourceNotFoundError,
+    SourceRejectedError,
     SourcesError,
 )
 from .types import Answer, Citation  # noqa: E402
@@ -33,6 +36,9 @@ __all__ = [
     "SourcesError",
     "IndexMissingError",
     "IndexCorruptError",
+    "SourceRejectedError",
+    "DuplicateSourceError",
+    "SourceNotFoundError",
     "__version__",
 ]
 __version__ = "0.1.0"

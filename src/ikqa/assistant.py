@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Callable
 
 from .config import Settings
 from .errors import EmptyQuestionError, IndexMissingError, SourcesError
-from .types import Answer
+from .types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
     from .chat import Conversation
@@ -63,11 +63,52 @@ class Assistant:
 
         return Conversation(self)
 
+    def passage(self, citation: Citation) -> Passage:
+        """The cited sentence inside its paragraph of the source brief, for display."""
+        from .passage import passage_for
+
+        return passage_for(self.settings, citation)
+
+    def record_feedback(self, answer: Answer, vote: str) -> None:
+        """Append a thumbs ``"up"``/``"down"`` on ``answer`` to ``<index>/feedback.jsonl``."""
+        from .feedback import record_feedback
+
+        record_feedback(self.settings, answer, vote)
+
     def ingest(self, progress: Callable[[str, int, int], None] | None = None) -> "IngestSummary":
-        """(Re)build the index from the sources folder; the next question uses it."""
+        """Bring the index up to date with the sources folder (only new or changed files are
+        embedded, deleted ones removed); the next question uses it."""
         from .ingest_run import run_ingest
 
         summary = run_ingest(self.settings, progress=progress)
+        with self._lock:
+            self._retriever = None
+        return summary
+
+    def add_source(self, filename: str, data: bytes,
+                   progress: Callable[[str, int, int], None] | None = None) -> "IngestSummary":
+        """Store an uploaded file in the sources folder and index it (only it is embedded).
+
+        Raises ``SourceRejectedError`` (too large, unsupported or unreadable content) or
+        ``DuplicateSourceError`` with a one-line reason; nothing is changed then.
+        """
+        from .library import add_source
+
+        return self._after_write(add_source(self.settings, filename, data, progress))
+
+    def remove_source(self, name: str) -> None:
+        """Delete source ``name`` from the sources folder and the index (``SourceNotFoundError``)."""
+        from .library import remove_source
+
+        self._after_write(remove_source(self.settings, name))
+
+    def reindex(self, progress: Callable[[str, int, int], None] | None = None) -> "IngestSummary":
+        """Rebuild the whole index from the sources folder, re-reading and re-embedding every file."""
+        from .library import reindex
+
+        return self._after_write(reindex(self.settings, progress))
+
+    def _after_write(self, summary: "IngestSummary") -> "IngestSummary":
         with self._lock:
             self._retriever = None
         return summary
@@ -93,7 +134,7 @@ class Assistant:
             raise IndexMissingError(f"no index and no usable sources: {err}") from err
 
     def sources(self) -> list[dict[str, object]]:
-        """The indexed briefs as recorded in the manifest."""
+        """The indexed briefs as recorded in the manifest: source, title, author, chunks, indexed_at..."""
         return self._ready().store.sources
 
     def _ready(self) -> "Retriever":

@@ -27,46 +27,74 @@ def _location_options(func: F) -> F:
 
 
 def _assistant(sources_dir: Path | None, index_dir: Path | None, **more: Any) -> Assistant:
+    ctx = click.get_current_context(silent=True)
+    more.setdefault("chroma_url", ((ctx.find_root().obj or {}) if ctx else {}).get("chroma_url"))
     return Assistant(Settings.from_env(sources_dir=sources_dir, index_dir=index_dir, **more))
 
 
 @click.group()
 @click.version_option(package_name="ikqa")
-def cli() -> None:
+@click.option("--chroma-url", metavar="URL",
+              help="Use the Chroma server at URL (or set IKQA_CHROMA_URL) instead of the embedded store.")
+@click.pass_context
+def cli(ctx: click.Context, chroma_url: str | None) -> None:
     """Ask questions of policy briefings; every answer cites the sentences it rests on.
 
     \b
     Example:
         ikqa ingest
         ikqa ask "Where is IKCRI based?"
+        ikqa --chroma-url http://127.0.0.1:8000 ingest
     """
+    ctx.obj = {"chroma_url": chroma_url}
 
 
 @cli.command()
 @_location_options
 @click.option("--if-missing", is_flag=True, help="Do nothing when an index already exists.")
-def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool) -> None:
-    """Build the index from the sources folder.
+@click.option("--full", is_flag=True, help="Re-read and re-embed every file, not only changed ones.")
+def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool, full: bool) -> None:
+    """Bring the index up to date with the sources folder (only new or changed files are embedded).
 
-    Exit code 0: all files indexed; 3: done, but some files failed (listed).
+    Exit code 0: all files indexed; 3: done, but some files failed (listed with reasons);
+    1: nothing usable (the previous index is kept).
 
     \b
     Example:
         ikqa ingest --sources ~/briefs --index ~/briefs-index
     """
+    from .ingest_view import progress_bar, summary_table
     from .store import index_exists
 
     assistant = _assistant(sources_dir, index_dir)
     if if_missing and index_exists(assistant.settings):
         click.echo(f"index present in {assistant.settings.index_dir}; nothing to do")
         return
-    summary = _guard(assistant.ingest)
+    with progress_bar() as progress:
+        run = assistant.reindex if full else assistant.ingest
+        summary = _guard(lambda: run(progress))
+    click.echo(summary_table(summary).rstrip())
     click.echo(f"indexed {len(summary.briefs)} brief(s): {summary.chunks} chunks, "
-               f"{summary.sentences} sentences in {summary.seconds:.1f} s -> {summary.generation}")
+               f"{summary.sentences} sentences; embedded {summary.embedded_chunks} new chunk(s) "
+               f"in {summary.seconds:.1f} s -> {summary.generation}")
     for name, reason in summary.failed:
         click.echo(f"failed: {name}: {reason}", err=True)
     if summary.partial:
         sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@_location_options
+@click.argument("name")
+def remove(sources_dir: Path | None, index_dir: Path | None, name: str) -> None:
+    """Delete source NAME from the sources folder and the index.
+
+    \b
+    Example:
+        ikqa remove "old brief.pdf"
+    """
+    _guard(lambda: _assistant(sources_dir, index_dir).remove_source(name))
+    click.echo(f"removed {name}")
 
 
 @cli.command()
@@ -113,25 +141,32 @@ def chat(sources_dir: Path | None, index_dir: Path | None) -> None:
 def sources(sources_dir: Path | None, index_dir: Path | None) -> None:
     """List the indexed briefs."""
     for s in _guard(_assistant(sources_dir, index_dir).sources):
-        click.echo(f"{s['source']}\t{s['title']}\t{s['author']}\t{s['chunks']} chunks")
+        click.echo(f"{s['source']}\t{s['title']}\t{s['author']}\t{s['chunks']} chunks\t"
+                   f"{s.get('indexed_at', '')}")
 
 
 @cli.command()
 @_location_options
 @click.option("--host", help="Interface to bind (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 7860).")
+@click.option("--auth", envvar="IKQA_AUTH", metavar="USER:PASS",
+              help="Require this login (or set IKQA_AUTH); needed for a non-loopback --host.")
+@click.option("--read-only", is_flag=True, help="No upload, delete or re-index from the page.")
 def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
-          port: int | None) -> None:
-    """Start the chat web UI (http://127.0.0.1:7860 by default)."""
-    from .ui import build_ui
+          port: int | None, auth: str | None, read_only: bool) -> None:
+    """Start the chat web UI (http://127.0.0.1:7860 by default).
+
+    \b
+    Example:
+        IKQA_AUTH=analyst:secret ikqa serve --host 0.0.0.0 --read-only
+    """
+    from .ui import check_exposure, parse_auth, serve as serve_ui
 
     assistant = _assistant(sources_dir, index_dir, host=host, port=port)
-    _guard(assistant.ensure_index)
-    demo = build_ui(assistant)
-    click.echo(f"ikqa: serving on http://{assistant.settings.host}:{assistant.settings.port}")
-    demo.queue(default_concurrency_limit=4).launch(
-        server_name=assistant.settings.host, server_port=assistant.settings.port,
-        share=False, show_error=True, quiet=True)
+    host, port = assistant.settings.host, assistant.settings.port
+    _guard(lambda: check_exposure(host, parse_auth(auth)))
+    click.echo(f"ikqa: serving on http://{host}:{port}" + (" (read-only)" if read_only else ""))
+    _guard(lambda: serve_ui(assistant, host, port, auth=auth, read_only=read_only))
 
 
 @cli.command(name="eval")
@@ -168,7 +203,8 @@ def format_answer(answer: Answer) -> str:
     """The answer, then one line per citation: marker, source, span and sentence."""
     lines = [answer.text]
     for c in answer.citations:
-        lines.append(f"  [{c.marker}] {c.source} [{c.start}:{c.end}] {c.text}")
+        page = f" p. {c.page}" if c.page else ""
+        lines.append(f"  [{c.marker}] {c.source}{page} [{c.start}:{c.end}] {c.text}")
     if answer.abstained and answer.related:
         lines.append("  related, but not an answer:")
         lines.extend(f"    - {c.source} [{c.start}:{c.end}] {c.text}" for c in answer.related)

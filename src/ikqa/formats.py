@@ -27,6 +27,7 @@ _BINARY_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"G
                  b"\x1f\x8b": "a gzip archive", b"Rar!": "a RAR archive"}
 _BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+_LATIN_FAMILY = ("cp125", "iso8859", "latin", "mac_", "cp85", "cp437", "windows-125")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
 _HTML_START = re.compile(rb"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
@@ -126,7 +127,7 @@ def _decode(data: bytes) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                return data[len(bom):].decode(encoding.replace("-sig", ""))
             except UnicodeDecodeError as err:
                 raise SourceRejectedError(f"not valid {encoding.upper()} text despite its "
                                           f"byte-order mark (byte {err.start})") from err
@@ -141,6 +142,11 @@ def _decode(data: bytes) -> str:
     best = from_bytes(data).best()
     if best is None:
         raise SourceRejectedError("binary content or unknown text encoding")
+    if best.encoding.startswith(_LATIN_FAMILY):
+        try:  # short Western text is ambiguous between code pages; cp1252 is by far the most common
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
     return str(best)
 
 

@@ -1,30 +1,34 @@
 """Read source briefs and cut them into sentences (exact offsets) and retrieval chunks.
 
-Loading goes through llama-index's ``SimpleDirectoryReader``; sentence boundaries come
-from pysbd, which keeps abbreviations such as "H.E." and initials such as "K." inside
-their sentence and reports character spans we map back onto the brief.
+Files are read by ``formats`` (text, Markdown, PDF, Word, HTML, any common encoding);
+sentence boundaries come from pysbd, which keeps abbreviations such as "H.E." and
+initials such as "K." inside their sentence and reports character spans we map back
+onto the brief.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SourcesError
+from .errors import SourceRejectedError, SourcesError
+from .formats import SUPPORTED_SUFFIXES
 from .types import Brief, Chunk, Sentence
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "LoadReport",
+    "list_source_files",
+    "load_brief",
     "load_briefs",
     "parse_brief",
     "split_sentences",
     "make_chunks",
 ]
 
-SUPPORTED_SUFFIXES = (".txt", ".md")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _HEADER_MAX_WORDS = 14
 
@@ -37,55 +41,53 @@ class LoadReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
-def load_briefs(sources_dir: Path) -> LoadReport:
-    """Load every supported file below ``sources_dir``; a broken file is reported, not fatal."""
+def list_source_files(sources_dir: Path) -> list[tuple[str, Path]]:
+    """``(name relative to the folder, path)`` of every non-hidden file below ``sources_dir``."""
     if not sources_dir.exists():
         raise SourcesError(f"sources folder not found: {sources_dir}")
     if not sources_dir.is_dir():
         raise SourcesError(f"sources path is not a folder: {sources_dir}")
     try:
-        paths = sorted(p for p in sources_dir.rglob("*") if p.is_file() and not p.name.startswith("."))
+        paths = sorted(p for p in sources_dir.rglob("*") if p.is_file()
+                       and not any(part.startswith(".") for part in p.relative_to(sources_dir).parts))
     except OSError as err:
         raise SourcesError(f"cannot read sources folder {sources_dir}: {err.strerror}") from err
+    return [(p.relative_to(sources_dir).as_posix(), p) for p in paths]
+
+
+def load_brief(name: str, path: Path, max_mb: float | None = None) -> Brief:
+    """Read and parse one source file; ``SourceRejectedError`` says in one line why it cannot be."""
+    from .formats import read_document
+
+    doc = read_document(path, max_mb=max_mb)
+    return parse_brief(name, doc.text, title=doc.title, author=doc.author, kind=doc.kind,
+                       date=doc.date, pages=doc.pages)
+
+
+def load_briefs(sources_dir: Path, max_mb: float | None = None) -> LoadReport:
+    """Load every file below ``sources_dir``; a broken or unsupported file is reported, not fatal."""
     report = LoadReport()
-    for path in paths:
-        name = path.relative_to(sources_dir).as_posix()
-        if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-            report.failed.append((name, f"unsupported file type {path.suffix or '(none)'}"))
-            continue
+    for name, path in list_source_files(sources_dir):
         try:
-            text = _read_text(path)
-        except (OSError, UnicodeDecodeError, ValueError) as err:
-            report.failed.append((name, _one_line(err)))
-            continue
-        if not text.strip():
-            report.failed.append((name, "file is empty"))
-            continue
-        report.briefs.append(parse_brief(name, text))
+            report.briefs.append(load_brief(name, path, max_mb))
+        except SourceRejectedError as err:
+            report.failed.append((name, str(err)))
     return report
 
 
-def _read_text(path: Path) -> str:
-    from llama_index.core import SimpleDirectoryReader
+def parse_brief(source: str, text: str, *, title: str = "", author: str = "", kind: str = "text",
+                date: str = "", pages: tuple[tuple[int, int], ...] = ()) -> Brief:
+    """Split a brief's text into sentences and read its title and author from its header.
 
-    reader = SimpleDirectoryReader(input_files=[str(path)], encoding="utf-8", errors="strict")
-    docs = reader.load_data()
-    return "".join(doc.text for doc in docs)
-
-
-def _one_line(err: Exception) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__
-
-
-def parse_brief(source: str, text: str) -> Brief:
-    """Split a brief's text into sentences and read its title and author from its header."""
+    ``title``/``author`` from the file's own metadata (front matter, PDF or Word
+    properties) win over the header; ``pages`` maps offsets to page numbers.
+    """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    sentences = split_sentences(text, source=source, id_prefix=sha[:12])
-    title = next((s.text for s in sentences if s.kind == "title"), Path(source).stem)
-    author = next((s.text for s in sentences if s.kind == "byline"), "")
+    sentences = split_sentences(text, source=source, id_prefix=sha[:12], pages=pages)
+    title = title or next((s.text for s in sentences if s.kind == "title"), Path(source).stem)
+    author = author or next((s.text for s in sentences if s.kind == "byline"), "")
     return Brief(source=source, title=title, author=author, text=text, sha256=sha,
-                 sentences=tuple(sentences))
+                 sentences=tuple(sentences), kind=kind, date=date, pages=pages)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -111,7 +113,8 @@ def _is_header_line(line: str) -> bool:
     return 0 < len(words) <= _HEADER_MAX_WORDS and not line.rstrip().endswith((".", "?", "!", ":"))
 
 
-def split_sentences(text: str, *, source: str = "", id_prefix: str = "s") -> list[Sentence]:
+def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
+                    pages: tuple[tuple[int, int], ...] = ()) -> list[Sentence]:
     """Sentences of ``text`` with exact ``[start, end)`` offsets (``text[start:end] == s.text``).
 
     Short unpunctuated lines before the first body paragraph form the header: the first is
@@ -130,21 +133,29 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s") -> lis
             for line in lines:
                 a, b = _strip_span(text, offset, offset + len(line))
                 kind = "title" if not out else ("byline" if len(out) == 1 else "header")
-                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind))
+                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind, pages))
                 offset += len(line) + 1
             continue
         in_header = False
         for span in segmenter.segment(para):
             a, b = _strip_span(text, p_start + span.start, p_start + span.end)
             if b > a:
-                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, "body"))
+                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, "body", pages))
     return out
 
 
 def _sentence(text: str, source: str, prefix: str, a: int, b: int, pos: int, para: int,
-              kind: str) -> Sentence:
+              kind: str, pages: tuple[tuple[int, int], ...] = ()) -> Sentence:
     return Sentence(id=f"{prefix}:s{pos}", source=source, start=a, end=b, text=text[a:b],
-                    position=pos, paragraph=para, kind=kind)
+                    position=pos, paragraph=para, kind=kind, page=page_at(pages, a))
+
+
+def page_at(pages: tuple[tuple[int, int], ...], offset: int) -> int | None:
+    """The page number holding character ``offset`` (None for unpaged sources)."""
+    if not pages:
+        return None
+    i = bisect.bisect_right([start for start, _ in pages], offset) - 1
+    return pages[max(i, 0)][1]
 
 
 def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> list[Chunk]:

@@ -1,25 +1,39 @@
-"""Run an ingest: load the sources, chunk, embed, write a new index generation.
+"""Run an ingest: compare the sources with the manifest, embed only what changed, switch generations.
 
-The previous index stays current until the new one is complete; a broken brief is
-reported in the summary and skipped; a folder with no usable brief changes nothing.
+Steps (under the index's writer lock): hash every source file; a file whose name and
+content hash match the current manifest is *unchanged* and costs nothing; new and
+changed files are read, chunked and embedded (records are saved as each batch finishes,
+so a killed run resumes); files whose content is already indexed under another name are
+*duplicates*; then a new generation is written and made current. An unchanged folder
+writes nothing. A folder with no usable brief leaves the previous index as it was.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from .config import Settings
-from .errors import SourcesError
+from .errors import SourceRejectedError, SourcesError
+from .locking import ingest_lock
+
+if TYPE_CHECKING:
+    from .embed import Encoder
+    from .records import Record
 
 __all__ = ["IngestSummary", "run_ingest"]
+
+Progress = Callable[[str, int, int], None]
+_EMBED_BATCH = 256  # texts gathered across briefs before one encoder call
 
 
 @dataclass
 class IngestSummary:
-    """What an ingest did."""
+    """What an ingest did. ``briefs``, ``chunks`` and ``sentences`` describe the whole index after it."""
 
     briefs: list[str] = field(default_factory=list)
     chunks: int = 0
@@ -27,39 +41,272 @@ class IngestSummary:
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
     generation: Path | None = None
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same content as)
+    embedded_chunks: int = 0
 
     @property
     def partial(self) -> bool:
         """Some files could not be indexed."""
         return bool(self.failed)
 
+    @property
+    def changed(self) -> bool:
+        """The index changed (a new generation was written)."""
+        return bool(self.added or self.updated or self.removed)
 
-def run_ingest(settings: Settings,
-               progress: Callable[[str, int, int], None] | None = None) -> IngestSummary:
-    """Build a fresh index of ``settings.sources_dir`` into ``settings.index_dir``."""
-    from .embed import DocumentEncoder, export_onnx
-    from .ingest import load_briefs, make_chunks
-    from .store import build_index, encoder_path
+
+@dataclass
+class _Plan:
+    entries: list[dict[str, Any]] = field(default_factory=list)  # kept manifest entries
+    to_load: list[tuple[str, Path, str]] = field(default_factory=list)  # (name, path, file sha)
+    failed: list[dict[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    indexed_before: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> old entry
+
+
+def run_ingest(settings: Settings, progress: Progress | None = None, *, full: bool = False,
+               allow_empty: bool = False) -> IngestSummary:
+    """Bring the index of ``settings.sources_dir`` up to date (``full``: rebuild everything)."""
+    with ingest_lock(settings.index_dir):
+        return _run(settings, progress, full, allow_empty)
+
+
+def _run(settings: Settings, progress: Progress | None, full: bool, allow_empty: bool) -> IngestSummary:
+    from .ingest import list_source_files
 
     started = time.perf_counter()
-    report = load_briefs(settings.sources_dir)
-    if not report.briefs:
-        reasons = "; ".join(f"{name}: {why}" for name, why in report.failed) or "no files"
+    files = list_source_files(settings.sources_dir)
+    previous = None if full else _usable_previous(settings)
+    plan = _plan(settings, files, previous)
+    before = _current_sources(settings) if full else (previous or {}).get("sources", [])
+    old = {e["source"]: e for e in before}
+    if previous is not None and not plan.to_load and {e["source"] for e in plan.entries} == set(old):
+        from .store import current_generation
+
+        return _summary(previous, plan, [], old, started, current_generation(settings), embedded=0)
+    loaded, embedded = _load_and_embed(settings, plan, progress, reuse=not full)
+    entries = sorted(plan.entries + loaded, key=lambda e: e["source"])
+    if not entries and not allow_empty:
+        reasons = "; ".join(f"{f['source']}: {f['reason']}" for f in plan.failed) or "no files"
         raise SourcesError(f"no usable brief in {settings.sources_dir} ({reasons})")
-    chunks = [c for b in report.briefs
-              for c in make_chunks(b, target_words=settings.chunk_words, overlap=settings.chunk_overlap)]
-    encoder = DocumentEncoder()
-    step = (lambda done, total: progress("embedding", done, total)) if progress else None
-    generation = build_index(settings, report.briefs, chunks, encoder, failed=report.failed,
-                             progress=step)
-    onnx = encoder_path(settings)
-    if not onnx.exists():
-        export_onnx(onnx)
+    generation = _publish(settings, entries, previous, plan, progress)
+    return _summary({"sources": entries}, plan, loaded, old, started, generation, embedded)
+
+
+def _current_sources(settings: Settings) -> list[dict[str, Any]]:
+    from .store import current_manifest
+
+    return list((current_manifest(settings) or {}).get("sources", []))
+
+
+def _usable_previous(settings: Settings) -> dict[str, Any] | None:
+    """The current manifest if its chunks can be reused as they are (same model and chunking)."""
+    from .store import current_manifest
+
+    manifest = current_manifest(settings)
+    if not manifest or manifest.get("format") != 2 or manifest.get("fingerprint") != _fingerprint(settings):
+        return None
+    return manifest
+
+
+def _fingerprint(settings: Settings) -> list[Any]:
+    from .embed import MODEL_NAME
+
+    return [MODEL_NAME, settings.chunk_words, settings.chunk_overlap, settings.collection]
+
+
+def _plan(settings: Settings, files: list[tuple[str, Path]],
+          previous: dict[str, Any] | None) -> _Plan:
+    """Sort each file into unchanged, to load, failed (known reason) or duplicate."""
+    from .formats import SUPPORTED_SUFFIXES
+    from .records import records_dir
+
+    old = {e["source"]: e for e in (previous or {}).get("sources", [])}
+    old_failed = {f["source"]: f for f in (previous or {}).get("failed", [])}
+    plan, seen = _Plan(), {}
+    hashed = [(name, path, _file_hash(path, settings)) for name, path in files]
+    # files already indexed with this content first, so a copy never displaces its original
+    hashed.sort(key=lambda f: (not (f[0] in old and old[f[0]]["file_sha256"] == f[2]), f[0]))
+    for name, path, sha in hashed:
+        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+            plan.failed.append(_failure(name, f"unsupported file type {Path(name).suffix or '(none)'}"))
+        elif sha.startswith("!"):
+            plan.failed.append(_failure(name, sha[1:]))
+        elif sha in seen:
+            plan.duplicates.append((name, seen[sha]))
+        else:
+            seen[sha] = name
+            entry, known = old.get(name), old_failed.get(name)
+            usable = entry is not None and (records_dir(settings) / f"{entry['key']}.npz").exists()
+            if usable:
+                plan.indexed_before[name] = entry
+            if usable and entry["file_sha256"] == sha:
+                plan.entries.append(entry)
+            elif known and known.get("file_sha256") == sha:
+                plan.failed.append(known)
+                if usable:
+                    plan.entries.append(entry)
+            else:
+                plan.to_load.append((name, path, sha))
+    return plan
+
+
+def _file_hash(path: Path, settings: Settings) -> str:
+    """SHA-256 of the file's bytes, streamed; "!reason" when it is too large or unreadable."""
+    try:
+        size = path.stat().st_size
+        if size == 0:
+            return "!file is empty"
+        if size > settings.max_source_mb * 1024 * 1024:
+            return f"!file is too large ({size / 1048576:.1f} MB > {settings.max_source_mb:g} MB limit)"
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        return digest.hexdigest()
+    except OSError as err:
+        return f"!cannot read file: {err.strerror or err}"
+
+
+def _failure(name: str, reason: str, sha: str = "") -> dict[str, str]:
+    return {"source": name, "reason": reason, "file_sha256": sha}
+
+
+def _load_and_embed(settings: Settings, plan: _Plan, progress: Progress | None,
+                    reuse: bool = True) -> tuple[list[dict[str, Any]], int]:
+    """Read, chunk and embed the files to load; return their manifest entries and chunks embedded."""
+    from .ingest import load_brief, make_chunks
+    from .records import build_record, load_record
+
+    texts = {e["sha256"]: e["source"] for e in plan.entries}
+    entries: list[dict[str, Any]] = []
+    pending: list["Record"] = []
+    for number, (name, path, sha) in enumerate(plan.to_load, start=1):
+        if progress:
+            progress("reading", number, len(plan.to_load))
+        try:
+            brief = load_brief(name, path, settings.max_source_mb)
+        except SourceRejectedError as err:
+            _keep_previous_version(plan, name, str(err), sha)
+            continue
+        if brief.sha256 in texts:
+            plan.duplicates.append((name, texts[brief.sha256]))
+            continue
+        texts[brief.sha256] = name
+        chunks = make_chunks(brief, target_words=settings.chunk_words, overlap=settings.chunk_overlap)
+        record = build_record(settings, brief, chunks)
+        if not reuse or load_record(settings, record.key, vectors=False) is None:
+            pending.append(record)
+        entries.append(_entry(brief, sha, record, len(chunks)))
+    embedded = _embed(settings, pending, progress)
+    return entries, embedded
+
+
+def _keep_previous_version(plan: _Plan, name: str, reason: str, sha: str) -> None:
+    """A file that broke keeps its last good indexed version: nothing indexed is lost."""
+    before = plan.indexed_before.get(name)
+    if before is not None:
+        plan.entries.append(before)
+        reason += " (keeping the version indexed before)"
+    plan.failed.append(_failure(name, reason, sha))
+
+
+def _entry(brief: Any, file_sha: str, record: "Record", chunks: int) -> dict[str, Any]:
+    return {"source": brief.source, "title": brief.title, "author": brief.author,
+            "date": brief.date, "kind": brief.kind, "sha256": brief.sha256,
+            "file_sha256": file_sha, "key": record.key, "chunks": chunks,
+            "sentences": len(record.sentence_ids), "pages": len(brief.pages),
+            "indexed_at": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+
+def _embed(settings: Settings, records: list["Record"], progress: Progress | None) -> int:
+    """Embed the records' chunks and sentences in batches across records; save each when done."""
+    if not records:
+        return 0
+    from .records import save_record
+
+    from .store import encoder_path
+
+    encoder = _document_encoder(encoder_path(settings))
+    total = sum(len(r.chunk_ids) for r in records)
+    done, batch = 0, []
+    for i, record in enumerate(records):
+        batch.append(record)
+        if sum(len(r.embed_texts()) for r in batch) >= _EMBED_BATCH or i == len(records) - 1:
+            _encode_batch(encoder, batch)
+            for finished in batch:
+                save_record(settings, finished)
+                done += len(finished.chunk_ids)
+            batch = []
+            if progress:
+                progress("embedding", done, total)
+    return total
+
+
+@functools.lru_cache(maxsize=1)
+def _document_encoder(onnx_path: Path) -> "Encoder":
+    """The ONNX document encoder, loaded once per process (a web server adds files many times).
+
+    ONNX rather than sentence-transformers: same vectors, same speed, and an ingest into an
+    index that already has its encoder never imports torch.
+    """
+    from .embed import OnnxDocumentEncoder
+
+    return OnnxDocumentEncoder(onnx_path)
+
+
+def _encode_batch(encoder: "Encoder", records: list["Record"]) -> None:
+    texts = [t for r in records for t in r.embed_texts()]
+    vectors = encoder.encode(texts)
+    position = 0
+    for r in records:
+        n_chunks, n_sentences = len(r.chunk_ids), len(r.sentence_ids)
+        r.chunk_vectors = vectors[position:position + n_chunks]
+        r.sentence_vectors = vectors[position + n_chunks:position + n_chunks + n_sentences]
+        position += n_chunks + n_sentences
+
+
+def _publish(settings: Settings, entries: list[dict[str, Any]], previous: dict[str, Any] | None,
+             plan: _Plan, progress: Progress | None) -> Path:
+    """Write the new generation, make it current, drop old generations and unused records."""
+    from .embed import export_onnx
+    from .generation import collect_garbage, make_current, write_generation
+    from .records import prune_records
+    from .store import encoder_path
+
+    extra = {"fingerprint": _fingerprint(settings), "model": _fingerprint(settings)[0],
+             "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "collection": settings.collection,
+             "failed": plan.failed, "duplicates": [list(d) for d in plan.duplicates]}
+    step = (lambda done, total: progress("storing", done, total)) if progress else None
+    generation = write_generation(settings, entries, previous, extra, step)
+    if not encoder_path(settings).exists():
+        export_onnx(encoder_path(settings))
+    make_current(settings, generation)
+    prune_records(settings, collect_garbage(settings))
+    return generation
+
+
+def _summary(manifest: dict[str, Any], plan: _Plan, loaded: list[dict[str, Any]],
+             old: dict[str, dict[str, Any]], started: float, generation: Path | None,
+             embedded: int) -> IngestSummary:
+    entries = manifest["sources"]
+    fresh = {e["source"] for e in loaded}
+    indexed = {e["source"] for e in entries}
     return IngestSummary(
-        briefs=[b.source for b in report.briefs],
-        chunks=len(chunks),
-        sentences=sum(len(b.sentences) for b in report.briefs),
-        failed=report.failed,
+        briefs=[e["source"] for e in entries],
+        chunks=sum(e["chunks"] for e in entries),
+        sentences=sum(e["sentences"] for e in entries),
+        failed=[(f["source"], f["reason"]) for f in plan.failed],
         seconds=time.perf_counter() - started,
         generation=generation,
+        added=sorted(fresh - set(old)),
+        updated=sorted(fresh & set(old)),
+        unchanged=sorted(indexed - fresh),
+        removed=sorted(set(old) - indexed),
+        duplicates=sorted(plan.duplicates),
+        embedded_chunks=embedded,
     )

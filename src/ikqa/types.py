@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Brief", "Sentence", "Chunk", "Evidence", "Citation", "Answer", "Turn"]
+__all__ = ["Brief", "Sentence", "Chunk", "Evidence", "Citation", "Answer", "Turn", "Passage"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Sentence:
     position: int
     paragraph: int
     kind: str = "body"  # "title", "byline" or "body"
+    page: int | None = None  # page of a paged source (PDF), else None
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Brief:
     text: str
     sha256: str
     sentences: tuple[Sentence, ...] = ()
+    kind: str = "text"  # "text", "markdown", "pdf", "docx" or "html"
+    date: str = ""
+    pages: tuple[tuple[int, int], ...] = ()  # (start offset, page number) of a paged source
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Evidence:
     coverage: float
     kind: str = "body"
     typed: bool = True  # states the kind of fact the question asks for
+    page: int | None = None  # page of a paged source (PDF)
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,7 @@ class Citation:
     start: int
     end: int
     score: float
+    page: int | None = None  # page of a paged source (PDF): "p. 3"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -115,3 +121,14 @@ class Turn:
     question: str
     standalone_question: str
     answer: Answer
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A cited sentence shown in its paragraph: ``text[start:end]`` is the sentence."""
+
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int

@@ -1,76 +1,113 @@
-"""The web page: a Gradio chat that shows each answer and, under it, the sentences it cites.
+"""The web page: Chat and Sources tabs in one ``gr.Blocks``, and how it is served safely.
 
-Display only: every question goes through ``Assistant`` (one ``Conversation`` per
-browser session, so follow-ups work and sessions never mix).
+Display only: every question and every change to the sources goes through ``Assistant``.
+``serve`` binds 127.0.0.1 by default and refuses a non-loopback address without a
+login; ``read_only`` leaves out upload, delete and re-index altogether (no button, no
+API route).
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import TYPE_CHECKING, Any
+
+from .errors import IkqaError
 
 if TYPE_CHECKING:
     import gradio as gr
 
     from .assistant import Assistant
-    from .chat import Conversation
-    from .types import Answer
 
-__all__ = ["build_ui", "render_answer"]
+__all__ = ["build_ui", "launch", "serve", "parse_auth", "check_exposure", "ServeError", "CSS",
+           "CONCURRENCY"]
 
-EXAMPLES = [
-    "Where is the India Korea Centre for Research & Innovation based?",
-    "What is FORGE?",
-    "Who launched it?",
-    "What does the cross-border payment linkage allow?",
-]
-
-
-def render_answer(answer: "Answer") -> str:
-    """Markdown for one answer: the text, then its cited sentences with their source."""
-    lines = [answer.text]
-    if answer.citations:
-        lines.append("")
-        lines.append("**Sources**")
-        for c in answer.citations:
-            lines.append(f"- **[{c.marker}]** *{c.title}* (`{c.source}`, "
-                         f"chars {c.start}–{c.end}): “{c.text}”")
-    elif answer.abstained and answer.related:
-        lines.append("")
-        lines.append("**Related, but not an answer**")
-        lines.extend(f"- *{c.title}* (`{c.source}`): “{c.text}”" for c in answer.related)
-    return "\n".join(lines)
+CONCURRENCY = 4  # answers computed at once; more users wait in the queue, in order
+QUEUE_SIZE = 64
+CSS = """
+#ikqa-chat a.ikqa-cite { font-weight: 600; text-decoration: none; padding: 0 1px;
+  border-radius: 3px; background: var(--color-accent-soft); cursor: pointer; }
+.ikqa-answer ul { margin: .4em 0 0 1.1em; font-size: .9em; }
+.ikqa-abstain { font-style: italic; }
+.ikqa-related { margin-top: .5em; font-size: .9em; opacity: .9; }
+.ikqa-passage { padding: .5em .8em; }
+.ikqa-passage-label { font-size: .85em; opacity: .75; }
+.ikqa-passage-title { margin: .2em 0; }
+.ikqa-paragraph { line-height: 1.55; }
+mark.ikqa-hl { background: #ffe58a; color: #111; padding: 0 2px; border-radius: 2px; }
+.ikqa-panel-empty { padding: 1em; opacity: .7; }
+"""
 
 
-def build_ui(assistant: "Assistant") -> "gr.Blocks":
-    """The chat page, wired to ``assistant``."""
+class ServeError(IkqaError):
+    """The web UI cannot start as asked (e.g. an open address with no login)."""
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``"USER:PASS"`` -> ``("USER", "PASS")``; None for no login."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user or not password:
+        raise ServeError("--auth / IKQA_AUTH must look like USER:PASS (both non-empty)")
+    return user, password
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: it may resolve to anything
+
+
+def check_exposure(host: str, auth: tuple[str, str] | None) -> None:
+    """Refuse to listen beyond this machine without a login."""
+    if not _is_loopback(host) and auth is None:
+        raise ServeError(f"refusing to serve on {host} without a login: pass --auth USER:PASS "
+                         "or set IKQA_AUTH (or bind 127.0.0.1)")
+
+
+def build_ui(assistant: "Assistant", *, read_only: bool = False) -> "gr.Blocks":
+    """The page wired to ``assistant``: a Chat tab and a Sources tab."""
     import gradio as gr
 
-    def respond(message: str, history: list[dict[str, Any]],
-                conversation: "Conversation | None") -> tuple[str, list[dict[str, Any]], Any]:
-        conversation = conversation or assistant.conversation()
-        if not message.strip():
-            return "", history, conversation
-        answer = conversation.ask(message)
-        history = [*history, {"role": "user", "content": message},
-                   {"role": "assistant", "content": render_answer(answer)}]
-        return "", history, conversation
-
-    def new_conversation() -> tuple[list[dict[str, Any]], None]:
-        return [], None
+    from .ui_chat import build_chat
+    from .ui_sources import build_sources
 
     with gr.Blocks(title="ikqa: cited answers from policy briefings") as demo:
-        gr.Markdown("## ikqa\nAsk about the indexed briefings. Every answer cites the exact "
-                    "sentences it rests on, or says the briefings don't answer it.")
-        conversation = gr.State(None)
-        chatbot = gr.Chatbot(label="Conversation", height=520, elem_id="ikqa-chat")
-        with gr.Row():
-            box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=8,
-                             elem_id="ikqa-question")
-            send = gr.Button("Ask", variant="primary", scale=1)
-            clear = gr.Button("New conversation", scale=1)
-        gr.Examples(EXAMPLES, inputs=box)
-        io = ([box, chatbot, conversation], [box, chatbot, conversation])
-        box.submit(respond, *io, api_name="chat")
-        send.click(respond, *io, api_visibility="private")
-        clear.click(new_conversation, None, [chatbot, conversation], api_name="new_conversation")
+        gr.Markdown("## ikqa · cited answers from policy briefings", elem_id="ikqa-header")
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat"):
+                build_chat(assistant)
+            with gr.Tab("Sources", id="sources") as sources_tab:
+                build_sources(assistant, demo, sources_tab, read_only=read_only)
     return demo
+
+
+def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int | None = None, *,
+           auth: tuple[str, str] | None = None, max_file_mb: float = 20.0,
+           block: bool = True) -> "gr.Blocks":
+    """Queue and start ``demo``; with ``block=False`` return at once (tests close it).
+
+    Each session's events run in order; up to ``CONCURRENCY`` answers are computed at
+    once across sessions and the rest wait in a bounded queue.
+    """
+    check_exposure(host, auth)
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    launch_args: dict[str, Any] = dict(server_name=host, server_port=port, auth=auth, share=False,
+                                       show_error=True, quiet=True, css=CSS,
+                                       max_file_size=int(max_file_mb * 1024 * 1024),
+                                       prevent_thread_lock=not block, footer_links=["api"])
+    demo.launch(**launch_args)
+    return demo
+
+
+def serve(assistant: "Assistant", host: str, port: int, *, auth: str | None = None,
+          read_only: bool = False, block: bool = True) -> "gr.Blocks":
+    """Check the address and login, build the page and serve it (the ``ikqa serve`` command)."""
+    login = parse_auth(auth)
+    check_exposure(host, login)
+    assistant.ensure_index()
+    return launch(build_ui(assistant, read_only=read_only), host, port, auth=login,
+                  max_file_mb=assistant.settings.max_upload_mb, block=block)

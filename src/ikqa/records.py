@@ -1,0 +1,165 @@
+"""Per-brief records kept between ingests: what goes into Chroma and BM25 for a brief, with vectors.
+
+A record is keyed by the brief's name, content and the chunking and model settings, and
+written atomically (one ``.npz`` file, renamed into place) as soon as the brief is
+embedded. So an unchanged brief is never embedded again, a new index generation can be
+assembled from records alone, and an ingest killed half-way resumes where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
+
+from .config import Settings
+from .types import Brief, Chunk, Sentence
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = ["Record", "record_key", "records_dir", "build_record", "load_record", "save_record",
+           "sentence_search_text", "prune_records"]
+
+
+@dataclass
+class Record:
+    """One brief as stored: chunk and sentence payloads for Chroma, search texts for BM25, vectors."""
+
+    key: str
+    source: str
+    chunk_ids: list[str]
+    chunk_texts: list[str]
+    chunk_embed_texts: list[str]
+    chunk_metas: list[dict[str, Any]]
+    sentence_ids: list[str]
+    sentence_texts: list[str]
+    sentence_search_texts: list[str]
+    sentence_metas: list[dict[str, Any]]
+    chunk_vectors: "np.ndarray | None" = None
+    sentence_vectors: "np.ndarray | None" = None
+
+    def embed_texts(self) -> list[str]:
+        """Every text this record needs a vector for: chunks first, then sentences."""
+        return [*self.chunk_embed_texts, *self.sentence_search_texts]
+
+
+def records_dir(settings: Settings) -> Path:
+    return settings.index_dir / "records"
+
+
+def record_key(settings: Settings, brief: Brief) -> str:
+    """Content address of a brief's record: changes when anything that shapes its vectors does."""
+    from .embed import MODEL_NAME
+
+    head = json.dumps([2, MODEL_NAME, settings.chunk_words, settings.chunk_overlap, brief.source,
+                       brief.title, brief.author, brief.pages])
+    return hashlib.sha256(head.encode("utf-8") + b"\0" + brief.text.encode("utf-8")).hexdigest()[:32]
+
+
+def sentence_search_text(s: Sentence, title: str) -> str:
+    """What is embedded for a sentence: header lines say what they are, so "who wrote it" finds the byline."""
+    if s.kind == "title":
+        return f"Title of the brief: {s.text}"
+    if s.kind in {"byline", "header"}:
+        return f"Author of the brief {title}: {s.text}"
+    return s.text
+
+
+def build_record(settings: Settings, brief: Brief, chunks: list[Chunk]) -> Record:
+    """The Chroma and BM25 payloads of ``brief`` (vectors still to be computed)."""
+    return Record(
+        key=record_key(settings, brief),
+        source=brief.source,
+        chunk_ids=[c.id for c in chunks],
+        chunk_texts=[c.text for c in chunks],
+        chunk_embed_texts=[f"{c.title}\n{c.text}" for c in chunks],
+        chunk_metas=[_chunk_meta(c, brief) for c in chunks],
+        sentence_ids=[s.id for s in brief.sentences],
+        sentence_texts=[s.text for s in brief.sentences],
+        sentence_search_texts=[sentence_search_text(s, brief.title) for s in brief.sentences],
+        sentence_metas=[_sentence_meta(s, brief) for s in brief.sentences],
+    )
+
+
+def _chunk_meta(c: Chunk, brief: Brief) -> dict[str, Any]:
+    """Chunk metadata, in the layout llama-index's ``ChromaVectorStore`` writes and reads."""
+    from .ingest import page_at
+
+    meta: dict[str, Any] = {"source": c.source, "title": c.title, "author": c.author,
+                            "start": c.start, "end": c.end,
+                            "sentence_ids": json.dumps(list(c.sentence_ids)),
+                            "sentence_spans": json.dumps([list(span) for span in c.sentence_spans]),
+                            "sha256": c.sha256}
+    page = page_at(brief.pages, c.start)
+    if page is not None:
+        meta["page"] = page
+    node = {"id_": c.id, "metadata": dict(meta), "text": "", "class_name": "TextNode",
+            "excluded_embed_metadata_keys": list(meta)}
+    meta.update({"_node_content": json.dumps(node), "_node_type": "TextNode",
+                 "document_id": brief.sha256, "doc_id": brief.sha256, "ref_doc_id": brief.sha256})
+    return meta
+
+
+def _sentence_meta(s: Sentence, brief: Brief) -> dict[str, Any]:
+    meta: dict[str, Any] = {"source": s.source, "title": brief.title, "start": s.start,
+                            "end": s.end, "kind": s.kind, "position": s.position}
+    if s.page is not None:
+        meta["page"] = s.page
+    return meta
+
+
+def save_record(settings: Settings, record: Record) -> None:
+    """Write ``record`` with its vectors atomically."""
+    import numpy as np
+
+    folder = records_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = {k: getattr(record, k) for k in ("key", "source", "chunk_ids", "chunk_texts",
+                                               "chunk_embed_texts", "chunk_metas", "sentence_ids",
+                                               "sentence_texts", "sentence_search_texts",
+                                               "sentence_metas")}
+    blob = np.frombuffer(json.dumps(payload, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    tmp = folder / f".{record.key}.{os.getpid()}.tmp.npz"
+    np.savez(tmp, payload=blob, chunks=record.chunk_vectors, sentences=record.sentence_vectors)
+    os.replace(tmp, folder / f"{record.key}.npz")
+
+
+def load_record(settings: Settings, key: str, *, vectors: bool = True) -> Record | None:
+    """The record stored under ``key``, or None when it is missing or unreadable."""
+    import numpy as np
+
+    path = records_dir(settings) / f"{key}.npz"
+    try:
+        with np.load(path) as data:
+            payload = json.loads(bytes(data["payload"]).decode("utf-8"))
+            record = Record(**payload)
+            if vectors:
+                record.chunk_vectors = data["chunks"]
+                record.sentence_vectors = data["sentences"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return record
+
+
+def iter_records(settings: Settings, keys: Iterable[str], *, vectors: bool) -> Iterator[Record]:
+    """Load each of ``keys`` in turn (missing ones raise ``KeyError``)."""
+    for key in keys:
+        record = load_record(settings, key, vectors=vectors)
+        if record is None:
+            raise KeyError(key)
+        yield record
+
+
+def prune_records(settings: Settings, keep: set[str]) -> None:
+    """Delete records no kept generation refers to (and leftovers of killed writes)."""
+    folder = records_dir(settings)
+    if not folder.is_dir():
+        return
+    for path in folder.iterdir():
+        key = path.name.split(".")[0] if not path.name.startswith(".") else ""
+        if key not in keep:
+            path.unlink(missing_ok=True)

@@ -1,0 +1,194 @@
+"""The Chat tab: a streamed, multi-turn conversation whose ``[n]`` markers open a side panel.
+
+Display only. Each browser session holds its own ``Conversation`` in a ``gr.State`` (so
+follow-ups resolve against that session's turns and sessions never mix); the chat
+history shown is always rebuilt from those turns. Everything goes through ``Assistant``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from .chat import Conversation
+from .errors import IkqaError
+from .types import Answer, Citation
+from .ui_render import (PANEL_EMPTY, answer_html, answer_plain, parse_ref, passage_html,
+                        stream_answer_html)
+
+if TYPE_CHECKING:
+    from .assistant import Assistant
+
+__all__ = ["build_chat", "EXAMPLES", "BRIDGE_JS", "COPY_JS"]
+
+EXAMPLES = [
+    "Where is the India Korea Centre for Research & Innovation based?",
+    "What is FORGE?",
+    "What does the cross-border payment linkage allow?",
+    "Which agencies form the space Joint Working Group?",
+]
+
+# Runs once in the page: a click on an answer's [n] link is handed to Python through the
+# hidden bridge component (its value becomes the link's target, then its click event fires).
+BRIDGE_JS = """
+if (!window.__ikqaCiteBridge) {
+  window.__ikqaCiteBridge = true;
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest ? event.target.closest('a.ikqa-cite') : null;
+    if (!link) return;
+    event.preventDefault();
+    event.stopPropagation();
+    props.value = link.getAttribute('href').slice(1);
+    trigger('click');
+  }, true);
+}
+"""
+
+COPY_JS = """
+(text) => {
+  if (!text) return;
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text);
+  } else {
+    const area = document.createElement('textarea');
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    document.execCommand('copy');
+    area.remove();
+  }
+}
+"""
+
+Message = dict[str, Any]
+
+
+def _history(conversation: Conversation | None) -> list[Message]:
+    """The chat as Gradio messages, rebuilt from the conversation's turns."""
+    messages: list[Message] = []
+    for turn, t in enumerate(conversation.turns if conversation else []):
+        messages.append({"role": "user", "content": t.question})
+        messages.append({"role": "assistant", "content": answer_html(t.answer, turn)})
+    return messages
+
+
+def _answer_at(conversation: Conversation | None, turn: int) -> Answer | None:
+    if conversation is None or not 0 <= turn < len(conversation.turns):
+        return None
+    return conversation.turns[turn].answer
+
+
+def _cited(conversation: Conversation | None, ref: str) -> tuple[Citation, str] | None:
+    """The citation (or related passage) a link target names, with its panel label."""
+    parsed = parse_ref(ref or "")
+    answer = _answer_at(conversation, parsed[1]) if parsed else None
+    if parsed is None or answer is None:
+        return None
+    kind, _, n = parsed
+    pool = answer.citations if kind == "c" else answer.related
+    found = next((c for c in pool if c.marker == n), None)
+    if found is None:
+        return None
+    label = (f"[{n}] · characters {found.start}–{found.end}" if kind == "c"
+             else "Related, but not an answer")
+    return found, label
+
+
+class ChatHandlers:
+    """The Python side of the chat's events, bound to one ``Assistant``."""
+
+    def __init__(self, assistant: "Assistant") -> None:
+        self.assistant = assistant
+
+    def respond(self, message: str, conversation: Conversation | None
+                ) -> Iterator[tuple[Any, ...]]:
+        """Stream the answer to ``message``: first the question, then the answer growing."""
+        conversation = conversation or self.assistant.conversation()
+        question = (message or "").strip()
+        if not question:
+            yield "", _history(conversation), conversation, gr.skip()
+            return
+        shown = [*_history(conversation), {"role": "user", "content": question}]
+        yield "", shown, conversation, gr.skip()
+        try:
+            answer = conversation.ask(question)
+        except IkqaError as err:
+            raise gr.Error(str(err)) from err
+        turn = len(conversation.turns) - 1
+        for html in stream_answer_html(answer, turn):
+            yield "", [*shown, {"role": "assistant", "content": html}], conversation, gr.skip()
+        yield "", _history(conversation), conversation, answer_plain(answer)
+
+    def open_citation(self, ref: str, conversation: Conversation | None) -> str:
+        """The side panel for a clicked ``[n]``: the sentence highlighted in its paragraph."""
+        found = _cited(conversation, ref)
+        if found is None:
+            return PANEL_EMPTY
+        citation, label = found
+        return passage_html(self.assistant.passage(citation), label)
+
+    def vote(self, data: gr.LikeData, conversation: Conversation | None) -> None:
+        """Record a thumbs up/down on the answer it was given to."""
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        answer = _answer_at(conversation, index // 2)
+        if answer is None or data.liked not in (True, False):
+            return
+        self.assistant.record_feedback(answer, "up" if data.liked else "down")
+        gr.Info("Thanks, your feedback was saved.")
+
+    def ask_json(self, question: str) -> dict[str, Any]:
+        """One standalone question answered as ``ikqa ask --json`` prints it."""
+        try:
+            return self.assistant.ask(question).to_dict()
+        except IkqaError as err:
+            raise gr.Error(str(err)) from err
+
+
+def _new_conversation() -> tuple[list[Message], None, str, str]:
+    return [], None, PANEL_EMPTY, ""
+
+
+def _example_text(data: gr.SelectData) -> str:
+    value = data.value
+    return str(value.get("text", "")) if isinstance(value, dict) else str(value)
+
+
+def build_chat(assistant: "Assistant") -> None:
+    """Lay out the Chat tab inside the current ``gr.Blocks`` and wire its events."""
+    h = ChatHandlers(assistant)
+    conversation = gr.State(None)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(label="Conversation", height=560, elem_id="ikqa-chat",
+                                 examples=[{"text": q} for q in EXAMPLES], buttons=[],
+                                 feedback_options=("Like", "Dislike"),
+                                 placeholder="Ask about the indexed briefings. Every answer "
+                                             "cites its sentences, or says the briefings "
+                                             "don't answer it.")
+            with gr.Row():
+                box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=8,
+                                 elem_id="ikqa-question", submit_btn=False)
+                send = gr.Button("Ask", variant="primary", scale=1, elem_id="ikqa-ask")
+            with gr.Row():
+                new = gr.Button("New conversation", size="sm", elem_id="ikqa-new")
+                copy = gr.Button("Copy answer", size="sm", elem_id="ikqa-copy")
+        with gr.Column(scale=2):
+            panel = gr.HTML(PANEL_EMPTY, elem_id="ikqa-passage", label="Cited passage")
+    plain = gr.Textbox(visible="hidden", elem_id="ikqa-plain")
+    bridge = gr.HTML("", html_template="", js_on_load=BRIDGE_JS, visible="hidden",
+                     elem_id="ikqa-bridge")
+
+    io = dict(fn=h.respond, inputs=[box, conversation], outputs=[box, chatbot, conversation, plain])
+    box.submit(**io, api_name="chat")
+    send.click(**io, api_visibility="private")
+    chatbot.example_select(_example_text, None, box, api_visibility="private").then(
+        **io, api_visibility="private")
+    fresh = [chatbot, conversation, panel, plain]
+    new.click(_new_conversation, None, fresh, api_name="new_conversation")
+    chatbot.clear(_new_conversation, None, fresh, api_visibility="private")
+    copy.click(None, [plain], None, js=COPY_JS, api_visibility="private")
+    bridge.click(h.open_citation, [bridge, conversation], panel, api_visibility="private")
+    chatbot.like(h.vote, [conversation], None, api_visibility="private")
+    gr.api(h.ask_json, api_name="ask")

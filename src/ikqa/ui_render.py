@@ -1,0 +1,115 @@
+"""HTML and plain text for the web page: answers with clickable ``[n]``, cited passages, sources.
+
+Pure functions of ``Answer`` / ``Passage`` / source records, so they are tested without a
+server. Every piece of brief or user text is HTML-escaped. A marker links to
+``#ikqa-c-<turn>-<n>`` (a related passage of an abstention to ``#ikqa-r-<turn>-<n>``);
+the page's script turns a click on such a link into a request for the side panel.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html import escape
+from typing import Any
+
+from .types import Answer, Citation, Passage
+
+__all__ = ["answer_html", "stream_answer_html", "answer_plain", "passage_html", "parse_ref",
+           "source_rows", "PANEL_EMPTY", "SOURCE_COLUMNS"]
+
+PANEL_EMPTY = ('<div class="ikqa-panel-empty">Click a <b>[n]</b> marker in an answer to see the '
+               'cited sentence highlighted in its paragraph.</div>')
+SOURCE_COLUMNS = ["Title", "Author", "File", "Chunks", "Indexed"]
+STREAM_WORDS = 3  # words added per streamed update
+_MARKER = re.compile(r"\[(\d+)\]")
+_REF = re.compile(r"^#?ikqa-([cr])-(\d+)-(\d+)$")
+
+
+def _cite_link(kind: str, turn: int, n: int, label: str) -> str:
+    return f'<a class="ikqa-cite" href="#ikqa-{kind}-{turn}-{n}">{label}</a>'
+
+
+def _linked_text(text: str, turn: int, markers: set[int]) -> str:
+    """Escaped answer text whose ``[n]`` markers (of real citations) are links."""
+    def link(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        return _cite_link("c", turn, n, f"[{n}]") if n in markers else m.group(0)
+    return _MARKER.sub(link, escape(text, quote=False))
+
+
+def _source_list(answer: Answer, turn: int) -> str:
+    items = "".join(
+        f'<li>{_cite_link("c", turn, c.marker, f"[{c.marker}]")} {escape(c.title)} '
+        f'<code>{escape(c.source)}</code></li>' for c in answer.citations)
+    return f'<ul class="ikqa-sources">{items}</ul>'
+
+
+def _related_list(related: list[Citation], turn: int) -> str:
+    items = "".join(
+        f'<li>{_cite_link("r", turn, c.marker, escape(c.title))} <code>{escape(c.source)}</code>'
+        f'<br>“{escape(c.text)}”</li>' for c in related)
+    return ('<div class="ikqa-related"><b>Related, but not an answer</b>'
+            f'<ul>{items}</ul></div>')
+
+
+def answer_html(answer: Answer, turn: int, words: int | None = None) -> str:
+    """One answer as chat HTML; ``words`` cuts the text short (a streaming step, no lists)."""
+    tokens = answer.text.split()
+    partial = words is not None and words < len(tokens)
+    text = " ".join(tokens[:words]) if partial else answer.text
+    if answer.abstained:
+        body = f'<div class="ikqa-abstain">{escape(text, quote=False)}</div>'
+        if not partial and answer.related:
+            body += _related_list(answer.related, turn)
+    else:
+        body = f'<div class="ikqa-text">{_linked_text(text, turn, {c.marker for c in answer.citations})}</div>'
+        if not partial and answer.citations:
+            body += _source_list(answer, turn)
+    return f'<div class="ikqa-answer">{body}</div>'
+
+
+def stream_answer_html(answer: Answer, turn: int) -> Iterator[str]:
+    """Growing HTML of ``answer``, a few words at a time, ending with the complete answer."""
+    total = len(answer.text.split())
+    for words in range(STREAM_WORDS, total, STREAM_WORDS):
+        yield answer_html(answer, turn, words)
+    yield answer_html(answer, turn)
+
+
+def answer_plain(answer: Answer) -> str:
+    """The answer as plain text for the clipboard: text, then one line per cited sentence."""
+    lines = [answer.text]
+    if answer.citations:
+        lines.append("")
+        lines.extend(f"[{c.marker}] {c.title} ({c.source}): {c.text}" for c in answer.citations)
+    return "\n".join(lines)
+
+
+def passage_html(passage: Passage, label: str) -> str:
+    """The side panel: the brief's title and file, then the paragraph with the sentence marked."""
+    t = passage.text
+    paragraph = (escape(t[:passage.start]) + '<mark class="ikqa-hl">'
+                 + escape(t[passage.start:passage.end]) + "</mark>" + escape(t[passage.end:]))
+    return (f'<div class="ikqa-passage"><div class="ikqa-passage-label">{escape(label)}</div>'
+            f'<h3 class="ikqa-passage-title">{escape(passage.title)}</h3>'
+            f'<div class="ikqa-passage-file"><code>{escape(passage.source)}</code></div>'
+            f'<p class="ikqa-paragraph">{paragraph}</p></div>')
+
+
+def parse_ref(ref: str) -> tuple[str, int, int] | None:
+    """``"ikqa-c-2-1"`` -> ``("c", 2, 1)``; None for anything else."""
+    m = _REF.match(ref.strip())
+    return (m.group(1), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def source_rows(sources: list[dict[str, Any]]) -> list[list[Any]]:
+    """Rows of the Sources table, in ``SOURCE_COLUMNS`` order."""
+    return [[s.get("title", ""), s.get("author", ""), s.get("source", ""), s.get("chunks", 0),
+             _when(s.get("indexed_at"))] for s in sources]
+
+
+def _when(stamp: Any) -> str:
+    """``2026-11-25T09:59:14+0000`` -> ``2026-11-25 09:59`` (anything else as it is)."""
+    text = str(stamp or "")
+    return text[:16].replace("T", " ") if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text) else text

@@ -1,0 +1,110 @@
+"""A real ``ikqa ingest`` process killed with SIGKILL at each stage; readers keep answering meanwhile."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+import ikqa
+from gen_briefs import write_briefs
+
+pytestmark = pytest.mark.slow
+IKQA = Path(sys.executable).with_name("ikqa")
+
+
+def _ingest(sources: Path, index: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen([str(IKQA), "ingest", "--sources", str(sources), "--index", str(index)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _kill_when(proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert proc.poll() is None, f"ingest ended before the kill point: {proc.communicate()}"
+        assert time.monotonic() < deadline, "kill point never reached"
+        time.sleep(0.005)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def _previous_index_answers(settings: ikqa.Settings, generation: str) -> None:
+    assert (settings.index_dir / "CURRENT").read_text().strip() == generation
+    answer = ikqa.Assistant(settings).ask("Where is IKCRI based?")
+    assert "New Delhi" in answer.text
+
+
+def test_sigkill_at_every_stage_keeps_the_index_and_the_next_ingest_finishes(
+        tmp_path: Path, sources_copy: Path) -> None:
+    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
+    ikqa.Assistant(settings).ingest()
+    generation = (settings.index_dir / "CURRENT").read_text().strip()
+    records = settings.index_dir / "records"
+    write_briefs(sources_copy, 40)
+    before = len(list(records.glob("*.npz")))
+
+    proc = _ingest(sources_copy, settings.index_dir)  # 1. while starting up
+    time.sleep(1.0)
+    _kill_when(proc, lambda: True)
+    _previous_index_answers(settings, generation)
+
+    proc = _ingest(sources_copy, settings.index_dir)  # 2. half-way through embedding
+    _kill_when(proc, lambda: len(list(records.glob("*.npz"))) >= before + 5)
+    _previous_index_answers(settings, generation)
+    saved = len(list(records.glob("*.npz"))) - before
+    assert 5 <= saved < 40
+
+    proc = _ingest(sources_copy, settings.index_dir)  # 3. while writing the new generation
+    _kill_when(proc, lambda: len(list(settings.index_dir.glob("gen-*"))) >= 2)
+    _previous_index_answers(settings, generation)
+
+    done = subprocess.run([str(IKQA), "ingest", "--sources", str(sources_copy), "--index",
+                           str(settings.index_dir)], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "indexed 41 brief(s)" in done.stdout
+    assert "embedded 0 new chunk(s)" in done.stdout  # run 3 had embedded everything
+    answer = ikqa.Assistant(settings).ask("How much will the battery recycling centre number 20 cost?")
+    assert "120 million dollars" in answer.text
+    generations = list(settings.index_dir.glob("gen-*"))
+    assert len(generations) <= 2 and all((g / "manifest.json").exists() for g in generations)
+
+
+def test_an_assistant_keeps_answering_during_an_ingest_and_then_sees_new_briefs(
+        tmp_path: Path, sources_copy: Path) -> None:
+    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
+    assistant = ikqa.Assistant(settings)
+    assistant.ingest()
+    write_briefs(sources_copy, 12)
+    proc = _ingest(sources_copy, settings.index_dir)
+    answered = 0
+    while proc.poll() is None:
+        assert "New Delhi" in assistant.ask("Where is IKCRI based?").text
+        answered += 1
+    assert proc.returncode == 0, proc.communicate()
+    assert answered > 5
+    answer = assistant.ask("How much will the fintech centre number 9 cost?")  # no restart
+    assert "109 million dollars" in answer.text
+
+
+def test_two_ingests_at_once_take_turns(tmp_path: Path, sources_copy: Path) -> None:
+    """The writer lock: a second ingest waits, then finds nothing left to embed."""
+    from ikqa.store import Store
+
+    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
+    ikqa.Assistant(settings).ingest()
+    write_briefs(sources_copy, 6)
+    first, second = _ingest(sources_copy, settings.index_dir), _ingest(sources_copy, settings.index_dir)
+    outputs = [p.communicate(timeout=600) for p in (first, second)]
+    assert first.returncode == 0 and second.returncode == 0, outputs
+    embedded = sorted("embedded 0 new chunk(s)" in out for out, _ in outputs)
+    assert embedded == [False, True]  # one did the work, the other found it done
+    store = Store(settings)
+    assert store._chunks.count() == len(store.chunk_ids) == sum(s["chunks"] for s in store.sources)
+    assert len(store.sources) == 7

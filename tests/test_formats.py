@@ -1,0 +1,192 @@
+"""Reading every supported format and encoding from real files; each bad file gives a one-line reason."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from ikqa.errors import SourceRejectedError
+from ikqa.formats import document_from_bytes, read_document
+from ikqa.ingest import load_brief, load_briefs
+from ikqa.uploads import safe_source_name
+
+KOREAN = "한국과 인도는 2026년 서울에서 과학기술 협력 협정을 체결했다. 양국은 공동 연구를 확대한다."
+FRENCH = "Le comité a décidé d’élargir la coopération — « une étape clé » selon l’ambassadeur."
+
+
+def make_pdf(pages: list[str], *, title: str = "", author: str = "") -> bytes:
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    pdf = canvas.Canvas(out)
+    pdf.setTitle(title)
+    pdf.setAuthor(author)
+    for text in pages:
+        y = 800
+        for line in text.split("\n"):
+            pdf.drawString(72, y, line)
+            y -= 16
+        pdf.showPage()
+    pdf.save()
+    return out.getvalue()
+
+
+def make_docx(paragraphs: list[str], *, title: str = "", author: str = "") -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = title
+    document.core_properties.author = author
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("encoding,text", [
+    ("utf-8", KOREAN + "\n" + FRENCH),
+    ("utf-16", KOREAN + "\n" + FRENCH),  # Python writes a BOM for "utf-16"
+    ("cp1252", FRENCH + " Price: 5 € per unit, naïve café."),
+    ("euc-kr", KOREAN + " 협력은 계속된다. 정부는 예산을 늘렸다. 연구소는 부산에 있다."),
+])
+def test_text_in_common_encodings_is_decoded_exactly(tmp_path: Path, encoding: str, text: str) -> None:
+    path = tmp_path / f"brief-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    assert read_document(path).text == text
+
+
+def test_markdown_front_matter_gives_title_author_and_date(tmp_path: Path) -> None:
+    path = tmp_path / "note.md"
+    path.write_text("---\ntitle: Green Hydrogen Corridors\nauthor: [Mina Park, Ravi Rao]\n"
+                    "date: 2026-03-01\n---\n# Summary\n\nThe corridor links Ulsan and Kandla. "
+                    "It opens in 2028.\n", encoding="utf-8")
+    brief = load_brief("note.md", path)
+    assert (brief.title, brief.author, brief.date) == ("Green Hydrogen Corridors",
+                                                        "Mina Park, Ravi Rao", "2026-03-01")
+    assert "# " not in brief.text and "---" not in brief.text
+    assert any(s.text == "The corridor links Ulsan and Kandla." for s in brief.sentences)
+
+
+def test_pdf_keeps_page_numbers_on_sentences(tmp_path: Path) -> None:
+    path = tmp_path / "paged.pdf"
+    path.write_bytes(make_pdf(["Trade Outlook 2026", "Exports grew by nine percent in 2025.",
+                               "The semiconductor plant opens in Pune in 2027."],
+                              title="Trade Outlook", author="K. Lee"))
+    brief = load_brief("paged.pdf", path)
+    assert brief.kind == "pdf" and brief.title == "Trade Outlook" and brief.author == "K. Lee"
+    pages = {s.text: s.page for s in brief.sentences}
+    assert pages["The semiconductor plant opens in Pune in 2027."] == 3
+    assert pages["Exports grew by nine percent in 2025."] == 2
+    for s in brief.sentences:
+        assert brief.text[s.start:s.end] == s.text
+
+
+def test_docx_paragraphs_and_properties(tmp_path: Path) -> None:
+    path = tmp_path / "memo.docx"
+    path.write_bytes(make_docx(["Port Cooperation Memo", "The two ports share customs data. "
+                                "A pilot starts in May."], title="Port Memo", author="J. Kim"))
+    brief = load_brief("memo.docx", path)
+    assert (brief.kind, brief.title, brief.author) == ("docx", "Port Memo", "J. Kim")
+    assert [s.text for s in brief.sentences if s.kind == "body"] == [
+        "The two ports share customs data.", "A pilot starts in May."]
+
+
+def test_html_gives_the_main_text_without_navigation(tmp_path: Path) -> None:
+    body = " ".join(f"Paragraph {i} explains the fisheries agreement between the two "
+                    f"countries in careful detail for readers." for i in range(6))
+    html = (f"<!DOCTYPE html><html><head><title>Fisheries Deal</title></head><body>"
+            f"<nav><ul><li><a href='/'>Home</a></li><li><a href='/about'>About us</a></li>"
+            f"<li><a href='/subscribe'>Subscribe to newsletter</a></li></ul></nav>"
+            f"<article><h1>Fisheries Deal</h1><p>{body}</p>"
+            f"<p>The deal caps trawler licences at 400 per year.</p></article>"
+            f"<footer>Copyright 2026 Example Institute. All rights reserved.</footer></body></html>")
+    path = tmp_path / "page.html"
+    path.write_text(html, encoding="utf-8")
+    doc = read_document(path)
+    assert "caps trawler licences at 400" in doc.text
+    assert "Subscribe to newsletter" not in doc.text and "All rights reserved" not in doc.text
+    assert doc.title == "Fisheries Deal"
+
+
+def _encrypted_pdf() -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(io.BytesIO(make_pdf(["Secret text here."]))).pages:
+        writer.add_page(page)
+    writer.encrypt("hunter2")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("name,data,reason", [
+    ("empty.txt", b"", "file is empty"),
+    ("blank.md", b"  \n\n ", "file is empty"),
+    ("junk.txt", bytes(range(256)) * 8, "binary content"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n" + bytes(64), "PNG image"),
+    ("encrypted.pdf", None, "encrypted"),
+    ("truncated.pdf", None, "PDF"),
+    ("zero.docx", b"", "file is empty"),
+    ("fake.docx", b"PK\x03\x04" + bytes(100), "not a .docx"),
+    ("text.pdf", b"just some text, not a pdf at all", "not a .pdf"),
+    ("table.xlsx", b"a,b\n1,2\n", "unsupported file type .xlsx"),
+    ("bad-utf16.txt", b"\xff\xfe\x00\x81\x00binary\x00\xc3", "UTF-16"),
+])
+def test_bad_files_are_refused_with_one_line(tmp_path: Path, name: str, data: bytes | None,
+                                             reason: str) -> None:
+    if name == "encrypted.pdf":
+        data = _encrypted_pdf()
+    if name == "truncated.pdf":
+        data = make_pdf(["Some text on a page that will be cut."] * 3)[:300]
+    path = tmp_path / name
+    path.write_bytes(data or b"")
+    with pytest.raises(SourceRejectedError) as err:
+        read_document(path)
+    message = str(err.value)
+    assert reason in message and "\n" not in message and len(message) < 250
+
+
+def test_too_large_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB that cost nothing to write
+    with pytest.raises(SourceRejectedError, match=r"too large \(50.0 MB > 20 MB limit\)"):
+        read_document(path, max_mb=20)
+
+
+def test_folder_with_odd_names_loads_and_reports(tmp_path: Path, brief_text: str) -> None:
+    (tmp_path / "brief with spaces.txt").write_text(brief_text, encoding="utf-8")
+    (tmp_path / "서울 브리핑 é.md").write_text("Seoul brief\n\nThe office opened in 2025.",
+                                             encoding="utf-8")
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.7\n garbage")
+    report = load_briefs(tmp_path)
+    assert sorted(b.source for b in report.briefs) == ["brief with spaces.txt", "서울 브리핑 é.md"]
+    assert [name for name, _ in report.failed] == ["broken.pdf"]
+
+
+@pytest.mark.parametrize("given,stored", [
+    ("../../etc/passwd.txt", "passwd.txt"),
+    ("C:\\Users\\me\\Brief à Séoul.PDF", "Brief à Séoul.pdf"),
+    (".hidden.md", "hidden.md"),
+    ("a/b/c/report 2026 (final).docx", "report 2026 (final).docx"),
+    ("name\x00with\ncontrol.txt", "namewithcontrol.txt"),
+])
+def test_upload_names_are_made_safe(given: str, stored: str) -> None:
+    assert safe_source_name(given) == stored
+
+
+@pytest.mark.parametrize("given", ["", "..", "noextension", "script.sh", "../.txt"])
+def test_unusable_upload_names_are_refused(given: str) -> None:
+    with pytest.raises(SourceRejectedError, match="unsupported file name"):
+        safe_source_name(given)
+
+
+def test_kind_is_judged_by_content_not_name() -> None:
+    pdf = make_pdf(["A real PDF page with text."])
+    with pytest.raises(SourceRejectedError, match="content is a PDF, not a .txt file"):
+        document_from_bytes("sneaky.txt", pdf)
+    assert document_from_bytes("real.pdf", pdf).kind == "pdf"
