@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-__all__ = ["terms", "terms_batch", "stemmer", "resolve_aliases", "ANAPHOR", "QUESTION_WORDS"]
+__all__ = ["terms", "stemmer", "resolve_aliases", "ANAPHOR", "QUESTION_WORDS"]
 
 # Words that shape a question but say nothing about its topic.
 QUESTION_WORDS = frozenset(
@@ -47,11 +47,6 @@ def terms(text: str, *, drop_question_words: bool = False) -> list[str]:
     stop = _stopwords() | QUESTION_WORDS if drop_question_words else _stopwords()
     words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
     return list(stemmer().stemWords(words))
-
-
-def terms_batch(texts: list[str]) -> list[list[str]]:
-    """``terms`` for many texts."""
-    return [terms(t) for t in texts]
 
 
 # Names a question may use for a country that the briefs name otherwise: capitals and
