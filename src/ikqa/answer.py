@@ -15,7 +15,7 @@ import re
 from .config import Settings
 from .lexical import ANAPHOR, terms
 from .retrieve import W_TYPE, Retrieval
-from .types import Answer, Citation, Evidence
+from .types import Answer, Citation, Evidence, parse_sentence_id
 
 __all__ = ["compose_answer", "abstention_reason", "is_list_question", "ABSTAIN_TEXT"]
 
@@ -158,9 +158,9 @@ def _near(e: Evidence, chosen: list[Evidence], distance: int = 2) -> bool:
         and abs(p - position) <= distance for c in chosen)
 
 
-def _position(sentence_id: str) -> int | None:
-    match = re.search(r":s(\d+)$", sentence_id)
-    return int(match.group(1)) if match else None
+def _position(sid: str) -> int | None:
+    parsed = parse_sentence_id(sid)
+    return parsed[1] if parsed else None
 
 
 def _overlap(a: str, b: str) -> float:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .errors import SourceRejectedError, SourcesError
 from .formats import SUPPORTED_SUFFIXES
-from .types import Brief, Chunk, Sentence
+from .types import Brief, Chunk, Sentence, sentence_id
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -146,7 +146,7 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
 
 def _sentence(text: str, source: str, prefix: str, a: int, b: int, pos: int, para: int,
               kind: str, pages: tuple[tuple[int, int], ...] = ()) -> Sentence:
-    return Sentence(id=f"{prefix}:s{pos}", source=source, start=a, end=b, text=text[a:b],
+    return Sentence(id=sentence_id(prefix, pos), source=source, start=a, end=b, text=text[a:b],
                     position=pos, paragraph=para, kind=kind, page=page_at(pages, a))
 
 

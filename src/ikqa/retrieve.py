@@ -11,14 +11,13 @@ fact the question asks for. Sentences that state it rank above those that do not
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .config import Settings
 from .lexical import ANAPHOR, resolve_aliases, terms
 from .qtype import expected_types, supplies
-from .types import Evidence
+from .types import Evidence, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,7 +36,6 @@ HEADER_MIN_COVERAGE = 0.3
 # Header lines stand for what they are: the title names the brief, the byline its author.
 _HEADER_WORDS = {"title": "title of the brief: ", "byline": "author who wrote: ",
                  "header": "author who wrote: "}
-_POSITION = re.compile(r"^(.*):s(\d+)$")
 
 
 @dataclass
@@ -142,9 +140,9 @@ class Retriever:
         """For each candidate that opens with an anaphor ("This allows..."), the sentence before it."""
         wanted: dict[str, str] = {}
         for sid, (s, _) in sentences.items():
-            match = _POSITION.match(sid)
-            if match and int(match.group(2)) > 0 and ANAPHOR.match(s.text):
-                wanted[sid] = f"{match.group(1)}:s{int(match.group(2)) - 1}"
+            parsed = parse_sentence_id(sid)
+            if parsed and parsed[1] > 0 and ANAPHOR.match(s.text):
+                wanted[sid] = sentence_id(parsed[0], parsed[1] - 1)
         if not wanted:
             return {}
         found = {s.id: s for s in self.store.sentences(list(set(wanted.values())))}

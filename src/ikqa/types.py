@@ -5,7 +5,19 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Brief", "Sentence", "Chunk", "Evidence", "Citation", "Answer", "Turn", "Passage"]
+__all__ = ["Brief", "Sentence", "Chunk", "Evidence", "Citation", "Answer", "Turn", "Passage",
+           "sentence_id", "parse_sentence_id"]
+
+
+def sentence_id(prefix: str, position: int) -> str:
+    """The id of the sentence at ``position`` in the brief whose ids start with ``prefix``."""
+    return f"{prefix}:s{position}"
+
+
+def parse_sentence_id(sid: str) -> tuple[str, int] | None:
+    """``(prefix, position)`` of a sentence id made by ``sentence_id`` (None for another id)."""
+    prefix, sep, position = sid.rpartition(":s")
+    return (prefix, int(position)) if sep and position.isdigit() else None
 
 
 @dataclass(frozen=True)
