@@ -42,6 +42,30 @@ def test_unchanged_reingest_embeds_and_writes_nothing(settings: ikqa.Settings) -
                   for p in (settings.index_dir / "records").iterdir()) == records
 
 
+def test_ingest_runs_the_model_once_per_sentence_and_pools_chunk_vectors(
+        settings: ikqa.Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from ikqa.embed import OnnxDocumentEncoder
+
+    seen: list[str] = []
+    real = OnnxDocumentEncoder.token_sums
+
+    def counting(self: OnnxDocumentEncoder, texts: list[str]):  # type: ignore[no-untyped-def]
+        seen.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(OnnxDocumentEncoder, "token_sums", counting)
+    summary = ikqa.Assistant(settings).ingest()
+    assert len(seen) == summary.sentences + 2  # every sentence once, plus each brief's title
+    store = Store(settings)
+    chunk = store._chunks.get(ids=[store.chunk_ids[1]], include=["embeddings", "documents"])
+    vector = np.asarray(chunk["embeddings"][0])
+    direct = OnnxDocumentEncoder(settings.index_dir / "encoder" / "all-MiniLM-L6-v2.onnx").encode(
+        [chunk["documents"][0]])[0]
+    assert abs(np.linalg.norm(vector) - 1) < 1e-4 and float(vector @ direct) > 0.85
+
+
 def test_changed_brief_is_the_only_one_embedded(settings: ikqa.Settings) -> None:
     assistant = ikqa.Assistant(settings)
     assistant.ingest()

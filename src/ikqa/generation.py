@@ -44,12 +44,13 @@ def write_generation(settings: Settings, entries: Sequence[dict[str, Any]],
         chunks = client.get_or_create_collection(names[0], metadata={"hnsw:space": "cosine"})
         sentences = client.get_or_create_collection(names[1], metadata={"hnsw:space": "cosine"})
         total = sum(e["chunks"] for e in to_add)
-        done = 0
+        done, pending = 0, _Pending(chunks, sentences)
         for record in iter_records(settings, [e["key"] for e in to_add], vectors=True):
-            _add_record(chunks, sentences, record)
+            pending.add(record)
             done += len(record.chunk_ids)
             if progress:
                 progress(done, total)
+        pending.flush()
         _write_side_indexes(settings, generation, entries)
     finally:
         _close(client)
@@ -97,17 +98,38 @@ def _copy_previous(settings: Settings, generation: Path, entries: Sequence[dict[
     return client, names, [e for e in entries if old.get(e["source"]) != e["key"]]
 
 
-def _add_record(chunks: Any, sentences: Any, record: Record) -> None:
-    for start in range(0, len(record.chunk_ids), _ADD_BATCH):
-        end = start + _ADD_BATCH
-        chunks.add(ids=record.chunk_ids[start:end], embeddings=record.chunk_vectors[start:end],
-                   documents=record.chunk_texts[start:end], metadatas=record.chunk_metas[start:end])
-    for start in range(0, len(record.sentence_ids), _ADD_BATCH):
-        end = start + _ADD_BATCH
-        sentences.add(ids=record.sentence_ids[start:end],
-                      embeddings=record.sentence_vectors[start:end],
-                      documents=record.sentence_texts[start:end],
-                      metadatas=record.sentence_metas[start:end])
+class _Pending:
+    """Records gathered into batches of about ``_ADD_BATCH`` items per Chroma call.
+
+    Chroma's cost per call is high for small adds (a brief has a few dozen sentences), so
+    several briefs go into one call.
+    """
+
+    def __init__(self, chunks: Any, sentences: Any) -> None:
+        self._targets = {"chunks": chunks, "sentences": sentences}
+        self._rows: dict[str, list[tuple[Any, ...]]] = {"chunks": [], "sentences": []}
+
+    def add(self, record: Record) -> None:
+        self._rows["chunks"] += zip(record.chunk_ids, record.chunk_vectors, record.chunk_texts,
+                                    record.chunk_metas)
+        self._rows["sentences"] += zip(record.sentence_ids, record.sentence_vectors,
+                                       record.sentence_texts, record.sentence_metas)
+        for kind, rows in self._rows.items():
+            if len(rows) >= _ADD_BATCH:
+                self._send(kind)
+
+    def flush(self) -> None:
+        for kind in self._rows:
+            self._send(kind)
+
+    def _send(self, kind: str) -> None:
+        import numpy as np
+
+        rows, self._rows[kind] = self._rows[kind], []
+        for start in range(0, len(rows), _ADD_BATCH):
+            ids, vectors, texts, metas = zip(*rows[start:start + _ADD_BATCH])
+            self._targets[kind].add(ids=list(ids), embeddings=np.stack(vectors),
+                                    documents=list(texts), metadatas=list(metas))
 
 
 def _write_side_indexes(settings: Settings, generation: Path, entries: Sequence[dict[str, Any]]) -> None:

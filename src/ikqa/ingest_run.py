@@ -22,7 +22,7 @@ from .errors import SourceRejectedError, SourcesError
 from .locking import ingest_lock
 
 if TYPE_CHECKING:
-    from .embed import Encoder
+    from .embed import OnnxDocumentEncoder
     from .records import Record
 
 __all__ = ["IngestSummary", "run_ingest"]
@@ -224,19 +224,20 @@ def _entry(brief: Any, file_sha: str, record: "Record", chunks: int) -> dict[str
 
 
 def _embed(settings: Settings, records: list["Record"], progress: Progress | None) -> int:
-    """Embed the records' chunks and sentences in batches across records; save each when done."""
+    """Embed the records' sentences in batches across records, pool chunk vectors; save each."""
     if not records:
         return 0
     from .records import save_record
 
     from .store import encoder_path
 
-    encoder = _document_encoder(encoder_path(settings))
+    encoder = _document_encoder(encoder_path(settings, int8=settings.ingest_int8), settings.model_cache,
+                                settings.ingest_int8)
     total = sum(len(r.chunk_ids) for r in records)
     done, batch = 0, []
     for i, record in enumerate(records):
         batch.append(record)
-        if sum(len(r.embed_texts()) for r in batch) >= _EMBED_BATCH or i == len(records) - 1:
+        if sum(len(r.sentence_ids) for r in batch) >= _EMBED_BATCH or i == len(records) - 1:
             _encode_batch(encoder, batch)
             for finished in batch:
                 save_record(settings, finished)
@@ -248,32 +249,43 @@ def _embed(settings: Settings, records: list["Record"], progress: Progress | Non
 
 
 @functools.lru_cache(maxsize=1)
-def _document_encoder(onnx_path: Path) -> "Encoder":
+def _document_encoder(onnx_path: Path, cache: Path, int8: bool) -> "OnnxDocumentEncoder":
     """The ONNX document encoder, loaded once per process (a web server adds files many times).
 
-    ONNX rather than sentence-transformers: same vectors, same speed, and an ingest into an
-    index that already has its encoder never imports torch.
+    ONNX rather than sentence-transformers: the same vectors (fp32) or nearly (int8), faster,
+    and an ingest into an index that already has its encoder never imports torch.
     """
-    from .embed import OnnxDocumentEncoder
+    from .embed import OnnxDocumentEncoder, cached_onnx
 
-    return OnnxDocumentEncoder(onnx_path)
+    return OnnxDocumentEncoder(cached_onnx(onnx_path, cache, int8=int8))
 
 
-def _encode_batch(encoder: "Encoder", records: list["Record"]) -> None:
-    texts = [t for r in records for t in r.embed_texts()]
-    vectors = encoder.encode(texts)
+def _encode_batch(encoder: "OnnxDocumentEncoder", records: list["Record"]) -> None:
+    """One model pass over the records' sentences (and each title); chunks pooled from them.
+
+    A chunk's vector is the mean of the token vectors of its title and its sentences, so
+    every token goes through the model once instead of twice (once per sentence and once
+    more per chunk).
+    """
+    from .embed import normalise, pool
+
+    texts = [t for r in records for t in (*r.sentence_search_texts, r.chunk_title())]
+    sums, counts = encoder.token_sums(texts)
     position = 0
     for r in records:
-        n_chunks, n_sentences = len(r.chunk_ids), len(r.sentence_ids)
-        r.chunk_vectors = vectors[position:position + n_chunks]
-        r.sentence_vectors = vectors[position + n_chunks:position + n_chunks + n_sentences]
-        position += n_chunks + n_sentences
+        n = len(r.sentence_ids)
+        rows = range(position, position + n)
+        r.sentence_vectors = normalise(sums[rows] / counts[rows, None])
+        title_row = position + n
+        r.chunk_vectors = pool(sums, counts, [[title_row, *(position + k for k in members)]
+                                              for members in r.chunk_members()])
+        position += n + 1
 
 
 def _publish(settings: Settings, entries: list[dict[str, Any]], previous: dict[str, Any] | None,
              plan: _Plan, progress: Progress | None) -> Path:
     """Write the new generation, make it current, drop old generations and unused records."""
-    from .embed import export_onnx
+    from .embed import cached_onnx
     from .generation import collect_garbage, make_current, write_generation
     from .records import prune_records
     from .store import encoder_path
@@ -283,8 +295,7 @@ def _publish(settings: Settings, entries: list[dict[str, Any]], previous: dict[s
              "failed": plan.failed, "duplicates": [list(d) for d in plan.duplicates]}
     step = (lambda done, total: progress("storing", done, total)) if progress else None
     generation = write_generation(settings, entries, previous, extra, step)
-    if not encoder_path(settings).exists():
-        export_onnx(encoder_path(settings))
+    cached_onnx(encoder_path(settings), settings.model_cache)
     make_current(settings, generation)
     prune_records(settings, collect_garbage(settings))
     return generation

@@ -42,9 +42,15 @@ class Record:
     chunk_vectors: "np.ndarray | None" = None
     sentence_vectors: "np.ndarray | None" = None
 
-    def embed_texts(self) -> list[str]:
-        """Every text this record needs a vector for: chunks first, then sentences."""
-        return [*self.chunk_embed_texts, *self.sentence_search_texts]
+    def chunk_title(self) -> str:
+        """The brief's title as chunks carry it (their vectors include its tokens)."""
+        return str(self.chunk_metas[0].get("title", "")) if self.chunk_metas else ""
+
+    def chunk_members(self) -> list[list[int]]:
+        """For each chunk, the positions of its sentences in ``sentence_ids``."""
+        position = {sid: n for n, sid in enumerate(self.sentence_ids)}
+        return [[position[sid] for sid in json.loads(meta["sentence_ids"]) if sid in position]
+                for meta in self.chunk_metas]
 
 
 def records_dir(settings: Settings) -> Path:
@@ -55,8 +61,9 @@ def record_key(settings: Settings, brief: Brief) -> str:
     """Content address of a brief's record: changes when anything that shapes its vectors does."""
     from .embed import MODEL_NAME
 
-    head = json.dumps([2, MODEL_NAME, settings.chunk_words, settings.chunk_overlap, brief.source,
-                       brief.title, brief.author, brief.pages])
+    precision = "int8" if settings.ingest_int8 else "fp32"
+    head = json.dumps([4, MODEL_NAME, precision, settings.chunk_words, settings.chunk_overlap,
+                       brief.source, brief.title, brief.author, brief.pages])
     return hashlib.sha256(head.encode("utf-8") + b"\0" + brief.text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -43,9 +43,9 @@ class StoredSentence:
     page: int | None = None
 
 
-def encoder_path(settings: Settings) -> Path:
-    """Where the ONNX query encoder is kept."""
-    return settings.index_dir / "encoder" / "all-MiniLM-L6-v2.onnx"
+def encoder_path(settings: Settings, *, int8: bool = False) -> Path:
+    """Where the ONNX query encoder (fp32) or the int8 ingest encoder is kept."""
+    return settings.index_dir / "encoder" / f"all-MiniLM-L6-v2{'-int8' if int8 else ''}.onnx"
 
 
 def index_exists(settings: Settings) -> bool:
