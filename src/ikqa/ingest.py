@@ -85,7 +85,7 @@ def parse_brief(source: str, text: str, *, title: str = "", author: str = "", ki
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     sentences = split_sentences(text, source=source, id_prefix=sha[:12], pages=pages)
     title = title or next((s.text for s in sentences if s.kind == "title"), Path(source).stem)
-    author = author or next((s.text for s in sentences if s.kind == "byline"), "")
+    author = author or next((s.text.split("\n")[0] for s in sentences if s.kind == "byline"), "")
     return Brief(source=source, title=title, author=author, text=text, sha256=sha,
                  sentences=tuple(sentences), kind=kind, date=date, pages=pages)
 
@@ -118,7 +118,7 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
     """Sentences of ``text`` with exact ``[start, end)`` offsets (``text[start:end] == s.text``).
 
     Short unpunctuated lines before the first body paragraph form the header: the first is
-    the title, the next the byline (author); each becomes its own one-line "sentence".
+    the title, the lines after it in the same paragraph one byline block (author first).
     """
     import pysbd
 
@@ -129,18 +129,32 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
         para = text[p_start:p_end]
         lines = para.split("\n")
         if in_header and all(_is_header_line(line) for line in lines):
-            offset = p_start
-            for line in lines:
-                a, b = _strip_span(text, offset, offset + len(line))
-                kind = "title" if not out else ("byline" if len(out) == 1 else "header")
-                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind, pages))
-                offset += len(line) + 1
+            out += _header_sentences(text, source, id_prefix, p_start, lines, len(out), para_no, pages)
             continue
         in_header = False
         for span in segmenter.segment(para):
             a, b = _strip_span(text, p_start + span.start, p_start + span.end)
             if b > a:
                 out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, "body", pages))
+    return out
+
+
+def _header_sentences(text: str, source: str, prefix: str, start: int, lines: list[str], pos: int,
+                      para: int, pages: tuple[tuple[int, int], ...]) -> list[Sentence]:
+    """A header paragraph's lines: the brief's first line is the title; the lines after it in
+    the same paragraph are one byline block (name, affiliation, date), cited as a unit."""
+    spans, offset = [], start
+    for line in lines:
+        spans.append(_strip_span(text, offset, offset + len(line)))
+        offset += len(line) + 1
+    spans = [(a, b) for a, b in spans if b > a]
+    out = []
+    if pos == 0 and spans:
+        out.append(_sentence(text, source, prefix, *spans.pop(0), pos, para, "title", pages))
+    if spans:
+        kind = "byline" if pos + len(out) == 1 else "header"
+        out.append(_sentence(text, source, prefix, spans[0][0], spans[-1][1], pos + len(out), para,
+                             kind, pages))
     return out
 
 
