@@ -103,6 +103,8 @@ def test_shipped_question_sets_are_valid_and_large_enough() -> None:
     assert sum(not q.answerable for q in questions) >= 15
     assert all(2 <= len(c.turns) <= 4 for c in conversations)
     assert sum(q.held_out for q in questions) == len(questions) // 5
+    held = [c for c in conversations if c.held_out]
+    assert len(held) == len(conversations) // 5 and all(t.held_out for c in held for t in c.turns)
 
 
 @pytest.mark.slow

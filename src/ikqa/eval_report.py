@@ -88,7 +88,7 @@ def _jsonable(value: Any) -> Any:
 def _markdown(runs: list[dict[str, Any]], plots: list[str]) -> str:
     cols = _columns(runs)
     lines = ["# ikqa evaluation", "", f"Run at {time.strftime('%Y-%m-%d %H:%M:%S')}. Held-out = every "
-             "fifth question, never used for tuning.", "",
+             "fifth question and every fifth conversation, never used for tuning.", "",
              "| metric | " + " | ".join(n for n, _ in cols) + " |",
              "|---|" + "---:|" * len(cols)]
     for key, label, _ in HEADLINE:

@@ -25,7 +25,7 @@ __all__ = [
     "System",
 ]
 
-HELD_OUT_EVERY = 5  # every fifth question is held out: never tuned on, reported apart
+HELD_OUT_EVERY = 5  # every fifth question (and conversation) is held out: never tuned on, reported apart
 _MARKER = re.compile(r"\s*\[(\d+)\]")
 
 
@@ -49,6 +49,7 @@ class ConversationCase:
 
     id: str
     turns: list[Question]
+    held_out: bool = False
 
 
 def _question(raw: dict[str, Any], held_out: bool = False) -> Question:
@@ -70,11 +71,13 @@ def load_questions(path: Path) -> list[Question]:
 
 
 def load_conversations(path: Path) -> list[ConversationCase]:
-    """Conversations from a JSONL file."""
+    """Conversations from a JSONL file; every fifth (by position) is marked held out."""
     cases = []
-    for raw in _jsonl(path):
-        turns = [_question({**t, "id": f"{raw['id']}.{n}"}) for n, t in enumerate(raw["turns"], 1)]
-        cases.append(ConversationCase(id=raw["id"], turns=turns))
+    for i, raw in enumerate(_jsonl(path)):
+        held_out = i % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
+        turns = [_question({**t, "id": f"{raw['id']}.{n}"}, held_out=held_out)
+                 for n, t in enumerate(raw["turns"], 1)]
+        cases.append(ConversationCase(id=raw["id"], turns=turns, held_out=held_out))
     return cases
 
 
@@ -240,8 +243,9 @@ def evaluate(system: System, questions: list[Question], conversations: list[Conv
         "followups": turns,
         "summary": {
             "all": summarize(results, turns),
-            "dev": summarize([r for r in results if not r.held_out], turns),
-            "held_out": summarize([r for r in results if r.held_out], turns),
+            "dev": summarize([r for r in results if not r.held_out],
+                             [t for t in turns if not t.held_out]),
+            "held_out": summarize([r for r in results if r.held_out], [t for t in turns if t.held_out]),
         },
     }
 
@@ -272,7 +276,7 @@ def _run_conversations(system: System, cases: list[ConversationCase],
                 continue
             out.append(QuestionResult(
                 id=turn.id, type="followup", question=turn.question, answerable=turn.answerable,
-                held_out=False, answer=answer.text, abstained=answer.abstained,
+                held_out=case.held_out, answer=answer.text, abstained=answer.abstained,
                 citations=[c.to_dict() for c in answer.citations],
                 seconds=time.perf_counter() - started,
                 metrics={**score_answer(turn, answer, evidence),
