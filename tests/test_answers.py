@@ -54,3 +54,14 @@ def test_abstention_offers_related_passages(assistant: ikqa.Assistant) -> None:
 def test_empty_question_is_refused(assistant: ikqa.Assistant) -> None:
     with pytest.raises(ikqa.EmptyQuestionError):
         assistant.ask("   ")
+
+
+@pytest.mark.parametrize("question,is_list", [
+    ("Which topics were discussed?", True),
+    ("How many focus areas does the brief list?", True),
+    ("How many principles are named, and which are they?", True),
+    ("How many defense startups have joined KIND-X?", False),
+    ("Where is IKCRI based?", False),
+])
+def test_questions_that_ask_for_several_items(question: str, is_list: bool) -> None:
+    assert is_list_question(question) is is_list

@@ -38,6 +38,11 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("What does KFTC stand for?", {"expansion:KFTC"}),
     ("What is the title of the brief written by Sanjeev K. Varshney?", {"title"}),
     ("What does IKCRI focus on?", set()),
+    ("How many focus areas does the brief list?", set()),  # answered by the list itself
+    ("How much time passed between the launch and the Space Day?", {"duration"}),
+    ("How long will the vision last?", {"duration"}),
+    ("What is the full name the brief gives for NPCIL?", {"expansion:NPCIL"}),
+    ("Which centre is based in New Delhi?", set()),  # the place is given, not asked
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -59,6 +64,13 @@ def test_an_acronym_expansion_before_or_after_it() -> None:
     assert supplies("expansion:CET", "targeting critical and emerging technologies (CET).", "body", "")
     assert supplies("expansion:KFTC", "with Korea’s KFTC (Korea Financial Clearings Corporation)", "body", "")
     assert not supplies("expansion:KFTC", "KFTC signed the MoU.", "body", "")
+
+
+def test_a_duration_is_stated_by_dates_or_by_a_span() -> None:
+    q = "How much time separated the two events?"
+    assert supplies("duration", "FORGE was launched in February 2026.", "body", q)
+    assert supplies("duration", "The programme runs for three years.", "body", q)
+    assert not supplies("duration", "Both countries agreed to cooperate.", "body", q)
 
 
 def test_money_needs_an_amount_not_just_a_number() -> None:

@@ -14,6 +14,7 @@ import re
 
 from .config import Settings
 from .lexical import ANAPHOR, terms
+from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
 from .types import Answer, Citation, Evidence, parse_sentence_id
 
@@ -27,7 +28,7 @@ LIST_MARGIN = 0.2
 TYPE_GAP = 0.20
 # Kinds a sentence can state about anything (a date, a number, a place): one that states it
 # may be about another subject. An expansion "(FORGE)" or the byline is bound to its subject.
-_TOPICAL_KINDS = {"date", "money", "quantity", "magnitude", "place"}
+_TOPICAL_KINDS = {"date", "duration", "money", "quantity", "magnitude", "place"}
 LIST_WORDS_FACTOR = 2.0  # a list answer may run to 120 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
@@ -38,11 +39,12 @@ _AUX = frozenset("is was are were does do did has have had can could will would 
 
 def is_list_question(question: str) -> bool:
     """A question whose answer names several things: "Which topics...", "Which payment
-    systems were...", "What are...", "List...", or one that asks two things ("... and what...?")."""
+    systems were...", "What are...", "List...", "How many X does the brief name?", or one that
+    asks two things ("... and what...?")."""
     words = re.findall(r"[\w'-]+", question.lower())
     if not words:
         return False
-    if words[0] in {"list", "name"} or re.search(r"\band (?:what|which|who|when|where|how)\b",
+    if words[0] in {"list", "name"} or asks_enumeration(question) or re.search(r"\band (?:what|which|who|when|where|how)\b",
                                                  question, re.I):
         return True
     if words[0] not in {"which", "what"} or len(words) < 2:

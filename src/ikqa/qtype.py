@@ -12,23 +12,30 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["expected_types", "supplies"]
+__all__ = ["expected_types", "supplies", "asks_enumeration"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\bsince when\b", re.I)
-_QUANTITY_Q = re.compile(r"\bhow (many|long)\b|\bnumber of\b", re.I)
+_QUANTITY_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+# "How many X does the brief list?" is answered by the list itself, not by a stated count.
+_ENUMERATION_Q = re.compile(r"\bhow many\b.*\b(are|were|does|do)\b.*\b(list|lists|listed|name|names|"
+                            r"named|mention|mentions|mentioned|cite|cites|cited)\b", re.I)
+_DURATION_Q = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many (years|months|weeks|days)\b", re.I)
 _MAGNITUDE_Q = re.compile(r"\bhow (large|big)\b|\b(population|percentage|percent|share|limit|"
                           r"limits|capacity|volume|size)\b", re.I)
 _MONEY_Q = re.compile(
-    r"\bhow much\b|\b(budget|budgets|cost|costs|funding|price|revenue|investment|"
+    r"\bhow much\b(?! time\b)|\b(budget|budgets|cost|costs|funding|price|revenue|investment|"
     r"salary|worth|grant|grants)\b", re.I)
 _AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b|\b(the|its|brief's) author\b|"
                        r"\bauthor of\b|\bwho is the author\b", re.I)
 _TITLE_Q = re.compile(r"\btitle of\b|\b(its|brief's|the brief's) title\b|\btitled\b", re.I)
 _PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state)\b|"
                       r"\b(headquartered|located|based)\b", re.I)
+# "Which centre is based in New Delhi?" gives the place and asks for something else.
+_PLACE_GIVEN = re.compile(r"\b(based|located|headquartered|held|situated) (in|at) [A-Z]")
 _EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) ([A-Z][\w&-]*[A-Z][\w&-]*) (?i:stand for)\b|"
-                          r"\b(?i:full form|expansion|full name) of ([A-Z][\w&-]*[A-Z][\w&-]*)\b")
+                          r"\b(?i:full form|expansion|full name)\b[^?]*?\b(?i:of|for) "
+                          r"([A-Z][\w&-]*[A-Z][\w&-]*)\b")
 _ROLE_Q = re.compile(
     r"\bwho is (?:the )?(director|head|chief|ceo|chair|chairman|chairperson|founder|secretary|"
     r"minister|ambassador|leader|president|manager|coordinator)\b", re.I)
@@ -45,22 +52,24 @@ _PLACE = re.compile(r"\b(?:in|at|from)\s+(?:the\s+)?[A-Z][\w-]+")
 
 
 def expected_types(question: str) -> set[str]:
-    """The kinds of fact ``question`` asks for ("date", "money", "quantity", "magnitude", "place",
+    """The kinds of fact ``question`` asks for ("date", "duration", "money", "quantity", "magnitude", "place",
     "author", "title", "expansion:<ACRONYM>", "role:<word>")."""
     found: set[str] = set()
     if _DATE_Q.search(question):
         found.add("date")
-    if _MONEY_Q.search(question):
+    if _DURATION_Q.search(question):
+        found.add("duration")
+    elif _MONEY_Q.search(question):
         found.add("money")
     elif _MAGNITUDE_Q.search(question):
         found.add("magnitude")
-    elif _QUANTITY_Q.search(question):
+    elif _QUANTITY_Q.search(question) and not _ENUMERATION_Q.search(question):
         found.add("quantity")
     if _AUTHOR_Q.search(question):
         found.add("author")
     elif _TITLE_Q.search(question):
         found.add("title")
-    elif _PLACE_Q.search(question) and "date" not in found:
+    elif _PLACE_Q.search(question) and "date" not in found and not _PLACE_GIVEN.search(question):
         found.add("place")
     expansion = _EXPANSION_Q.search(question)
     if expansion:
@@ -71,6 +80,11 @@ def expected_types(question: str) -> set[str]:
     return found
 
 
+def asks_enumeration(question: str) -> bool:
+    """"How many X does the brief list/name?": answered by listing them."""
+    return _ENUMERATION_Q.search(question) is not None
+
+
 def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> bool:
     """True when ``sentence`` states a fact of ``kind`` that the question does not already give."""
     if kind == "date":
@@ -79,6 +93,9 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return _new_match(_MONEY, sentence, question) and _COUNT.search(sentence) is not None
     if kind == "quantity":
         return _new_match(_COUNT, _without_dates(sentence), question)
+    if kind == "duration":  # stated as a span ("for three years") or by dates to subtract
+        return _new_match(_DATE, sentence, question) or _new_match(_COUNT, _without_dates(sentence),
+                                                                   question)
     if kind == "magnitude":
         return _new_match(_DIGITS, _without_dates(sentence), question)
     if kind == "place":
