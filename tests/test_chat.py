@@ -19,6 +19,11 @@ def _turn(question: str, answer_text: str = "") -> Turn:
     ("What does KIND-X connect?", "What are its goals?", "What are KIND-X's goals?"),
     ("Where is IKCRI based?", "And IKSTC?", "Where is IKSTC based?"),
     ("What is FORGE?", "What is the India-Korea Digital Bridge?", "What is the India-Korea Digital Bridge?"),
+    ("Which institutional mechanisms has Korea launched?", "Which of them is newly launched?",
+     "Which of the institutional mechanisms is newly launched?"),
+    ("Which of Korea's centres is newest?", "What is its purpose?", "What is Korea's purpose?"),
+    ("What did Lee Jae Myung discuss?", "Which topic has its own accelerator?",
+     "Which topic has its own accelerator?"),  # "its own" points inside its own question
 ])
 def test_follow_up_is_rewritten_from_the_previous_question(previous: str, follow_up: str,
                                                            expected: str) -> None:

@@ -3,6 +3,7 @@
 Rule-based, in this order:
 
 * "And KASA?" / "What about IKSTC?" — the previous question, its subject swapped;
+* "Which of them ...?" after "Which <things> ...?" — "of the <things>";
 * a pronoun ("Where is it based?", "What is his position?") — replaced by the subject of
   the previous turn: the person its answer named after a "who" question, else the named
   thing its question asked about, else that question's topic phrase;
@@ -24,7 +25,8 @@ __all__ = ["Conversation", "rewrite_follow_up", "subject_of"]
 
 _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|there)\b", re.I)
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
-_POSSESSIVE = re.compile(r"\b(its|their|his|her)\b", re.I)
+# "its own" refers inside its own clause ("Which topic has its own accelerator?"): not a follow-up.
+_POSSESSIVE = re.compile(r"\b(its|their|his|her)\b(?!\s+own\b)", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and|what about|how about|and what about)\s+(.+?)\s*\??\s*$", re.I)
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 # Capitalised phrases and acronyms: "India Korea Centre for Research & Innovation", "KIND-X".
@@ -38,7 +40,13 @@ _LEADING = {"what", "who", "where", "when", "which", "how", "why", "is", "are", 
 _TOPIC_START = re.compile(
     r"^\s*(?:(?:what|which|who|whom|when|where|why|how)(?:\s+(?:kind|sort|type)\s+of)?"
     r"(?:\s+\w+)??\s+(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\s+)", re.I)
+_CONNECTORS = {"of", "for", "and", "&", "the"}  # "Which of Korea" names "Korea"
 _FRAGMENT_WORDS = 6
+# "Which of them ...?" after "Which institutional mechanisms ...?": them = those mechanisms.
+_PARTITIVE = re.compile(r"\b(?:of|among)\s+(them|(?:these|those)(?=\s+(?:is|are|was|were|has|have|"
+                        r"had|does|do|did|will|would|can|could)\b))\b", re.I)
+_PLURAL_ASKED = re.compile(r"^\s*(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+s)\s+"
+                           r"(?:are|were|has|have|had|did|do|does|will|would)\b", re.I)
 
 
 def subject_of(question: str, answer_text: str = "") -> str:
@@ -54,7 +62,7 @@ def _entities(text: str) -> list[str]:
     found = []
     for match in _ENTITY.finditer(text):
         words = match.group(0).split()
-        while words and words[0].lower() in _LEADING:
+        while words and (words[0].lower() in _LEADING or words[0].lower() in _CONNECTORS):
             words = words[1:]
         if words:
             found.append(" ".join(words))
@@ -109,10 +117,14 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
         return f"{last.standalone_question.rstrip('?')} for {what_about.group(1)}?"
     if what_about:
         question = what_about.group(1).rstrip("?") + "?"
+    partitive, asked = _PARTITIVE.search(question), _PLURAL_ASKED.match(last.standalone_question)
+    if partitive and asked:
+        return question[:partitive.start(1)] + f"the {asked.group(1)}" + question[partitive.end(1):]
     if _PRONOUN.search(question) or _POSSESSIVE.search(question):
         referent = _referent(last, personal=_PERSONAL.search(question) is not None)
         if referent:
-            rewritten = _POSSESSIVE.sub(f"{referent}'s", question, count=1)
+            owner = referent if referent.endswith(("'s", "’s")) else f"{referent}'s"
+            rewritten = _POSSESSIVE.sub(owner, question, count=1)
             return rewritten if rewritten != question else _PRONOUN.sub(referent, question, count=1)
     if _is_fragment(question):
         return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"

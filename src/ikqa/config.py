@@ -35,7 +35,7 @@ class Settings:
     rrf_k: int = _describe(60, "The k constant of reciprocal rank fusion.")
     max_answer_sentences: int = _describe(3, "Most evidence sentences an answer may use.")
     max_answer_words: int = _describe(60, "Word budget of a short answer.")
-    abstain_threshold: float = _describe(0.44, "Evidence score below which we abstain.")
+    abstain_threshold: float = _describe(0.36, "Evidence score below which we abstain.")
     host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
     port: int = _describe(7860, "Port of the web UI.")
     max_upload_mb: float = _describe(20.0, "Largest file Assistant.add_source accepts, in MB.")
