@@ -1,10 +1,13 @@
 """Quality gate: the whole question set through the real system; a regression fails here.
 
-Floors sit a little under the figures measured when they were set (``ikqa eval``, all
-questions, 2026-11-25: exact pass 0.882, key-fact recall 0.894, citation precision 0.835,
-citation recall 0.839, hit@3 0.955 (chunks) / 0.964 (sentences), abstention recall 0.682,
-false abstention 0.027, follow-up pass 0.927). Raise them as the
-answer layer improves; never lower one to let a change land.
+Floors sit a little under the figures measured when they were set (``ikqa eval``, all 162
+questions and 30 conversations, 2026-11-25: exact pass 0.843, key-fact recall 0.871, citation
+precision 0.833, citation recall 0.837, hit@3 0.955 (chunks) / 0.970 (sentences), abstention
+recall 0.714, false abstention 0.015, follow-up pass 0.883). They were last set on the first 132
+questions and 20 conversations; the 30 questions and 10 conversations added since are harder,
+so the floors moved down with the set, while on the original set every figure rose (exact pass
+0.882 -> 0.891, citation precision 0.835 -> 0.856, follow-up pass 0.927 -> 0.976). Raise them
+as the answer layer improves; never lower one to let a change land.
 """
 
 from __future__ import annotations
@@ -20,14 +23,14 @@ pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 FLOORS = {
-    "exact_pass": 0.86,
-    "key_fact_recall": 0.87,
+    "exact_pass": 0.82,
+    "key_fact_recall": 0.85,
     "citation_precision": 0.81,
     "citation_recall": 0.81,
     "chunk_hit@3": 0.93,
-    "sentence_hit@3": 0.94,
-    "abstention_recall": 0.63,
-    "followup_pass": 0.89,
+    "sentence_hit@3": 0.95,
+    "abstention_recall": 0.68,
+    "followup_pass": 0.86,
 }
 CEILINGS = {"false_abstention": 0.05}
 
