@@ -93,6 +93,52 @@ def test_an_assistant_keeps_answering_during_an_ingest_and_then_sees_new_briefs(
     assert "109 million dollars" in answer.text
 
 
+@pytest.mark.server
+def test_a_running_ikqa_serve_answers_over_http_during_an_ingest_and_then_sees_new_briefs(
+        tmp_path: Path, sources_copy: Path) -> None:
+    """Two real processes: ``ikqa serve`` answering /ask while ``ikqa ingest`` adds briefs."""
+    import httpx
+    from gradio_client import Client
+
+    from ui_helpers import free_port
+
+    index = tmp_path / "ix"
+    first = subprocess.run([str(IKQA), "ingest", "--sources", str(sources_copy), "--index", str(index)],
+                           capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0, first.stderr
+    port = free_port()
+    server = subprocess.Popen([str(IKQA), "serve", "--sources", str(sources_copy), "--index", str(index),
+                               "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.communicate()[0]
+            try:
+                if httpx.get(url, timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "server never came up"
+            time.sleep(0.5)
+        client = Client(url, verbose=False)
+        write_briefs(sources_copy, 12)
+        ingest = _ingest(sources_copy, index)
+        answered = 0
+        while ingest.poll() is None:
+            got = client.predict("Where is IKCRI based?", api_name="/ask")
+            assert "New Delhi" in got["text"] and not got["abstained"]
+            answered += 1
+        assert ingest.returncode == 0, ingest.communicate()
+        assert answered >= 3
+        got = client.predict("How much will the fintech centre number 9 cost?", api_name="/ask")
+        assert "109 million dollars" in got["text"]  # the new brief, no restart
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def test_two_ingests_at_once_take_turns(tmp_path: Path, sources_copy: Path) -> None:
     """The writer lock: a second ingest waits, then finds nothing left to embed."""
     from ikqa.store import Store
