@@ -65,3 +65,24 @@ def test_empty_question_is_refused(assistant: ikqa.Assistant) -> None:
 ])
 def test_questions_that_ask_for_several_items(question: str, is_list: bool) -> None:
     assert is_list_question(question) is is_list
+
+
+@pytest.mark.parametrize("question,parts", [
+    ("Which agency partners with ISRO, and on what date did that group begin?",
+     ["Which agency partners with ISRO?", "On what date did that group begin?"]),
+    ("Where is IKCRI based and what does it do?", ["Where is IKCRI based?", "What does it do?"]),
+    ("What is FORGE?", ["What is FORGE?"]),
+    ("Which research and development bodies exist?", ["Which research and development bodies exist?"]),
+])
+def test_a_two_part_question_is_split_into_its_questions(question: str, parts: list[str]) -> None:
+    from ikqa.answer import sub_questions
+
+    assert sub_questions(question) == parts
+
+
+@pytest.mark.slow
+def test_a_two_part_question_cites_a_sentence_for_each_part(assistant: ikqa.Assistant) -> None:
+    answer = assistant.ask("Which Korean agency works with ISRO in the space working group, "
+                           "and on what date did that group begin?")
+    assert "Korea Aerospace Administration" in answer.text and "20th April 2026" in answer.text
+    assert len(answer.citations) >= 2

@@ -11,6 +11,7 @@ mention.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .config import Settings
 from .lexical import ANAPHOR, terms
@@ -18,7 +19,7 @@ from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
 from .types import Answer, Citation, Evidence, parse_sentence_id
 
-__all__ = ["compose_answer", "abstention_reason", "is_list_question", "ABSTAIN_TEXT"]
+__all__ = ["compose_answer", "abstention_reason", "is_list_question", "sub_questions", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
 # A further sentence joins the answer only if it scores this close to the best one
@@ -35,6 +36,19 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 _NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Z][\w&-]*|[A-Z][a-z]+)\b")
 _AUX = frozenset("is was are were does do did has have had can could will would should may "
                  "might must of in on for to by with".split())
+
+
+_SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:on|in|at|for|by|from|since|until|to|with)\s+)?"
+                              r"(?:what|which|who|whom|when|where|how)\b)", re.I)
+
+
+def sub_questions(question: str) -> list[str]:
+    """The parts of a question that asks two things ("Which agency partners with ISRO, and on
+    what date did that group begin?" -> its two questions); one part otherwise."""
+    parts = [p.strip(" ,?") for p in _SECOND_QUESTION.split(question, maxsplit=1)]
+    if len(parts) < 2 or min(len(p.split()) for p in parts) < 3:
+        return [question]
+    return [f"{p[0].upper()}{p[1:]}?" for p in parts]
 
 
 def is_list_question(question: str) -> bool:
@@ -59,14 +73,24 @@ def _plural(word: str) -> bool:
             and not word.endswith(("ss", "us", "is", "'s")))
 
 
-def compose_answer(question: str, retrieval: Retrieval, settings: Settings) -> Answer:
-    """The answer to ``question`` from ``retrieval``'s evidence (or a plain abstention)."""
+def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
+                   parts: Sequence[Retrieval] = ()) -> Answer:
+    """The answer to ``question`` from ``retrieval``'s evidence (or a plain abstention).
+
+    ``parts`` are the retrievals of a two-part question's first part: its best sentence
+    joins the answer when the whole question's evidence missed it.
+    """
     evidence = retrieval.evidence
     if abstention_reason(question, retrieval, settings):
         related = [_citation(n, e) for n, e in enumerate(evidence[:3], start=1)]
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related)
     is_list = is_list_question(question)
     chosen = _select(evidence, retrieval, is_list, settings)
+    for part in parts:
+        if part.evidence and not abstention_reason(part.question, part, settings):
+            best = part.evidence[0]
+            if all(c.sentence_id != best.sentence_id for c in chosen):
+                chosen.append(best)
     parts, citations = [], []
     budget = int(settings.max_answer_words * (LIST_WORDS_FACTOR if is_list else 1))
     for n, e in enumerate(chosen, start=1):

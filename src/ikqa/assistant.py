@@ -42,11 +42,13 @@ class Assistant:
 
     def explain(self, question: str) -> "tuple[Answer, Retrieval]":
         """The answer to ``question`` together with the retrieval it was composed from."""
-        from .answer import compose_answer
+        from .answer import compose_answer, sub_questions
 
         started = time.perf_counter()
         retrieval = self.retrieve(question)
-        answer = compose_answer(question.strip(), retrieval, self.settings)
+        parts = sub_questions(question.strip())
+        first = [self.retrieve(parts[0])] if len(parts) > 1 else []
+        answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
         answer.standalone_question = question.strip()
         answer.seconds = time.perf_counter() - started
         return answer, retrieval
