@@ -58,8 +58,8 @@ def is_list_question(question: str) -> bool:
     words = re.findall(r"[\w'-]+", question.lower())
     if not words:
         return False
-    if words[0] in {"list", "name"} or asks_enumeration(question) or re.search(r"\band (?:what|which|who|when|where|how)\b",
-                                                 question, re.I):
+    if words[0] in {"list", "name"} or asks_enumeration(question) or \
+            re.search(r"\band (?:what|which|who|when|where|how)\b", question, re.I):
         return True
     if words[0] not in {"which", "what"} or len(words) < 2:
         return False

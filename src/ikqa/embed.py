@@ -103,9 +103,7 @@ class QueryEncoder:
         feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
         hidden = self._session.run(None, feeds)[0]
         summed = (hidden * mask[..., None]).sum(axis=1)
-        pooled = summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
+        return normalise(summed / np.clip(mask.sum(axis=1, keepdims=True), 1, None))
 
 
 class OnnxDocumentEncoder(QueryEncoder):
@@ -186,7 +184,7 @@ def pool(sums: "np.ndarray", counts: "np.ndarray", groups: Sequence[Sequence[int
 
 
 def cached_onnx(out_path: Path, cache_dir: Path | None, *, int8: bool = False) -> Path:
-    """Put the ONNX encoder (fp32, or its int8 quantisation) at ``out_path``, built at most once per machine.
+    """Put the ONNX encoder (fp32, or its int8 quantisation) at ``out_path``, built once per machine.
 
     The export needs torch and takes several seconds, so its result is kept in
     ``cache_dir`` (keyed by the model package's version) and copied into each new index.
