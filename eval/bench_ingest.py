@@ -205,7 +205,7 @@ def child_build_synthetic(index: Path, chunks: int, chroma_url: str) -> dict[str
         vec /= np.linalg.norm(vec, axis=1, keepdims=True)
         record = Record(
             key=f"synthetic{chunks}-{b}", source=source,
-            chunk_ids=[f"{b}:c{c}" for c in range(per_brief)], chunk_texts=texts, chunk_embed_texts=texts,
+            chunk_ids=[f"{b}:c{c}" for c in range(per_brief)], chunk_texts=texts,
             chunk_metas=[{"source": source, "title": source, "author": "", "start": 0, "end": 1,
                           "sentence_ids": json.dumps([f"{b}:s{2 * c}", f"{b}:s{2 * c + 1}"])}
                          for c in range(per_brief)],

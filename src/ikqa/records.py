@@ -33,7 +33,6 @@ class Record:
     source: str
     chunk_ids: list[str]
     chunk_texts: list[str]
-    chunk_embed_texts: list[str]
     chunk_metas: list[dict[str, Any]]
     sentence_ids: list[str]
     sentence_texts: list[str]
@@ -83,7 +82,6 @@ def build_record(settings: Settings, brief: Brief, chunks: list[Chunk]) -> Recor
         source=brief.source,
         chunk_ids=[c.id for c in chunks],
         chunk_texts=[c.text for c in chunks],
-        chunk_embed_texts=[f"{c.title}\n{c.text}" for c in chunks],
         chunk_metas=[_chunk_meta(c, brief) for c in chunks],
         sentence_ids=[s.id for s in brief.sentences],
         sentence_texts=[s.text for s in brief.sentences],
@@ -126,7 +124,7 @@ def save_record(settings: Settings, record: Record) -> None:
     folder = records_dir(settings)
     folder.mkdir(parents=True, exist_ok=True)
     payload = {k: getattr(record, k) for k in ("key", "source", "chunk_ids", "chunk_texts",
-                                               "chunk_embed_texts", "chunk_metas", "sentence_ids",
+                                               "chunk_metas", "sentence_ids",
                                                "sentence_texts", "sentence_search_texts",
                                                "sentence_metas")}
     blob = np.frombuffer(json.dumps(payload, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
