@@ -45,7 +45,9 @@ class StoredSentence:
 
 def encoder_path(settings: Settings, *, int8: bool = False) -> Path:
     """Where the ONNX query encoder (fp32) or the int8 ingest encoder is kept."""
-    return settings.index_dir / "encoder" / f"all-MiniLM-L6-v2{'-int8' if int8 else ''}.onnx"
+    from .embed import MODEL_NAME
+
+    return settings.index_dir / "encoder" / f"{MODEL_NAME}{'-int8' if int8 else ''}.onnx"
 
 
 def index_exists(settings: Settings) -> bool:
