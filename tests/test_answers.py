@@ -56,6 +56,14 @@ def test_empty_question_is_refused(assistant: ikqa.Assistant) -> None:
         assistant.ask("   ")
 
 
+@pytest.mark.parametrize("question", ["??", "the", "x", "a b c"])
+def test_question_without_a_searchable_word_abstains_instead_of_failing(
+        assistant: ikqa.Assistant, question: str) -> None:
+    answer = assistant.ask(question)
+    assert answer.abstained
+    assert answer.citations == []
+
+
 @pytest.mark.parametrize("question,is_list", [
     ("Which topics were discussed?", True),
     ("How many focus areas does the brief list?", True),

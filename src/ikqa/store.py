@@ -171,10 +171,14 @@ class Store:
 
     def bm25_chunks(self, query_terms: list[str], n: int) -> list[tuple[str, float]]:
         """Chunk ids by BM25 score, best first (zero scores dropped)."""
+        if not query_terms:  # bm25s fails on an empty query ("??", "the")
+            return []
         return _top(self._bm25_chunks.get_scores(query_terms), self.chunk_ids, n)
 
     def bm25_sentence_scores(self, query_terms: list[str]) -> dict[str, float]:
         """BM25 score of every sentence that shares a term with the query."""
+        if not query_terms:
+            return {}
         scores = self._bm25_sentences.get_scores(query_terms)
         nonzero = scores.nonzero()[0].tolist()
         ids = self.sentence_ids
