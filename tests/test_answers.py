@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ikqa
-from ikqa.answer import enumerates, is_list_question
+from ikqa.answer import is_list_question
 from qa_cases import ANSWERABLE, UNANSWERABLE
 from conftest import BRIEF
 
@@ -54,26 +54,6 @@ def test_abstention_offers_related_passages(assistant: ikqa.Assistant) -> None:
 def test_empty_question_is_refused(assistant: ikqa.Assistant) -> None:
     with pytest.raises(ikqa.EmptyQuestionError):
         assistant.ask("   ")
-
-
-@pytest.mark.parametrize("sentence,lists", [
-    ("The cooperation focuses on green mobility, renewable energy, clean water, and ICT convergence.",
-     True),
-    ("Key discussions on semiconductors, defense, artificial intelligence (AI), and space exploration.",
-     True),
-    ("Besides the committee, co-chaired by two countries, which guide joint R&D, Korea launched "
-     "several mechanisms, like IKCRI.", False),
-    ("It establishes joint task forces focused on data governance, and semiconductor design.", False),
-])
-def test_a_sentence_that_lists_three_or_more_items_is_an_enumeration(sentence: str, lists: bool) -> None:
-    assert enumerates(sentence) is lists
-
-
-def test_a_list_question_whose_best_sentence_enumerates_cites_that_sentence_alone(
-        assistant: ikqa.Assistant) -> None:
-    answer = assistant.ask("Which areas does the current bilateral cooperation focus on?")
-    assert [c.text[:40] for c in answer.citations] == ["The present bilateral cooperation focuse"]
-    assert "ICT convergence" in answer.text
 
 
 @pytest.mark.parametrize("question", ["??", "the", "x", "a b c"])

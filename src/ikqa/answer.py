@@ -3,7 +3,7 @@
 Extractive: the answer is made of the best evidence sentences (trimmed to the clauses
 that carry the question's rarest terms when a sentence is long), each followed by the
 marker of the exact source sentence it came from. A list question ("Which mechanisms...")
-may gather several close sentences, unless its best sentence lists the items itself. We abstain when the best evidence is weak, does not
+may gather several close sentences. We abstain when the best evidence is weak, does not
 state the kind of fact asked for, or when the question names something the briefs never
 mention.
 """
@@ -19,8 +19,7 @@ from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
 from .types import Answer, Citation, Evidence, parse_sentence_id
 
-__all__ = ["compose_answer", "abstention_reason", "is_list_question", "sub_questions", "enumerates",
-           "ABSTAIN_TEXT"]
+__all__ = ["compose_answer", "abstention_reason", "is_list_question", "sub_questions", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
 # A further sentence joins the answer only if it scores this close to the best one
@@ -33,9 +32,6 @@ TYPE_GAP = 0.20
 _TOPICAL_KINDS = {"date", "duration", "money", "quantity", "magnitude", "place"}
 LIST_WORDS_FACTOR = 2.0  # a list answer may run to 120 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
-# Three or more short items, comma-separated, the last joined by "and"/"or":
-# "green mobility, renewable energy, clean water, and ICT convergence".
-_ENUMERATION = re.compile(r"(?:[\w&'’()-]+(?:\s+[\w&'’()-]+){0,3},\s+){2,}(?:and|or)\s+\w")
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 _NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Z][\w&-]*|[A-Z][a-z]+)\b")
 _AUX = frozenset("is was are were does do did has have had can could will would should may "
@@ -70,11 +66,6 @@ def is_list_question(question: str) -> bool:
     if words[1] in {"are", "were"} or _plural(words[1]):
         return True
     return len(words) > 3 and _plural(words[2]) and words[3] in _AUX
-
-
-def enumerates(sentence: str) -> bool:
-    """True when ``sentence`` itself lists three or more short items ("A, B, C and D")."""
-    return _ENUMERATION.search(sentence) is not None
 
 
 def _plural(word: str) -> bool:
@@ -150,12 +141,9 @@ def _name_terms(question: str) -> list[str]:
 def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
             settings: Settings) -> list[Evidence]:
     """The best sentence, plus close runners-up that add question terms it lacks (for a
-    list question: any close runner-up of the same kind that is not a near-duplicate, unless
-    the best sentence already enumerates the items)."""
+    list question: any close runner-up of the same kind that is not a near-duplicate)."""
     best = evidence[0]
     chosen = [best]
-    if is_list and enumerates(best.text):
-        is_list = False  # the best sentence lists the items itself: runners-up are as for a factoid
     wanted = set(retrieval.query_terms)
     covered = set(terms(best.text)) & wanted
     words = len(best.text.split())
