@@ -191,7 +191,8 @@ def score_answer(q: Question, answer: Answer, evidence: EvidenceIndex,
     m["exact_pass"] = float(all(groups) and not answer.abstained)
     m["token_f1"] = token_f1(answer.text, q.answer) if not answer.abstained else 0.0
     m["words"] = float(len(_MARKER.sub("", answer.text).split())) if not answer.abstained else None
-    gold = [span for ev in q.evidence for span in evidence.spans(ev)]
+    spans_of = [evidence.spans(ev) for ev in q.evidence]  # each evidence string located once
+    gold = [span for spans in spans_of for span in spans]
     cites = [(c.source, c.start, c.end) for c in answer.citations]
     _, uncited = _segments(answer.text)
     if answer.abstained:
@@ -200,7 +201,7 @@ def score_answer(q: Question, answer: Answer, evidence: EvidenceIndex,
         cited_sentences = list(dict.fromkeys(s for c in cites for s in evidence.sentences_in(c)))
         good = sum(1 for s in cited_sentences if _overlaps(s, gold))
         m["citation_precision"] = good / max(1, len(cited_sentences) + uncited)
-    covered = [any(_overlaps(c, evidence.spans(ev)) for c in cites) for ev in q.evidence]
+    covered = [any(_overlaps(c, spans) for c in cites) for spans in spans_of]
     m["citation_recall"] = sum(covered) / len(covered) if covered else None
     for name, spans in (("chunk", chunk_spans), ("sentence", sentence_spans)):
         if spans is not None:
