@@ -44,10 +44,10 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 _DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|dollars?|rupees?|won|crores?|lakhs?|"
                     r"million|billion|trillion)\b", re.I)
-_COUNT = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)|\b(one|two|three|four|five|six|seven|"
-                    r"eight|nine|ten|eleven|twelve|twenty|hundred|hundreds|thousand|thousands|"
-                    r"million|billion|dozen|dozens|several|many)\b", re.I)
-_DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")
+_DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")  # a number, not an ordinal ("20th")
+_COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
+                    r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"
+                    r"dozen|dozens|several|many)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from)\s+(?:the\s+)?[A-Z][\w-]+")
 
 
