@@ -32,9 +32,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import resource
 import shutil
 import socket
 import statistics
@@ -44,6 +42,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from benchlib import log, p50_p95, peak_mib, run_child, time_calls_ms
 
 REPO = Path(__file__).resolve().parents[1]
 IKQA = Path(sys.executable).with_name("ikqa")
@@ -96,10 +96,6 @@ def _cum_weights(n: int) -> list[float]:
     return _CUM[n]
 
 
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 # --- throughput ---------------------------------------------------------------------------
 
 def child_ikqa_ingest(corpus: Path, index: Path, model_cache: Path, int8: bool = True) -> dict[str, Any]:
@@ -122,7 +118,7 @@ def child_recipe_ingest(corpus: Path, index: Path) -> dict[str, Any]:
     from llama_index.embeddings.huggingface import HuggingFaceEmbedding
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
-    from ikqa.embed import model_dir
+    from ikqa.indexing.embed import model_dir
 
     started = time.perf_counter()
     documents = SimpleDirectoryReader(str(corpus)).load_data()
@@ -141,11 +137,11 @@ def part_throughput(work: Path, briefs: int) -> dict[str, Any]:
     corpus = work / "corpus"
     make_corpus(corpus, briefs)
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in corpus.iterdir())
-    recipe = run_child("child_recipe_ingest", corpus, work / "recipe-index")
+    recipe = run_child("bench_ingest", "child_recipe_ingest", corpus, work / "recipe-index")
     cache = work / "model-cache"  # empty: the first index on a new machine exports the model
-    first = run_child("child_ikqa_ingest", corpus, work / "ikqa-first-index", cache)
-    ours = run_child("child_ikqa_ingest", corpus, work / "ikqa-index", cache)
-    fp32 = run_child("child_ikqa_ingest", corpus, work / "ikqa-fp32-index", cache, False)
+    first = run_child("bench_ingest", "child_ikqa_ingest", corpus, work / "ikqa-first-index", cache)
+    ours = run_child("bench_ingest", "child_ikqa_ingest", corpus, work / "ikqa-index", cache)
+    fp32 = run_child("bench_ingest", "child_ikqa_ingest", corpus, work / "ikqa-fp32-index", cache, False)
     for side in (ours, first, fp32, recipe):
         side["words_per_s"] = words / side["seconds"]
     return {"ikqa": ours, "ikqa_first": first, "ikqa_fp32": fp32, "recipe": recipe,
@@ -188,8 +184,8 @@ def child_build_synthetic(index: Path, chunks: int, chroma_url: str) -> dict[str
     import numpy as np
 
     import ikqa
-    from ikqa.generation import collect_garbage, make_current, write_generation
-    from ikqa.records import Record, save_record
+    from ikqa.indexing.snapshots import collect_garbage, make_current, write_snapshot
+    from ikqa.indexing.records import Record, save_record
 
     index = Path(index)
     settings = ikqa.Settings(sources_dir=index / "none", index_dir=index, chroma_url=chroma_url,
@@ -217,12 +213,12 @@ def child_build_synthetic(index: Path, chunks: int, chroma_url: str) -> dict[str
         save_record(settings, record)
         entries.append({"source": source, "title": source, "author": "", "key": record.key,
                         "chunks": per_brief, "sentences": 2 * per_brief, "file_sha256": "", "sha256": ""})
-    from ikqa.embed import export_onnx
-    from ikqa.store import encoder_path
+    from ikqa.indexing.embed import export_onnx
+    from ikqa.indexing.store import encoder_path
 
     export_onnx(encoder_path(settings))  # here, so the query child never loads torch
-    generation = write_generation(settings, entries, None, {"fingerprint": []})
-    make_current(settings, generation)
+    snapshot = write_snapshot(settings, entries, None, {"fingerprint": []})
+    make_current(settings, snapshot)
     collect_garbage(settings)
     return {"build_s": time.perf_counter() - started}
 
@@ -238,14 +234,8 @@ def child_query(index: Path, chunks: int, chroma_url: str, rounds: int) -> dict[
     questions = [f"What did the {' '.join(rng.choice(vocab[50:5000]) for _ in range(3))} office "
                  f"decide about {rng.choice(vocab[:2000])}?" for _ in range(rounds)]
     assistant.ask(questions[0])  # warm-up: opens the index and the query encoder
-    latencies = []
-    for q in questions:
-        started = time.perf_counter()
-        assistant.ask(q)
-        latencies.append((time.perf_counter() - started) * 1000)
-    latencies.sort()
-    return {"p50_ms": latencies[len(latencies) // 2], "p95_ms": latencies[int(len(latencies) * 0.95) - 1],
-            "peak_mib": peak_mib()}
+    latencies = time_calls_ms(assistant.ask, questions, len(questions))
+    return {**p50_p95(latencies), "peak_mib": peak_mib()}
 
 
 def part_query(work: Path, sizes: list[int], server: bool, rounds: int) -> dict[str, Any]:
@@ -259,8 +249,8 @@ def part_query(work: Path, sizes: list[int], server: bool, rounds: int) -> dict[
         for mode, url in modes:
             for size in sizes:
                 index = work / f"query-{mode}-{size}"
-                built = run_child("child_build_synthetic", index, size, url)
-                measured = run_child("child_query", index, size, url, rounds)
+                built = run_child("bench_ingest", "child_build_synthetic", index, size, url)
+                measured = run_child("bench_ingest", "child_query", index, size, url, rounds)
                 results[f"{mode}-{size}"] = {**built, **measured}
                 log(f"query {mode} {size}: {results[f'{mode}-{size}']}")
     finally:
@@ -291,22 +281,6 @@ def start_chroma(data: Path) -> tuple[str, subprocess.Popen[bytes]]:
 
 
 # --- plumbing -----------------------------------------------------------------------------
-
-def run_child(name: str, *args: Any) -> dict[str, Any]:
-    code = (f"import json, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import bench_ingest as b; "
-            f"print('RESULT' + json.dumps(b.{name}(*json.loads(sys.argv[1]))))")
-    plain = [str(a) if isinstance(a, Path) else a for a in args]
-    done = subprocess.run([sys.executable, "-c", code, json.dumps(plain)], capture_output=True,
-                          text=True, timeout=7200, cwd=REPO)
-    line = next((ln for ln in done.stdout.splitlines() if ln.startswith("RESULT")), None)
-    if done.returncode != 0 or line is None:
-        raise RuntimeError(f"{name} failed: {done.stderr[-2000:]}")
-    return json.loads(line[len("RESULT"):])
-
-
-def log(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
-
 
 def report(results: dict[str, Any]) -> None:
     if "throughput" in results:

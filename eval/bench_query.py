@@ -33,17 +33,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
+
+from benchlib import ChildRun, ikqa_cli, log, percentile, run_measured, time_calls_ms
 
 REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
@@ -77,43 +77,12 @@ TARGET_WARM_MS = 30.0
 
 # --------------------------------------------------------------------------- child processes
 
-@dataclass(frozen=True)
-class ChildRun:
-    """One finished child process: its wall time, its own peak RSS and what it printed."""
-
-    wall_s: float
-    peak_rss_mib: float
-    stdout: str
-
-
 def child_env(*, worker: bool = False) -> dict[str, str]:
     """The environment of every child: offline, and able to import this module if a worker."""
     env = {**os.environ, **OFFLINE_ENV}
     if worker:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(HERE), env.get("PYTHONPATH", "")) if p)
     return env
-
-
-def run_measured(cmd: Sequence[str], env: dict[str, str]) -> ChildRun:
-    """Run ``cmd`` to completion; fail loudly on a non-zero exit.
-
-    ``os.wait4`` reaps exactly this child and returns its rusage, so ``ru_maxrss`` (KiB on
-    Linux) is this process's peak, not a maximum over every child we ever started.
-    """
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                                env=env, cwd=REPO)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
-        out.seek(0)
-        err.seek(0)
-        stdout = out.read().decode("utf-8", "replace")
-        stderr = err.read().decode("utf-8", "replace")
-    if proc.returncode != 0:
-        raise RuntimeError(f"{cmd[0]} exited with {proc.returncode}:\n{stderr[-3000:]}")
-    return ChildRun(wall_s=wall, peak_rss_mib=usage.ru_maxrss / 1024, stdout=stdout)
 
 
 def worker_cmd(call: str) -> list[str]:
@@ -172,12 +141,7 @@ def recipe_cold(chroma_dir: str, question: str) -> None:
 def _time_calls(call: Callable[[str], Any], questions: Sequence[str], n: int) -> list[float]:
     """Milliseconds of ``n`` calls cycling over ``questions``, after one untimed warm-up call."""
     call(questions[0])
-    times = []
-    for i in range(n):
-        started = time.perf_counter()
-        call(questions[i % len(questions)])
-        times.append((time.perf_counter() - started) * 1000)
-    return times
+    return time_calls_ms(call, questions, n)
 
 
 def recipe_warm(chroma_dir: str, n: int) -> None:
@@ -214,23 +178,6 @@ class Side:
             "warm_median_ms": statistics.median(self.warm_ms),
             "warm_p95_ms": percentile(self.warm_ms, 95),
         }
-
-
-def percentile(values: Sequence[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
-
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-def ikqa_cli() -> Path:
-    cli = Path(sys.executable).with_name("ikqa")
-    if not cli.exists():
-        raise SystemExit(f"no ikqa console script next to {sys.executable}; run with the venv's python")
-    return cli
 
 
 def build_ikqa(sources: Path, index_dir: Path) -> None:

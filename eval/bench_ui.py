@@ -22,8 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -32,20 +30,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from benchlib import free_port, log, percentile
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager
 def _server(sources: Path) -> Iterator[str]:
     """``ikqa serve`` over a fresh index of ``sources`` in a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="ikqa-bench-ui-") as work:
-        port = _free_port()
+        port = free_port()
         cmd = [sys.executable, "-m", "ikqa", "serve", "--sources", str(sources),
                "--index", str(Path(work) / "index"), "--port", str(port)]
         env = {**os.environ, "IKQA_HOST": "127.0.0.1"}
@@ -107,11 +101,6 @@ def _questions(path: Path, n: int) -> list[str]:
     return questions[: n + 1]
 
 
-def _pct(values: list[float], q: float) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] if len(values) > 1 \
-        else values[0]
-
-
 def run(url: str, questions: list[str]) -> None:
     from gradio_client import Client
 
@@ -124,12 +113,11 @@ def run(url: str, questions: list[str]) -> None:
             raise SystemExit(f"no answer shown for {question!r}: {answer[:200]!r}")
         firsts.append(first * 1000)
         fulls.append(full * 1000)
-        print(f"  {first * 1000:7.1f} ms first token, {full * 1000:7.1f} ms full   {question[:60]}",
-              file=sys.stderr)
+        log(f"  {first * 1000:7.1f} ms first token, {full * 1000:7.1f} ms full   {question[:60]}")
     n = len(firsts)
     print(f"web UI via gradio_client, {n} questions, {url}")
-    print(f"first streamed token: p50 {_pct(firsts, 50):.0f} ms, p90 {_pct(firsts, 90):.0f} ms")
-    print(f"full answer:          p50 {_pct(fulls, 50):.0f} ms, p90 {_pct(fulls, 90):.0f} ms")
+    print(f"first streamed token: p50 {percentile(firsts, 50):.0f} ms, p90 {percentile(firsts, 90):.0f} ms")
+    print(f"full answer:          p50 {percentile(fulls, 50):.0f} ms, p90 {percentile(fulls, 90):.0f} ms")
 
 
 def main() -> None:

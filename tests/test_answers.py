@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ikqa
-from ikqa.answer import is_list_question
+from ikqa.answering.compose import is_list_question
 from qa_cases import ANSWERABLE, UNANSWERABLE
 from conftest import BRIEF
 
@@ -83,7 +83,7 @@ def test_questions_that_ask_for_several_items(question: str, is_list: bool) -> N
     ("Which research and development bodies exist?", ["Which research and development bodies exist?"]),
 ])
 def test_a_two_part_question_is_split_into_its_questions(question: str, parts: list[str]) -> None:
-    from ikqa.answer import sub_questions
+    from ikqa.answering.compose import sub_questions
 
     assert sub_questions(question) == parts
 

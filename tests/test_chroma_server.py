@@ -53,17 +53,17 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path,
 
     settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix", chroma_url=chroma_url)
     assistant = ikqa.Assistant(settings)
-    first = assistant.ingest().generation
+    first = assistant.ingest().snapshot
     answer = assistant.ask("Where is IKCRI based?")
     assert "New Delhi" in answer.text
     assert any("based in New Delhi" in c.text for c in answer.citations)
     assistant.reindex()
-    assistant.reindex()  # the oldest generation is now dropped, on the server too
+    assistant.reindex()  # the oldest snapshot is now dropped, on the server too
     port = int(chroma_url.rsplit(":", 1)[1])
     names = {c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()
              if c.name.startswith("ikqa-gen-")}  # other tests here use their own prefix
     assert first is not None and not any(first.name in n for n in names)
-    assert len(names) == 4  # two generations x (chunks, sentences)
+    assert len(names) == 4  # two snapshots x (chunks, sentences)
     assert "New Delhi" in assistant.ask("Where is IKCRI based?").text
 
 
@@ -87,7 +87,7 @@ def test_incremental_add_and_delete_through_a_chroma_server(chroma_url: str, tmp
     port = int(chroma_url.rsplit(":", 1)[1])
     names = {c.name for c in chromadb.HttpClient(host="127.0.0.1", port=port).list_collections()
              if c.name.startswith("incr-")}
-    assert len(names) == 4  # current and previous generation only: dropped ones are deleted
+    assert len(names) == 4  # current and previous snapshot only: dropped ones are deleted
     assert "New Delhi" in assistant.ask("Where is IKCRI based?").text
 
 

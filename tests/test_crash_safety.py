@@ -35,8 +35,8 @@ def _kill_when(proc: subprocess.Popen[str], ready: Callable[[], bool], timeout: 
     assert proc.returncode == -signal.SIGKILL
 
 
-def _previous_index_answers(settings: ikqa.Settings, generation: str) -> None:
-    assert (settings.index_dir / "CURRENT").read_text().strip() == generation
+def _previous_index_answers(settings: ikqa.Settings, snapshot: str) -> None:
+    assert (settings.index_dir / "CURRENT").read_text().strip() == snapshot
     answer = ikqa.Assistant(settings).ask("Where is IKCRI based?")
     assert "New Delhi" in answer.text
 
@@ -45,7 +45,7 @@ def test_sigkill_at_every_stage_keeps_the_index_and_the_next_ingest_finishes(
         tmp_path: Path, sources_copy: Path) -> None:
     settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
     ikqa.Assistant(settings).ingest()
-    generation = (settings.index_dir / "CURRENT").read_text().strip()
+    snapshot = (settings.index_dir / "CURRENT").read_text().strip()
     records = settings.index_dir / "records"
     write_briefs(sources_copy, 40)
     before = len(list(records.glob("*.npz")))
@@ -53,17 +53,17 @@ def test_sigkill_at_every_stage_keeps_the_index_and_the_next_ingest_finishes(
     proc = _ingest(sources_copy, settings.index_dir)  # 1. while starting up
     time.sleep(1.0)
     _kill_when(proc, lambda: True)
-    _previous_index_answers(settings, generation)
+    _previous_index_answers(settings, snapshot)
 
     proc = _ingest(sources_copy, settings.index_dir)  # 2. half-way through embedding
     _kill_when(proc, lambda: len(list(records.glob("*.npz"))) >= before + 5)
-    _previous_index_answers(settings, generation)
+    _previous_index_answers(settings, snapshot)
     saved = len(list(records.glob("*.npz"))) - before
     assert 5 <= saved < 40
 
-    proc = _ingest(sources_copy, settings.index_dir)  # 3. while writing the new generation
+    proc = _ingest(sources_copy, settings.index_dir)  # 3. while writing the new snapshot
     _kill_when(proc, lambda: len(list(settings.index_dir.glob("gen-*"))) >= 2)
-    _previous_index_answers(settings, generation)
+    _previous_index_answers(settings, snapshot)
 
     done = subprocess.run([str(IKQA), "ingest", "--sources", str(sources_copy), "--index",
                            str(settings.index_dir)], capture_output=True, text=True, timeout=600)
@@ -72,8 +72,8 @@ def test_sigkill_at_every_stage_keeps_the_index_and_the_next_ingest_finishes(
     assert "embedded 0 new chunk(s)" in done.stdout  # run 3 had embedded everything
     answer = ikqa.Assistant(settings).ask("How much will the battery recycling centre number 20 cost?")
     assert "120 million dollars" in answer.text
-    generations = list(settings.index_dir.glob("gen-*"))
-    assert len(generations) <= 2 and all((g / "manifest.json").exists() for g in generations)
+    snapshots = list(settings.index_dir.glob("gen-*"))
+    assert len(snapshots) <= 2 and all((g / "manifest.json").exists() for g in snapshots)
 
 
 def test_an_assistant_keeps_answering_during_an_ingest_and_then_sees_new_briefs(
@@ -141,7 +141,7 @@ def test_a_running_ikqa_serve_answers_over_http_during_an_ingest_and_then_sees_n
 
 def test_two_ingests_at_once_take_turns(tmp_path: Path, sources_copy: Path) -> None:
     """The writer lock: a second ingest waits, then finds nothing left to embed."""
-    from ikqa.store import Store
+    from ikqa.indexing.store import Store
 
     settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
     ikqa.Assistant(settings).ingest()

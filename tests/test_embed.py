@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ikqa.embed import DocumentEncoder, QueryEncoder, export_onnx
+from ikqa.indexing.embed import DocumentEncoder, QueryEncoder, export_onnx
 
 pytestmark = pytest.mark.slow
 
@@ -50,7 +50,7 @@ def test_query_encoder_exports_its_model_when_missing(tmp_path: Path) -> None:
 
 
 def test_batched_onnx_document_encoder_matches_sentence_transformers(onnx_file: Path) -> None:
-    from ikqa.embed import OnnxDocumentEncoder
+    from ikqa.indexing.embed import OnnxDocumentEncoder
 
     long_text = " ".join(["The corridor links ports, universities and start-ups."] * 60)  # > 256 tokens
     texts = [*TEXTS, long_text, *(f"Sentence {i} about trade." for i in range(40))]
@@ -61,7 +61,7 @@ def test_batched_onnx_document_encoder_matches_sentence_transformers(onnx_file: 
 
 
 def test_token_sums_give_the_same_sentence_vectors_as_encoding(onnx_file: Path) -> None:
-    from ikqa.embed import OnnxDocumentEncoder, normalise
+    from ikqa.indexing.embed import OnnxDocumentEncoder, normalise
 
     enc = OnnxDocumentEncoder(onnx_file)
     sums, counts = enc.token_sums(TEXTS)
@@ -72,8 +72,8 @@ def test_token_sums_give_the_same_sentence_vectors_as_encoding(onnx_file: Path) 
 def test_chunk_vector_pooled_from_its_sentences_is_close_to_embedding_the_chunk(
         onnx_file: Path, brief_text: str) -> None:
     """Ingest pools chunk vectors from sentence token sums: near what a second pass would give."""
-    from ikqa.embed import OnnxDocumentEncoder, pool
-    from ikqa.ingest import parse_brief
+    from ikqa.indexing.embed import OnnxDocumentEncoder, pool
+    from ikqa.indexing.briefs import parse_brief
 
     brief = parse_brief("brief.txt", brief_text)
     enc = OnnxDocumentEncoder(onnx_file)
@@ -92,7 +92,7 @@ def test_chunk_vector_pooled_from_its_sentences_is_close_to_embedding_the_chunk(
 
 
 def test_onnx_export_is_cached_once_per_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ikqa.embed as embed
+    import ikqa.indexing.embed as embed
 
     calls: list[Path] = []
     real_export = embed.export_onnx
@@ -111,7 +111,7 @@ def test_onnx_export_is_cached_once_per_machine(tmp_path: Path, monkeypatch: pyt
 
 
 def test_unwritable_cache_falls_back_to_exporting_into_the_index(tmp_path: Path) -> None:
-    import ikqa.embed as embed
+    import ikqa.indexing.embed as embed
 
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder should be")
@@ -120,8 +120,8 @@ def test_unwritable_cache_falls_back_to_exporting_into_the_index(tmp_path: Path)
 
 
 def test_int8_ingest_encoder_stays_close_to_fp32(onnx_file: Path, tmp_path: Path, brief_text: str) -> None:
-    from ikqa.embed import OnnxDocumentEncoder, quantize_onnx
-    from ikqa.ingest import parse_brief
+    from ikqa.indexing.embed import OnnxDocumentEncoder, quantize_onnx
+    from ikqa.indexing.briefs import parse_brief
 
     int8 = quantize_onnx(onnx_file, tmp_path / "int8.onnx")
     assert int8.stat().st_size < onnx_file.stat().st_size / 3

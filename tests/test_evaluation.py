@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ikqa.evaluation import (
+from ikqa.evaluation.metrics import (
     EvidenceIndex,
     Question,
     load_conversations,
@@ -17,7 +17,7 @@ from ikqa.evaluation import (
     validate,
     QuestionResult,
 )
-from ikqa.eval_run import read_sources
+from ikqa.evaluation.run import read_sources
 from ikqa.types import Answer, Citation
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from ikqa.errors import SourceRejectedError
-from ikqa.formats import document_from_bytes, read_document
-from ikqa.ingest import load_brief, load_briefs
-from ikqa.uploads import safe_source_name
+from ikqa.indexing.formats import document_from_bytes, read_document
+from ikqa.indexing.briefs import load_brief, load_briefs
+from ikqa.indexing.uploads import safe_source_name
 
 KOREAN = "한국과 인도는 2026년 서울에서 과학기술 협력 협정을 체결했다. 양국은 공동 연구를 확대한다."
 FRENCH = "Le comité a décidé d’élargir la coopération — « une étape clé » selon l’ambassadeur."

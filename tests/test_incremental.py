@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import ikqa
-from ikqa.store import Store
+from ikqa.indexing.store import Store
 
 pytestmark = pytest.mark.slow
 
@@ -32,12 +32,12 @@ def test_unchanged_reingest_embeds_and_writes_nothing(settings: ikqa.Settings) -
     assistant = ikqa.Assistant(settings)
     first = assistant.ingest()
     assert sorted(first.added) == ["india-rok-scientific-cooperation.txt", "trade note.txt"]
-    generation = _current(settings)
+    snapshot = _current(settings)
     records = sorted((p.name, p.stat().st_mtime_ns) for p in (settings.index_dir / "records").iterdir())
     again = assistant.ingest()
     assert again.embedded_chunks == 0 and not again.changed
     assert sorted(again.unchanged) == sorted(first.added)
-    assert _current(settings) == generation
+    assert _current(settings) == snapshot
     assert sorted((p.name, p.stat().st_mtime_ns)
                   for p in (settings.index_dir / "records").iterdir()) == records
 
@@ -46,7 +46,7 @@ def test_ingest_runs_the_model_once_per_sentence_and_pools_chunk_vectors(
         settings: ikqa.Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy as np
 
-    from ikqa.embed import OnnxDocumentEncoder
+    from ikqa.indexing.embed import OnnxDocumentEncoder
 
     seen: list[str] = []
     real = OnnxDocumentEncoder.token_sums
@@ -149,7 +149,7 @@ def test_an_unchanged_reingest_loads_no_model_and_no_database(settings: ikqa.Set
     import sys
 
     ikqa.Assistant(settings).ingest()
-    code = ("import sys, ikqa; from ikqa.ingest_run import run_ingest; "
+    code = ("import sys, ikqa; from ikqa.indexing.run import run_ingest; "
             f"s = run_ingest(ikqa.Settings(sources_dir={str(settings.sources_dir)!r}, "
             f"index_dir={str(settings.index_dir)!r})); assert s.embedded_chunks == 0 and not s.changed; "
             "heavy = {'torch', 'onnxruntime', 'chromadb', 'llama_index', 'bm25s', 'numpy', 'pysbd'}; "

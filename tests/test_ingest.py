@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ikqa.errors import SourcesError
-from ikqa.ingest import load_briefs, make_chunks, parse_brief, split_sentences
+from ikqa.indexing.briefs import load_briefs, make_chunks, parse_brief, split_sentences
 
 
 def test_every_sentence_span_is_exact(brief_text: str) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ikqa.ingest_run import IngestSummary
-from ikqa.ingest_view import progress_bar, summary_table
+from ikqa.indexing.run import IngestSummary
+from ikqa.indexing.progress import progress_bar, summary_table
 
 
 def test_summary_table_lists_every_outcome_with_reasons() -> None:

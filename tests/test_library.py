@@ -24,7 +24,7 @@ def assistant(tmp_path: Path, sources_copy: Path) -> ikqa.Assistant:
     return assistant
 
 
-def _generation(assistant: ikqa.Assistant) -> str:
+def _snapshot(assistant: ikqa.Assistant) -> str:
     return (assistant.settings.index_dir / "CURRENT").read_text().strip()
 
 
@@ -69,20 +69,20 @@ def test_add_source_pdf_and_docx_cite_pages(assistant: ikqa.Assistant) -> None:
 def test_a_refused_upload_changes_nothing(assistant: ikqa.Assistant, name: str, data: bytes,
                                           match: str) -> None:
     before = sorted(p.name for p in assistant.settings.sources_dir.iterdir())
-    generation = _generation(assistant)
+    snapshot = _snapshot(assistant)
     with pytest.raises(SourceRejectedError, match=match) as err:
         assistant.add_source(name, data)
     assert "\n" not in str(err.value)
     assert sorted(p.name for p in assistant.settings.sources_dir.iterdir()) == before
-    assert _generation(assistant) == generation
+    assert _snapshot(assistant) == snapshot
 
 
 def test_a_duplicate_upload_is_refused(assistant: ikqa.Assistant, brief_text: str) -> None:
-    generation = _generation(assistant)
+    snapshot = _snapshot(assistant)
     with pytest.raises(DuplicateSourceError, match="same content as india-rok-scientific-cooperation.txt"):
         assistant.add_source("copy.txt", brief_text.encode("utf-8"))
     assert not (assistant.settings.sources_dir / "copy.txt").exists()
-    assert _generation(assistant) == generation
+    assert _snapshot(assistant) == snapshot
     summary = assistant.add_source("india-rok-scientific-cooperation.txt", brief_text.encode("utf-8"))
     assert summary.added == [] and summary.embedded_chunks == 0  # the same file again: nothing to do
 
@@ -107,8 +107,8 @@ def test_remove_source_deletes_file_chunks_and_sentences(assistant: ikqa.Assista
 
 
 def test_reindex_rebuilds_everything(assistant: ikqa.Assistant) -> None:
-    generation = _generation(assistant)
+    snapshot = _snapshot(assistant)
     summary = assistant.reindex()
     assert summary.embedded_chunks == summary.chunks > 0
-    assert _generation(assistant) != generation
+    assert _snapshot(assistant) != snapshot
     assert "New Delhi" in assistant.ask("Where is IKCRI based?").text

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import ikqa
-from ikqa.eval_run import run_evaluation
+from ikqa.evaluation.run import run_evaluation
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import ikqa
-from ikqa.qtype import expected_types, supplies
-from ikqa.retrieve import reciprocal_rank_fusion, term_coverage
+from ikqa.answering.qtype import expected_types, supplies
+from ikqa.answering.retrieve import reciprocal_rank_fusion, term_coverage
 
 
 def test_rrf_rewards_items_ranked_well_by_both() -> None:
@@ -99,7 +99,7 @@ def test_unknown_names_are_reported(assistant: ikqa.Assistant) -> None:
 def test_stored_chunks_keep_source_title_spans_and_hash(built_settings: ikqa.Settings) -> None:
     import json
 
-    from ikqa.store import Store
+    from ikqa.indexing.store import Store
 
     store = Store(built_settings)
     got = store._chunks.get(include=["metadatas", "documents"])

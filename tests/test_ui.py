@@ -14,11 +14,11 @@ from ui_helpers import message_text, served
 
 import ikqa
 from ikqa.cli import cli
-from ikqa.passage import paragraph_around
+from ikqa.indexing.passage import paragraph_around
 from ikqa.types import Answer, Citation, Passage
-from ikqa.ui import ServeError, build_ui, check_exposure, parse_auth
-from ikqa.ui_chat import ChatHandlers
-from ikqa.ui_render import (answer_html, answer_plain, parse_ref, passage_html,
+from ikqa.ui.app import ServeError, build_ui, check_exposure, parse_auth
+from ikqa.ui.chat_tab import ChatHandlers
+from ikqa.ui.render import (answer_html, answer_plain, parse_ref, passage_html,
                             stream_answer_html)
 
 CITED = Citation(1, "b.txt", "Brief <B>", "IKCRI is based in New Delhi.", 10, 38, 0.9)

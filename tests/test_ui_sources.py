@@ -8,8 +8,8 @@ import pytest
 from ui_helpers import private_copy
 
 import ikqa
-from ikqa.ui_render import SOURCE_COLUMNS, source_rows
-from ikqa.ui_sources import SourceHandlers
+from ikqa.ui.render import SOURCE_COLUMNS, source_rows
+from ikqa.ui.sources_tab import SourceHandlers
 
 pytestmark = pytest.mark.slow
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import ikqa
-from ikqa.ui import build_ui, launch
+from ikqa.ui.app import build_ui, launch
 
 
 def free_port() -> int:

@@ -1,7 +1,7 @@
 """The one wiring point: settings -> store + encoder -> retriever -> answers.
 
 ``cli`` and ``ui`` talk only to ``Assistant``. Opening is lazy (the first question
-opens the index), and a newer index generation written by another process is picked
+opens the index), and a newer index snapshot written by another process is picked
 up on the next question without a restart.
 """
 
@@ -17,8 +17,8 @@ from .types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
     from .chat import Conversation
-    from .ingest_run import IngestSummary
-    from .retrieve import Retrieval, Retriever
+    from .indexing.run import IngestSummary
+    from .answering.retrieve import Retrieval, Retriever
 
 __all__ = ["Assistant"]
 
@@ -42,7 +42,7 @@ class Assistant:
 
     def explain(self, question: str) -> "tuple[Answer, Retrieval]":
         """The answer to ``question`` together with the retrieval it was composed from."""
-        from .answer import compose_answer, sub_questions
+        from .answering.compose import compose_answer, sub_questions
 
         started = time.perf_counter()
         retrieval = self.retrieve(question)
@@ -67,7 +67,7 @@ class Assistant:
 
     def passage(self, citation: Citation) -> Passage:
         """The cited sentence inside its paragraph of the source brief, for display."""
-        from .passage import passage_for
+        from .indexing.passage import passage_for
 
         return passage_for(self.settings, citation)
 
@@ -80,7 +80,7 @@ class Assistant:
     def ingest(self, progress: Callable[[str, int, int], None] | None = None) -> "IngestSummary":
         """Bring the index up to date with the sources folder (only new or changed files are
         embedded, deleted ones removed); the next question uses it."""
-        from .ingest_run import run_ingest
+        from .indexing.run import run_ingest
 
         summary = run_ingest(self.settings, progress=progress)
         with self._lock:
@@ -94,19 +94,19 @@ class Assistant:
         Raises ``SourceRejectedError`` (too large, unsupported or unreadable content) or
         ``DuplicateSourceError`` with a one-line reason; nothing is changed then.
         """
-        from .library import add_source
+        from .indexing.library import add_source
 
         return self._after_write(add_source(self.settings, filename, data, progress))
 
     def remove_source(self, name: str) -> None:
         """Delete source ``name`` from the sources folder and the index (``SourceNotFoundError``)."""
-        from .library import remove_source
+        from .indexing.library import remove_source
 
         self._after_write(remove_source(self.settings, name))
 
     def reindex(self, progress: Callable[[str, int, int], None] | None = None) -> "IngestSummary":
         """Rebuild the whole index from the sources folder, re-reading and re-embedding every file."""
-        from .library import reindex
+        from .indexing.library import reindex
 
         return self._after_write(reindex(self.settings, progress))
 
@@ -121,8 +121,8 @@ class Assistant:
             self._build_if_missing()
 
     def _build_if_missing(self) -> None:
-        from .ingest_run import run_ingest
-        from .store import index_exists
+        from .indexing.run import run_ingest
+        from .indexing.store import index_exists
 
         if index_exists(self.settings):
             return
@@ -146,9 +146,9 @@ class Assistant:
             return self._retriever
 
     def _open(self) -> "Retriever":
-        from .embed import QueryEncoder
-        from .retrieve import Retriever
-        from .store import Store, encoder_path
+        from .indexing.embed import QueryEncoder
+        from .answering.retrieve import Retriever
+        from .indexing.store import Store, encoder_path
 
         self._build_if_missing()
         store = Store(self.settings)

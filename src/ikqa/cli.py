@@ -63,8 +63,8 @@ def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool, f
     Example:
         ikqa ingest --sources ~/briefs --index ~/briefs-index
     """
-    from .ingest_view import progress_bar, summary_table
-    from .store import index_exists
+    from .indexing.progress import progress_bar, summary_table
+    from .indexing.store import index_exists
 
     assistant = _assistant(sources_dir, index_dir)
     if if_missing and index_exists(assistant.settings):
@@ -76,7 +76,7 @@ def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool, f
     click.echo(summary_table(summary).rstrip())
     click.echo(f"indexed {len(summary.briefs)} brief(s): {summary.chunks} chunks, "
                f"{summary.sentences} sentences; embedded {summary.embedded_chunks} new chunk(s) "
-               f"in {summary.seconds:.1f} s -> {summary.generation}")
+               f"in {summary.seconds:.1f} s -> {summary.snapshot}")
     for name, reason in summary.failed:
         click.echo(f"failed: {name}: {reason}", err=True)
     if summary.partial:
@@ -160,7 +160,7 @@ def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
     Example:
         IKQA_AUTH=analyst:secret ikqa serve --host 0.0.0.0 --read-only
     """
-    from .ui import check_exposure, parse_auth, serve as serve_ui
+    from .ui.app import check_exposure, parse_auth, serve as serve_ui
 
     assistant = _assistant(sources_dir, index_dir, host=host, port=port)
     host, port = assistant.settings.host, assistant.settings.port
@@ -189,8 +189,8 @@ def eval_command(sources_dir: Path | None, index_dir: Path | None, questions: Pa
     Example:
         ikqa eval --baseline
     """
-    from .eval_report import print_table
-    from .eval_run import run_evaluation
+    from .evaluation.report import print_table
+    from .evaluation.run import run_evaluation
 
     assistant = _assistant(sources_dir, index_dir)
     convs = conversations if conversations.exists() else None

@@ -16,7 +16,7 @@ _WRITE_LOCK = threading.Lock()
 
 
 def feedback_path(settings: Settings) -> Path:
-    """Where votes are kept: beside the index, outside any one generation."""
+    """Where votes are kept: beside the index, outside any one snapshot."""
     return settings.index_dir / "feedback.jsonl"
 
 

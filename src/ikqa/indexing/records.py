@@ -2,7 +2,7 @@
 
 A record is keyed by the brief's name, content and the chunking and model settings, and
 written atomically (one ``.npz`` file, renamed into place) as soon as the brief is
-embedded. So an unchanged brief is never embedded again, a new index generation can be
+embedded. So an unchanged brief is never embedded again, a new index snapshot can be
 assembled from records alone, and an ingest killed half-way resumes where it stopped.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from .config import Settings
-from .types import Brief, Chunk, Sentence
+from ..config import Settings
+from ..types import Brief, Chunk, Sentence
 
 if TYPE_CHECKING:
     import numpy as np
@@ -92,7 +92,7 @@ def build_record(settings: Settings, brief: Brief, chunks: list[Chunk]) -> Recor
 
 def _chunk_meta(c: Chunk, brief: Brief) -> dict[str, Any]:
     """Chunk metadata, in the layout llama-index's ``ChromaVectorStore`` writes and reads."""
-    from .ingest import page_at
+    from .briefs import page_at
 
     meta: dict[str, Any] = {"source": c.source, "title": c.title, "author": c.author,
                             "start": c.start, "end": c.end,
@@ -160,7 +160,7 @@ def iter_records(settings: Settings, keys: Iterable[str], *, vectors: bool) -> I
 
 
 def prune_records(settings: Settings, keep: set[str]) -> None:
-    """Delete records no kept generation refers to (and leftovers of killed writes)."""
+    """Delete records no kept snapshot refers to (and leftovers of killed writes)."""
     folder = records_dir(settings)
     if not folder.is_dir():
         return

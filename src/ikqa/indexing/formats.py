@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import SourceRejectedError
+from ..errors import SourceRejectedError
 
 __all__ = ["SUPPORTED_SUFFIXES", "Document", "read_document", "document_from_bytes", "sniff",
            "decode_text"]

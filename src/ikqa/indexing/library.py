@@ -12,12 +12,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from .config import Settings
-from .errors import DuplicateSourceError, SourceNotFoundError, SourceRejectedError
+from ..config import Settings
+from ..errors import DuplicateSourceError, SourceNotFoundError, SourceRejectedError
 from .locking import ingest_lock
 
 if TYPE_CHECKING:
-    from .ingest_run import IngestSummary
+    from .run import IngestSummary
 
 __all__ = ["add_source", "remove_source", "reindex"]
 
@@ -27,7 +27,7 @@ Progress = Callable[[str, int, int], None]
 def add_source(settings: Settings, filename: str, data: bytes,
                progress: Progress | None = None) -> "IngestSummary":
     """Store ``data`` as a source file and index it; raise ``SourceRejectedError`` if unusable."""
-    from .ingest_run import run_ingest
+    from .run import run_ingest
     from .uploads import check_upload
 
     name, _document = check_upload(filename, data, settings)
@@ -53,7 +53,7 @@ def add_source(settings: Settings, filename: str, data: bytes,
 
 def remove_source(settings: Settings, name: str) -> "IngestSummary":
     """Delete source ``name`` from the sources folder and its chunks and sentences from the index."""
-    from .ingest_run import run_ingest
+    from .run import run_ingest
     from .store import current_manifest
 
     with ingest_lock(settings.index_dir):
@@ -69,7 +69,7 @@ def remove_source(settings: Settings, name: str) -> "IngestSummary":
 
 def reindex(settings: Settings, progress: Progress | None = None) -> "IngestSummary":
     """Rebuild the whole index from the sources folder (every brief parsed and embedded again)."""
-    from .ingest_run import run_ingest
+    from .run import run_ingest
 
     return run_ingest(settings, progress=progress, full=True)
 

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import gradio as gr
 
-from .errors import IkqaError
-from .ui_render import SOURCE_COLUMNS, source_rows
+from ..errors import IkqaError
+from .render import SOURCE_COLUMNS, source_rows
 
 if TYPE_CHECKING:
-    from .assistant import Assistant
+    from ..assistant import Assistant
 
 __all__ = ["build_sources", "UPLOAD_TYPES"]
 

@@ -1,10 +1,10 @@
 """The index on disk, read side: Chroma collections of chunks and sentences, BM25 side indexes.
 
-Each ingest writes a new *generation* folder (``index/gen-*``, see ``generation.py``) and
+Each ingest writes a new *snapshot* folder (``index/gen-*``, see ``snapshots.py``) and
 then points ``index/CURRENT`` at it with an atomic rename, so a reader never sees a
 half-built index and an interrupted ingest leaves the previous one in use. ``Store``
-opens the current generation; ``Store.is_stale`` tells when a newer one has appeared.
-The ONNX query encoder lives in ``index/encoder/`` and is shared by generations.
+opens the current snapshot; ``Store.is_stale`` tells when a newer one has appeared.
+The ONNX query encoder lives in ``index/encoder/`` and is shared by snapshots.
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings
-from .errors import IndexCorruptError, IndexMissingError
+from ..config import Settings
+from ..errors import IndexCorruptError, IndexMissingError
 
 if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Store", "StoredSentence", "index_exists", "encoder_path", "current_manifest",
-           "current_generation", "manifest_of", "chroma_client", "collection_names"]
+           "current_snapshot", "manifest_of", "chroma_client", "collection_names"]
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -51,14 +51,14 @@ def encoder_path(settings: Settings, *, int8: bool = False) -> Path:
 
 
 def index_exists(settings: Settings) -> bool:
-    """True when ``index/CURRENT`` names a generation with a manifest."""
+    """True when ``index/CURRENT`` names a snapshot with a manifest."""
     try:
-        return (current_generation(settings) / MANIFEST).exists()
+        return (current_snapshot(settings) / MANIFEST).exists()
     except IndexMissingError:
         return False
 
 
-def current_generation(settings: Settings) -> Path:
+def current_snapshot(settings: Settings) -> Path:
     """The folder ``index/CURRENT`` points at (``IndexMissingError`` when there is none)."""
     pointer = settings.index_dir / CURRENT
     try:
@@ -68,24 +68,24 @@ def current_generation(settings: Settings) -> Path:
     return settings.index_dir / name
 
 
-def manifest_of(generation: Path) -> dict[str, Any] | None:
-    """The manifest of ``generation``, or None when it has none (incomplete) or it is unreadable."""
+def manifest_of(snapshot: Path) -> dict[str, Any] | None:
+    """The manifest of ``snapshot``, or None when it has none (incomplete) or it is unreadable."""
     try:
-        return json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
+        return json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
 def current_manifest(settings: Settings) -> dict[str, Any] | None:
-    """The manifest of the current generation, or None when there is no usable index."""
+    """The manifest of the current snapshot, or None when there is no usable index."""
     try:
-        return manifest_of(current_generation(settings))
+        return manifest_of(current_snapshot(settings))
     except IndexMissingError:
         return None
 
 
-def chroma_client(settings: Settings, generation: Path) -> Any:
-    """A Chroma client: the server at ``settings.chroma_url``, else the generation's own folder."""
+def chroma_client(settings: Settings, snapshot: Path) -> Any:
+    """A Chroma client: the server at ``settings.chroma_url``, else the snapshot's own folder."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -96,37 +96,37 @@ def chroma_client(settings: Settings, generation: Path) -> Any:
         url = urlparse(settings.chroma_url)
         return chromadb.HttpClient(host=url.hostname or "127.0.0.1", port=url.port or 8000,
                                    ssl=url.scheme == "https", settings=chroma_settings)
-    return chromadb.PersistentClient(path=str(generation / "chroma"), settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(snapshot / "chroma"), settings=chroma_settings)
 
 
-def collection_names(settings: Settings, generation: Path) -> tuple[str, str]:
-    """Names of a generation's chunk and sentence collections (unique per generation)."""
-    base = f"{settings.collection}-{generation.name}"
+def collection_names(settings: Settings, snapshot: Path) -> tuple[str, str]:
+    """Names of a snapshot's chunk and sentence collections (unique per snapshot)."""
+    base = f"{settings.collection}-{snapshot.name}"
     return f"{base}-chunks", f"{base}-sentences"
 
 
 class Store:
-    """Read side of one index generation: dense and BM25 search, chunk and sentence look-ups."""
+    """Read side of one index snapshot: dense and BM25 search, chunk and sentence look-ups."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.generation = current_generation(settings)
+        self.snapshot = current_snapshot(settings)
         try:
-            self.manifest = json.loads((self.generation / MANIFEST).read_text(encoding="utf-8"))
+            self.manifest = json.loads((self.snapshot / MANIFEST).read_text(encoding="utf-8"))
             ids = self.manifest if "chunk_ids" in self.manifest else json.loads(
-                (self.generation / IDS).read_text(encoding="utf-8"))
+                (self.snapshot / IDS).read_text(encoding="utf-8"))
         except (OSError, ValueError) as err:
-            raise IndexCorruptError(f"cannot read index {self.generation}: {err}") from err
-        self._client = chroma_client(settings, self.generation)
-        chunk_name, sentence_name = collection_names(settings, self.generation)
+            raise IndexCorruptError(f"cannot read index {self.snapshot}: {err}") from err
+        self._client = chroma_client(settings, self.snapshot)
+        chunk_name, sentence_name = collection_names(settings, self.snapshot)
         try:
             self._chunks = self._client.get_collection(self.manifest.get("chunk_collection", chunk_name))
             self._sentences = self._client.get_collection(
                 self.manifest.get("sentence_collection", sentence_name))
         except Exception as err:  # chromadb raises several types for a missing collection
-            raise IndexCorruptError(f"index {self.generation.name} is incomplete: {err}") from err
-        self._bm25_chunks = _load_bm25(self.generation / "bm25-chunks")
-        self._bm25_sentences = _load_bm25(self.generation / "bm25-sentences")
+            raise IndexCorruptError(f"index {self.snapshot.name} is incomplete: {err}") from err
+        self._bm25_chunks = _load_bm25(self.snapshot / "bm25-chunks")
+        self._bm25_sentences = _load_bm25(self.snapshot / "bm25-sentences")
         self.chunk_ids: list[str] = ids["chunk_ids"]
         self.sentence_ids: list[str] = ids["sentence_ids"]
 
@@ -143,9 +143,9 @@ class Store:
         self.close()
 
     def is_stale(self) -> bool:
-        """True when another ingest has made a newer generation current."""
+        """True when another ingest has made a newer snapshot current."""
         try:
-            return current_generation(self.settings) != self.generation
+            return current_snapshot(self.settings) != self.snapshot
         except IndexMissingError:
             return False
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .config import Settings
-from .lexical import ANAPHOR, resolve_aliases, terms
+from ..config import Settings
+from ..indexing.lexical import ANAPHOR, resolve_aliases, terms
 from .qtype import expected_types, supplies
-from .types import Evidence, parse_sentence_id, sentence_id
+from ..types import Evidence, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from .embed import Encoder
-    from .store import Store, StoredSentence
+    from ..indexing.embed import Encoder
+    from ..indexing.store import Store, StoredSentence
 
 __all__ = ["Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage"]
 

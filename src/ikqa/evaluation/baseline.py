@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
-from .types import Answer, Citation
+from ..types import Answer, Citation
 
 __all__ = ["LlamaIndexBaseline"]
 
@@ -31,7 +31,7 @@ class LlamaIndexBaseline:
         from llama_index.embeddings.huggingface import HuggingFaceEmbedding
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
-        from .embed import _quiet_transformers, model_dir
+        from ..indexing.embed import _quiet_transformers, model_dir
 
         _quiet_transformers()
         self._folder = tempfile.TemporaryDirectory(prefix="ikqa-baseline-")

@@ -10,8 +10,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .config import Settings
-from .errors import SourceRejectedError
+from ..config import Settings
+from ..errors import SourceRejectedError
 from .formats import SUPPORTED_SUFFIXES, Document, document_from_bytes
 
 __all__ = ["safe_source_name", "check_upload"]

@@ -1,10 +1,10 @@
-"""Run an ingest: compare the sources with the manifest, embed only what changed, switch generations.
+"""Run an ingest: compare the sources with the manifest, embed only what changed, switch snapshots.
 
 Steps (under the index's writer lock): hash every source file; a file whose name and
 content hash match the current manifest is *unchanged* and costs nothing; new and
 changed files are read, chunked and embedded (records are saved as each batch finishes,
 so a killed run resumes); files whose content is already indexed under another name are
-*duplicates*; then a new generation is written and made current. An unchanged folder
+*duplicates*; then a new snapshot is written and made current. An unchanged folder
 writes nothing. A folder with no usable brief leaves the previous index as it was.
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
-from .config import Settings
-from .errors import SourceRejectedError, SourcesError
+from ..config import Settings
+from ..errors import SourceRejectedError, SourcesError
 from .locking import ingest_lock
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ class IngestSummary:
     sentences: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
-    generation: Path | None = None
+    snapshot: Path | None = None
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
@@ -55,7 +55,7 @@ class IngestSummary:
 
     @property
     def changed(self) -> bool:
-        """The index changed (a new generation was written)."""
+        """The index changed (a new snapshot was written)."""
         return bool(self.added or self.updated or self.removed)
 
 
@@ -76,7 +76,7 @@ def run_ingest(settings: Settings, progress: Progress | None = None, *, full: bo
 
 
 def _run(settings: Settings, progress: Progress | None, full: bool, allow_empty: bool) -> IngestSummary:
-    from .ingest import list_source_files
+    from .briefs import list_source_files
 
     started = time.perf_counter()
     files = list_source_files(settings.sources_dir)
@@ -85,16 +85,16 @@ def _run(settings: Settings, progress: Progress | None, full: bool, allow_empty:
     before = _current_sources(settings) if full else (previous or {}).get("sources", [])
     old = {e["source"]: e for e in before}
     if previous is not None and not plan.to_load and {e["source"] for e in plan.entries} == set(old):
-        from .store import current_generation
+        from .store import current_snapshot
 
-        return _summary(previous, plan, [], old, started, current_generation(settings), embedded=0)
+        return _summary(previous, plan, [], old, started, current_snapshot(settings), embedded=0)
     loaded, embedded = _load_and_embed(settings, plan, progress, reuse=not full)
     entries = sorted(plan.entries + loaded, key=lambda e: e["source"])
     if not entries and not allow_empty:
         reasons = "; ".join(f"{f['source']}: {f['reason']}" for f in plan.failed) or "no files"
         raise SourcesError(f"no usable brief in {settings.sources_dir} ({reasons})")
-    generation = _publish(settings, entries, previous, plan, progress)
-    return _summary({"sources": entries}, plan, loaded, old, started, generation, embedded)
+    snapshot = _publish(settings, entries, previous, plan, progress)
+    return _summary({"sources": entries}, plan, loaded, old, started, snapshot, embedded)
 
 
 def _current_sources(settings: Settings) -> list[dict[str, Any]]:
@@ -179,7 +179,7 @@ def _failure(name: str, reason: str, sha: str = "") -> dict[str, str]:
 def _load_and_embed(settings: Settings, plan: _Plan, progress: Progress | None,
                     reuse: bool = True) -> tuple[list[dict[str, Any]], int]:
     """Read, chunk and embed the files to load; return their manifest entries and chunks embedded."""
-    from .ingest import load_brief, make_chunks
+    from .briefs import load_brief, make_chunks
     from .records import build_record, load_record
 
     texts = {e["sha256"]: e["source"] for e in plan.entries}
@@ -284,9 +284,9 @@ def _encode_batch(encoder: "OnnxDocumentEncoder", records: list["Record"]) -> No
 
 def _publish(settings: Settings, entries: list[dict[str, Any]], previous: dict[str, Any] | None,
              plan: _Plan, progress: Progress | None) -> Path:
-    """Write the new generation, make it current, drop old generations and unused records."""
+    """Write the new snapshot, make it current, drop old snapshots and unused records."""
     from .embed import cached_onnx
-    from .generation import collect_garbage, make_current, write_generation
+    from .snapshots import collect_garbage, make_current, write_snapshot
     from .records import prune_records
     from .store import encoder_path
 
@@ -294,15 +294,15 @@ def _publish(settings: Settings, entries: list[dict[str, Any]], previous: dict[s
              "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "collection": settings.collection,
              "failed": plan.failed, "duplicates": [list(d) for d in plan.duplicates]}
     step = (lambda done, total: progress("storing", done, total)) if progress else None
-    generation = write_generation(settings, entries, previous, extra, step)
+    snapshot = write_snapshot(settings, entries, previous, extra, step)
     cached_onnx(encoder_path(settings), settings.model_cache)
-    make_current(settings, generation)
+    make_current(settings, snapshot)
     prune_records(settings, collect_garbage(settings))
-    return generation
+    return snapshot
 
 
 def _summary(manifest: dict[str, Any], plan: _Plan, loaded: list[dict[str, Any]],
-             old: dict[str, dict[str, Any]], started: float, generation: Path | None,
+             old: dict[str, dict[str, Any]], started: float, snapshot: Path | None,
              embedded: int) -> IngestSummary:
     entries = manifest["sources"]
     fresh = {e["source"] for e in loaded}
@@ -313,7 +313,7 @@ def _summary(manifest: dict[str, Any], plan: _Plan, loaded: list[dict[str, Any]]
         sentences=sum(e["sentences"] for e in entries),
         failed=[(f["source"], f["reason"]) for f in plan.failed],
         seconds=time.perf_counter() - started,
-        generation=generation,
+        snapshot=snapshot,
         added=sorted(fresh - set(old)),
         updated=sorted(fresh & set(old)),
         unchanged=sorted(indexed - fresh),

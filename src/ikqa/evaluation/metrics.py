@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
-from .types import Answer
+from ..types import Answer
 
 __all__ = [
     "Question", "ConversationCase", "QuestionResult", "load_questions", "load_conversations",
@@ -104,7 +104,7 @@ class EvidenceIndex:
     and the sentence spans of every source, to count a long citation sentence by sentence."""
 
     def __init__(self, sources: dict[str, str]) -> None:
-        from .ingest import split_sentences
+        from ..indexing.briefs import split_sentences
 
         self.sources = sources
         self._sentences = {name: [(name, s.start, s.end) for s in split_sentences(text)]

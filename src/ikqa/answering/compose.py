@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
-from .config import Settings
-from .lexical import ANAPHOR, terms
+from ..config import Settings
+from ..indexing.lexical import ANAPHOR, terms
 from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
-from .types import Answer, Citation, Evidence, parse_sentence_id
+from ..types import Answer, Citation, Evidence, parse_sentence_id
 
 __all__ = ["compose_answer", "abstention_reason", "is_list_question", "sub_questions", "ABSTAIN_TEXT"]
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from html import escape
 from typing import Any
 
-from .types import Answer, Citation, Passage
+from ..types import Answer, Citation, Passage
 
 __all__ = ["answer_html", "stream_answer_html", "answer_plain", "passage_html", "parse_ref",
            "source_rows", "PANEL_EMPTY", "SOURCE_COLUMNS"]

@@ -11,12 +11,12 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING, Any
 
-from .errors import IkqaError
+from ..errors import IkqaError
 
 if TYPE_CHECKING:
     import gradio as gr
 
-    from .assistant import Assistant
+    from ..assistant import Assistant
 
 __all__ = ["build_ui", "launch", "serve", "parse_auth", "check_exposure", "ServeError", "CSS",
            "CONCURRENCY"]
@@ -72,8 +72,8 @@ def build_ui(assistant: "Assistant", *, read_only: bool = False) -> "gr.Blocks":
     """The page wired to ``assistant``: a Chat tab and a Sources tab."""
     import gradio as gr
 
-    from .ui_chat import build_chat
-    from .ui_sources import build_sources
+    from .chat_tab import build_chat
+    from .sources_tab import build_sources
 
     with gr.Blocks(title="ikqa: cited answers from policy briefings") as demo:
         gr.Markdown("## ikqa · cited answers from policy briefings", elem_id="ikqa-header")

@@ -12,9 +12,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .config import Settings
-from .errors import SourceNotFoundError
-from .types import Citation, Passage
+from ..config import Settings
+from ..errors import SourceNotFoundError
+from ..types import Citation, Passage
 
 __all__ = ["passage_for", "paragraph_around"]
 
@@ -70,7 +70,7 @@ def _brief_text(settings: Settings, source: str) -> str:
 def _read_cached(path: Path, mtime_ns: int, size: int) -> str:
     """The brief's text as ingest reads it; cached while the file is unchanged."""
     from .formats import read_document
-    from .errors import SourceRejectedError
+    from ..errors import SourceRejectedError
 
     try:
         return read_document(path).text

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import SourceRejectedError, SourcesError
+from ..errors import SourceRejectedError, SourcesError
 from .formats import SUPPORTED_SUFFIXES
-from .types import Brief, Chunk, Sentence, sentence_id
+from ..types import Brief, Chunk, Sentence, sentence_id
 
 __all__ = [
     "SUPPORTED_SUFFIXES",

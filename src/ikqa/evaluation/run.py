@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-from .assistant import Assistant
-from .errors import IkqaError
-from .evaluation import EvidenceIndex, evaluate, load_conversations, load_questions, validate
-from .types import Answer
+from ..assistant import Assistant
+from ..errors import IkqaError
+from .metrics import EvidenceIndex, evaluate, load_conversations, load_questions, validate
+from ..types import Answer
 
 __all__ = ["AssistantSystem", "EvalRun", "run_evaluation", "read_sources"]
 
@@ -42,7 +42,7 @@ class EvalRun:
 
 def read_sources(sources_dir: Path) -> dict[str, str]:
     """Text of every brief the question set may point into, by file name."""
-    from .ingest import load_briefs
+    from ..indexing.briefs import load_briefs
 
     return {b.source: b.text for b in load_briefs(sources_dir).briefs}
 
@@ -50,7 +50,7 @@ def read_sources(sources_dir: Path) -> dict[str, str]:
 def run_evaluation(assistant: Assistant, questions_path: Path, conversations_path: Path | None,
                    out_dir: Path | None, baseline: bool = False) -> EvalRun:
     """Validate the question set, evaluate, and write the results (when ``out_dir`` is set)."""
-    from .eval_report import write_run
+    from .report import write_run
 
     questions = load_questions(questions_path)
     conversations = load_conversations(conversations_path) if conversations_path else []

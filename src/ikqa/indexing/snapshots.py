@@ -1,11 +1,11 @@
-"""Write a new index generation from per-brief records, then make it current.
+"""Write a new index snapshot from per-brief records, then make it current.
 
-A generation is a folder ``index/gen-*`` with its Chroma collections (embedded: in the
+A snapshot is a folder ``index/gen-*`` with its Chroma collections (embedded: in the
 folder; server mode: named after it), two BM25 indexes, ``ids.json`` and, written
-last, ``manifest.json``. Embedded mode starts from a copy of the current generation's
+last, ``manifest.json``. Embedded mode starts from a copy of the current snapshot's
 Chroma folder and applies only the changes (deletes by source, adds of new records);
 server mode adds every record's stored vectors to fresh collections. Either way nothing
-is embedded here, the current generation is never written to, and ``index/CURRENT``
+is embedded here, the current snapshot is never written to, and ``index/CURRENT``
 switches with one atomic rename: a killed ingest leaves the previous index in use.
 """
 
@@ -19,27 +19,27 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .config import Settings
+from ..config import Settings
 from .records import Record, iter_records
-from .store import (CURRENT, IDS, MANIFEST, chroma_client, collection_names, current_generation,
+from .store import (CURRENT, IDS, MANIFEST, chroma_client, collection_names, current_snapshot,
                     manifest_of)
 
-__all__ = ["write_generation", "make_current", "collect_garbage"]
+__all__ = ["write_snapshot", "make_current", "collect_garbage"]
 
 _ADD_BATCH = 2000
-_KEEP_GENERATIONS = 2
+_KEEP_SNAPSHOTS = 2
 Step = Callable[[int, int], None]
 
 
-def write_generation(settings: Settings, entries: Sequence[dict[str, Any]],
+def write_snapshot(settings: Settings, entries: Sequence[dict[str, Any]],
                      previous: dict[str, Any] | None, extra: dict[str, Any],
                      progress: Step | None = None) -> Path:
-    """Build a complete generation holding the records named by ``entries`` (in order)."""
+    """Build a complete snapshot holding the records named by ``entries`` (in order)."""
     settings.index_dir.mkdir(parents=True, exist_ok=True)
-    generation = settings.index_dir / (f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-"
+    snapshot = settings.index_dir / (f"gen-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}-"
                                        f"{secrets.token_hex(3)}")
-    generation.mkdir()
-    client, names, to_add = _start_collections(settings, generation, entries, previous)
+    snapshot.mkdir()
+    client, names, to_add = _start_collections(settings, snapshot, entries, previous)
     try:
         chunks = client.get_or_create_collection(names[0], metadata={"hnsw:space": "cosine"})
         sentences = client.get_or_create_collection(names[1], metadata={"hnsw:space": "cosine"})
@@ -51,39 +51,39 @@ def write_generation(settings: Settings, entries: Sequence[dict[str, Any]],
             if progress:
                 progress(done, total)
         pending.flush()
-        _write_side_indexes(settings, generation, entries)
+        _write_side_indexes(settings, snapshot, entries)
     finally:
         _close(client)
     manifest = {**extra, "format": 2, "chunk_collection": names[0], "sentence_collection": names[1],
                 "sources": list(entries)}
-    _write_json(generation / MANIFEST, manifest)
-    return generation
+    _write_json(snapshot / MANIFEST, manifest)
+    return snapshot
 
 
-def _start_collections(settings: Settings, generation: Path, entries: Sequence[dict[str, Any]],
+def _start_collections(settings: Settings, snapshot: Path, entries: Sequence[dict[str, Any]],
                        previous: dict[str, Any] | None) -> tuple[Any, tuple[str, str], list[dict[str, Any]]]:
-    """The client, collection names and entries still to add for a new generation."""
+    """The client, collection names and entries still to add for a new snapshot."""
     if previous is not None and not settings.chroma_url:
-        copied = _copy_previous(settings, generation, entries, previous)
+        copied = _copy_previous(settings, snapshot, entries, previous)
         if copied is not None:
             return copied
-        shutil.rmtree(generation / "chroma", ignore_errors=True)
-    return chroma_client(settings, generation), collection_names(settings, generation), list(entries)
+        shutil.rmtree(snapshot / "chroma", ignore_errors=True)
+    return chroma_client(settings, snapshot), collection_names(settings, snapshot), list(entries)
 
 
-def _copy_previous(settings: Settings, generation: Path, entries: Sequence[dict[str, Any]],
+def _copy_previous(settings: Settings, snapshot: Path, entries: Sequence[dict[str, Any]],
                    previous: dict[str, Any]) -> tuple[Any, tuple[str, str], list[dict[str, Any]]] | None:
-    """Copy the current generation's Chroma folder and delete what changed; None if unusable."""
+    """Copy the current snapshot's Chroma folder and delete what changed; None if unusable."""
     try:
-        source = current_generation(settings) / "chroma"
-        shutil.copytree(source, generation / "chroma")
+        source = current_snapshot(settings) / "chroma"
+        shutil.copytree(source, snapshot / "chroma")
     except (OSError, shutil.Error):
         return None
     names = (previous["chunk_collection"], previous["sentence_collection"])
     old = {e["source"]: e["key"] for e in previous["sources"]}
     new = {e["source"]: e["key"] for e in entries}
     stale = [source for source, key in old.items() if new.get(source) != key]
-    client = chroma_client(settings, generation)
+    client = chroma_client(settings, snapshot)
     try:
         chunks, sentences = client.get_collection(names[0]), client.get_collection(names[1])
         for source in stale:
@@ -92,7 +92,7 @@ def _copy_previous(settings: Settings, generation: Path, entries: Sequence[dict[
         kept = [e for e in previous["sources"] if new.get(e["source"]) == e["key"]]
         if chunks.count() != sum(e["chunks"] for e in kept):
             raise ValueError("copied collection does not match its manifest")
-    except Exception:  # an unreadable copy: build the generation from the records instead
+    except Exception:  # an unreadable copy: build the snapshot from the records instead
         _close(client)
         return None
     return client, names, [e for e in entries if old.get(e["source"]) != e["key"]]
@@ -132,8 +132,8 @@ class _Pending:
                                     documents=list(texts), metadatas=list(metas))
 
 
-def _write_side_indexes(settings: Settings, generation: Path, entries: Sequence[dict[str, Any]]) -> None:
-    """BM25 over every chunk and sentence of the generation, and their ids in BM25 order."""
+def _write_side_indexes(settings: Settings, snapshot: Path, entries: Sequence[dict[str, Any]]) -> None:
+    """BM25 over every chunk and sentence of the snapshot, and their ids in BM25 order."""
     chunk_ids: list[str] = []
     chunk_texts: list[str] = []
     sentence_ids: list[str] = []
@@ -143,9 +143,9 @@ def _write_side_indexes(settings: Settings, generation: Path, entries: Sequence[
         chunk_texts += record.chunk_texts
         sentence_ids += record.sentence_ids
         sentence_texts += record.sentence_search_texts
-    _write_bm25(generation / "bm25-chunks", chunk_texts)
-    _write_bm25(generation / "bm25-sentences", sentence_texts)
-    _write_json(generation / IDS, {"chunk_ids": chunk_ids, "sentence_ids": sentence_ids})
+    _write_bm25(snapshot / "bm25-chunks", chunk_texts)
+    _write_bm25(snapshot / "bm25-sentences", sentence_texts)
+    _write_json(snapshot / IDS, {"chunk_ids": chunk_ids, "sentence_ids": sentence_ids})
 
 
 def _write_bm25(folder: Path, texts: list[str]) -> None:
@@ -173,30 +173,30 @@ def _close(client: Any) -> None:
             pass
 
 
-def make_current(settings: Settings, generation: Path) -> None:
-    """Point ``index/CURRENT`` at ``generation`` with one atomic rename."""
+def make_current(settings: Settings, snapshot: Path) -> None:
+    """Point ``index/CURRENT`` at ``snapshot`` with one atomic rename."""
     pointer = settings.index_dir / CURRENT
     tmp = settings.index_dir / f".{CURRENT}.{os.getpid()}"
-    tmp.write_text(generation.name + "\n", encoding="utf-8")
+    tmp.write_text(snapshot.name + "\n", encoding="utf-8")
     os.replace(tmp, pointer)
 
 
 def collect_garbage(settings: Settings) -> set[str]:
-    """Drop all generations but the current one and the newest complete older one.
+    """Drop all snapshots but the current one and the newest complete older one.
 
     Leftovers of killed ingests (no manifest) go too. Returns the record keys the kept
-    generations use.
+    snapshots use.
     """
     try:
-        current = current_generation(settings)
+        current = current_snapshot(settings)
     except Exception:  # no index yet: keep everything complete
         return set()
     complete = sorted((p for p in settings.index_dir.glob("gen-*")
                        if p != current and (p / MANIFEST).exists()), key=lambda p: p.stat().st_mtime)
-    keep = [current, *complete[-(_KEEP_GENERATIONS - 1):]] if _KEEP_GENERATIONS > 1 else [current]
+    keep = [current, *complete[-(_KEEP_SNAPSHOTS - 1):]] if _KEEP_SNAPSHOTS > 1 else [current]
     for folder in settings.index_dir.glob("gen-*"):
         if folder not in keep:
-            drop_generation(settings, folder)
+            drop_snapshot(settings, folder)
     keys: set[str] = set()
     for folder in keep:
         manifest = manifest_of(folder)
@@ -204,15 +204,15 @@ def collect_garbage(settings: Settings) -> set[str]:
     return keys
 
 
-def drop_generation(settings: Settings, generation: Path) -> None:
-    """Delete a generation: its folder and, on a Chroma server, its collections."""
+def drop_snapshot(settings: Settings, snapshot: Path) -> None:
+    """Delete a snapshot: its folder and, on a Chroma server, its collections."""
     if settings.chroma_url:
-        manifest = manifest_of(generation) or {}
+        manifest = manifest_of(snapshot) or {}
         names = (manifest.get("chunk_collection"), manifest.get("sentence_collection"))
-        client = chroma_client(settings, generation)
-        for name in (names if all(names) else collection_names(settings, generation)):
+        client = chroma_client(settings, snapshot)
+        for name in (names if all(names) else collection_names(settings, snapshot)):
             try:
                 client.delete_collection(name)
             except Exception:  # already gone: nothing to free
                 pass
-    shutil.rmtree(generation, ignore_errors=True)
+    shutil.rmtree(snapshot, ignore_errors=True)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:
-    from .ingest_run import IngestSummary
+    from .run import IngestSummary
 
 __all__ = ["progress_bar", "summary_table"]
 

@@ -12,14 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from .chat import Conversation
-from .errors import IkqaError
-from .types import Answer, Citation
-from .ui_render import (PANEL_EMPTY, answer_html, answer_plain, parse_ref, passage_html,
+from ..chat import Conversation
+from ..errors import IkqaError
+from ..types import Answer, Citation
+from .render import (PANEL_EMPTY, answer_html, answer_plain, parse_ref, passage_html,
                         stream_answer_html)
 
 if TYPE_CHECKING:
-    from .assistant import Assistant
+    from ..assistant import Assistant
 
 __all__ = ["build_chat", "EXAMPLES", "BRIDGE_JS", "COPY_JS"]
 
