@@ -19,7 +19,8 @@ from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
-__all__ = ["compose_answer", "abstention_reason", "is_list_question", "sub_questions", "ABSTAIN_TEXT"]
+__all__ = ["compose_answer", "abstention_reason", "related_evidence", "is_list_question",
+           "sub_questions", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
 # A further sentence joins the answer only if it scores this close to the best one
@@ -30,6 +31,9 @@ TYPE_GAP = 0.20
 # Kinds a sentence can state about anything (a date, a number, a place): one that states it
 # may be about another subject. An expansion "(FORGE)" or the byline is bound to its subject.
 _TOPICAL_KINDS = {"date", "duration", "money", "quantity", "magnitude", "place"}
+# An abstention's "related" passage shares a question term, or is at least this close in
+# meaning (gibberish and unrelated questions reach ~0.3 on the test brief).
+RELATED_DENSE = 0.45
 LIST_WORDS_FACTOR = 2.0  # a list answer may run to 120 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
@@ -82,7 +86,7 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
     """
     evidence = retrieval.evidence
     if abstention_reason(question, retrieval, settings):
-        related = [_citation(n, e) for n, e in enumerate(evidence[:3], start=1)]
+        related = [_citation(n, e) for n, e in enumerate(related_evidence(evidence), start=1)]
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related)
     is_list = is_list_question(question)
     chosen = _select(evidence, retrieval, is_list, settings)
@@ -99,6 +103,12 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         parts.append(f"{excerpt} [{n}]")
         citations.append(_citation(n, e))
     return Answer(question=question, text=" ".join(parts), citations=citations)
+
+
+def related_evidence(evidence: Sequence[Evidence], limit: int = 3) -> list[Evidence]:
+    """The passages an abstention may offer as "related": only those that share a content term
+    with the question or are close in meaning (dense >= RELATED_DENSE), so gibberish gets none."""
+    return [e for e in evidence if e.coverage > 0 or e.dense >= RELATED_DENSE][:limit]
 
 
 def abstention_reason(question: str, retrieval: Retrieval, settings: Settings) -> str:
