@@ -61,3 +61,25 @@ def test_conversation_from_the_documented_call(sources_copy: Path) -> None:
     conv.ask("What is FORGE?")
     follow = conv.ask("When was it launched?")
     assert "February 2026" in follow.text
+
+
+def test_repeated_ask_calls_share_one_assistant(sources_copy: Path) -> None:
+    from ikqa import _shared_assistant
+
+    settings = ikqa.Settings.from_env()
+    first = ikqa.ask("Where is IKCRI based?")
+    assert _shared_assistant(ikqa.Settings.from_env()) is _shared_assistant(settings)
+    assert _shared_assistant(settings)._retriever is not None  # the index stays open
+    assert ikqa.ask("Where is IKCRI based?").text == first.text
+
+
+def test_every_answer_has_a_mode_and_a_confidence_in_its_json(sources_copy: Path) -> None:
+    data = ikqa.ask("Where is IKCRI based?").to_dict()
+    assert data["mode"] == "extractive" and 0.0 <= data["confidence"] <= 1.0
+    assert {"short", "note"} <= set(data)
+
+
+def test_an_unknown_answer_mode_is_a_one_line_settings_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("IKQA_ANSWER_MODE", "psychic")
+    with pytest.raises(ikqa.IkqaError, match="unknown answer mode 'psychic'"):
+        ikqa.Settings.from_env()

@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache as _lru_cache
+
 from ._offline import go_offline
 
 go_offline()
@@ -45,5 +47,14 @@ __version__ = "0.1.0"
 
 
 def ask(question: str, settings: Settings | None = None) -> Answer:
-    """Answer ``question`` from the default index (built from ``sources/`` if missing)."""
-    return Assistant(settings).ask(question)
+    """Answer ``question`` from the default index (built from ``sources/`` if missing).
+
+    Repeated calls with equal settings share one ``Assistant``, so only the first opens the
+    index and loads the models; later calls run at warm speed.
+    """
+    return _shared_assistant(settings or Settings.from_env()).ask(question)
+
+
+@_lru_cache(maxsize=8)
+def _shared_assistant(settings: Settings) -> Assistant:
+    return Assistant(settings)

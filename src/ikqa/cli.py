@@ -10,6 +10,7 @@ from typing import Any, Callable, TypeVar
 import click
 
 from . import Assistant, IkqaError, Settings
+from .config import ANSWER_MODES
 from .types import Answer
 
 __all__ = ["main", "cli", "EXIT_PARTIAL"]
@@ -30,6 +31,12 @@ def _assistant(sources_dir: Path | None, index_dir: Path | None, **more: Any) ->
     ctx = click.get_current_context(silent=True)
     more.setdefault("chroma_url", ((ctx.find_root().obj or {}) if ctx else {}).get("chroma_url"))
     return Assistant(Settings.from_env(sources_dir=sources_dir, index_dir=index_dir, **more))
+
+
+def _mode_option(func: F) -> F:
+    return click.option("--mode", type=click.Choice(ANSWER_MODES), default=None,
+                        help="Answer mode (default: $IKQA_ANSWER_MODE or "
+                             f"{Settings.answer_mode!r}).")(func)
 
 
 @click.group()
@@ -101,14 +108,16 @@ def remove(sources_dir: Path | None, index_dir: Path | None, name: str) -> None:
 @_location_options
 @click.argument("question")
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
-def ask(sources_dir: Path | None, index_dir: Path | None, question: str, as_json: bool) -> None:
+@_mode_option
+def ask(sources_dir: Path | None, index_dir: Path | None, question: str, as_json: bool,
+        mode: str | None) -> None:
     """Answer QUESTION, citing the source sentences.
 
     \b
     Example:
         ikqa ask "Where is the India Korea Centre for Research & Innovation based?" --json
     """
-    answer = _guard(lambda: _assistant(sources_dir, index_dir).ask(question))
+    answer = _guard(lambda: _assistant(sources_dir, index_dir, answer_mode=mode).ask(question))
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -117,12 +126,13 @@ def ask(sources_dir: Path | None, index_dir: Path | None, question: str, as_json
 
 @cli.command()
 @_location_options
-def chat(sources_dir: Path | None, index_dir: Path | None) -> None:
+@_mode_option
+def chat(sources_dir: Path | None, index_dir: Path | None, mode: str | None) -> None:
     """A conversation in the terminal; follow-ups may refer to earlier turns.
 
     Type a question per line; an empty line or Ctrl-D ends it, "/new" starts afresh.
     """
-    conversation = _assistant(sources_dir, index_dir).conversation()
+    conversation = _assistant(sources_dir, index_dir, answer_mode=mode).conversation()
     while True:
         try:
             question = input("you> ").strip()
@@ -152,8 +162,9 @@ def sources(sources_dir: Path | None, index_dir: Path | None) -> None:
 @click.option("--auth", envvar="IKQA_AUTH", metavar="USER:PASS",
               help="Require this login (or set IKQA_AUTH); needed for a non-loopback --host.")
 @click.option("--read-only", is_flag=True, help="No upload, delete or re-index from the page.")
+@_mode_option
 def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
-          port: int | None, auth: str | None, read_only: bool) -> None:
+          port: int | None, auth: str | None, read_only: bool, mode: str | None) -> None:
     """Start the chat web UI (http://127.0.0.1:7860 by default).
 
     \b
@@ -162,7 +173,7 @@ def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
     """
     from .ui.app import check_exposure, parse_auth, serve as serve_ui
 
-    assistant = _assistant(sources_dir, index_dir, host=host, port=port)
+    assistant = _assistant(sources_dir, index_dir, host=host, port=port, answer_mode=mode)
     host, port = assistant.settings.host, assistant.settings.port
     _guard(lambda: check_exposure(host, parse_auth(auth)))
     click.echo(f"ikqa: serving on http://{host}:{port}" + (" (read-only)" if read_only else ""))
@@ -179,24 +190,40 @@ def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               default=Path("eval/results"), show_default=True, help="Where to write the run.")
 @click.option("--baseline", is_flag=True, help="Also run the plain llama-index recipe, side by side.")
+@click.option("--dataset", "datasets", multiple=True,
+              type=click.Path(path_type=Path, exists=True, file_okay=False),
+              help="A dataset folder (sources/, questions.jsonl, optional conversations.jsonl), "
+                   "evaluated over a fresh index of its own; repeatable. Default: the questions "
+                   "and conversations above over the configured sources.")
+@_mode_option
 def eval_command(sources_dir: Path | None, index_dir: Path | None, questions: Path,
-                 conversations: Path, out: Path, baseline: bool) -> None:
+                 conversations: Path, out: Path, baseline: bool, datasets: tuple[Path, ...],
+                 mode: str | None) -> None:
     """Measure answers, citations, retrieval, abstention and latency on a gold question set.
 
-    Prints a table and writes results.json, report.md and plots to OUT/<timestamp>/.
+    Prints a table and writes results.json, report.md and plots to OUT/<timestamp>/
+    (OUT/<dataset>/<timestamp>/ for each --dataset).
 
     \b
-    Example:
+    Examples:
         ikqa eval --baseline
+        ikqa eval --dataset ../shared/datasets/squad2-dev --dataset eval/confusion
     """
     from .evaluation.report import print_table
-    from .evaluation.run import run_evaluation
+    from .evaluation.run import load_dataset, run_dataset, run_evaluation
 
-    assistant = _assistant(sources_dir, index_dir)
-    convs = conversations if conversations.exists() else None
-    result = _guard(lambda: run_evaluation(assistant, questions, convs, out, baseline))
-    print_table(result.runs)
-    click.echo(f"written to {result.folder}")
+    assistant = _assistant(sources_dir, index_dir, answer_mode=mode)
+    if not datasets:
+        convs = conversations if conversations.exists() else None
+        result = _guard(lambda: run_evaluation(assistant, questions, convs, out, baseline))
+        print_table(result.runs)
+        click.echo(f"written to {result.folder}")
+        return
+    for folder in datasets:
+        dataset = _guard(lambda: load_dataset(folder))
+        result = _guard(lambda: run_dataset(dataset, assistant.settings, out, baseline))
+        print_table(result.runs, title=f"ikqa evaluation · {dataset.name}")
+        click.echo(f"written to {result.folder}")
 
 
 def format_answer(answer: Answer) -> str:

@@ -12,7 +12,12 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Settings"]
+from .errors import SettingsError
+
+__all__ = ["Settings", "ANSWER_MODES"]
+
+# How answers are made: ``extractive`` picks, trims and cites source sentences (no language model).
+ANSWER_MODES = ("extractive",)
 
 
 
@@ -36,6 +41,7 @@ class Settings:
     max_answer_sentences: int = _describe(3, "Most evidence sentences an answer may use.")
     max_answer_words: int = _describe(60, "Word budget of a short answer.")
     abstain_threshold: float = _describe(0.36, "Evidence score below which we abstain.")
+    answer_mode: str = _describe("extractive", "How answers are made: " + ", ".join(ANSWER_MODES) + ".")
     host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
     port: int = _describe(7860, "Port of the web UI.")
     max_upload_mb: float = _describe(20.0, "Largest file Assistant.add_source accepts, in MB.")
@@ -64,6 +70,9 @@ class Settings:
         object.__setattr__(self, "sources_dir", Path(self.sources_dir))
         object.__setattr__(self, "index_dir", Path(self.index_dir))
         object.__setattr__(self, "model_cache", Path(self.model_cache).expanduser())
+        if self.answer_mode not in ANSWER_MODES:
+            raise SettingsError(f"unknown answer mode {self.answer_mode!r} "
+                             f"(IKQA_ANSWER_MODE): choose one of {', '.join(ANSWER_MODES)}")
 
     @staticmethod
     def help() -> dict[str, str]:

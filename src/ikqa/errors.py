@@ -7,7 +7,11 @@
     ├── IndexCorruptError      the index folder exists but cannot be read
     ├── SourceRejectedError    one file cannot be indexed (too large, wrong type, unreadable)
     │   └── DuplicateSourceError   its content is already indexed under another name
-    └── SourceNotFoundError    no indexed source has that name
+    ├── SourceNotFoundError    no indexed source has that name
+    └── SettingsError          a setting has a value ikqa cannot use
+    LanguageModelError         the language model cannot be used (answers fall back to extractive)
+    ├── ModelUnavailableError  the local model, its library or its extra is missing, or fails its hash
+    └── ModelServerError       the model server is unreachable, too slow, or answered with an error
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ __all__ = [
     "SourceRejectedError",
     "DuplicateSourceError",
     "SourceNotFoundError",
+    "SettingsError",
+    "LanguageModelError",
+    "ModelUnavailableError",
+    "ModelServerError",
 ]
 
 
@@ -54,3 +62,19 @@ class DuplicateSourceError(SourceRejectedError):
 
 class SourceNotFoundError(IkqaError):
     """No source of that name is in the sources folder or the index."""
+
+
+class SettingsError(IkqaError, ValueError):
+    """A setting (an ``IKQA_*`` variable or an option) has a value ikqa cannot use."""
+
+
+class LanguageModelError(IkqaError):
+    """The language model cannot answer; ``str(err)`` names the fix. Callers fall back to extractive."""
+
+
+class ModelUnavailableError(LanguageModelError):
+    """The local model cannot be loaded: its extra is not installed, a part is missing, or its hash is wrong."""
+
+
+class ModelServerError(LanguageModelError):
+    """The model server (OpenAI-compatible or Ollama) is unreachable, too slow, or answered an error."""

@@ -113,14 +113,22 @@ class Answer:
     standalone_question: str = ""
     related: list[Citation] = field(default_factory=list)
     seconds: float = 0.0
+    confidence: float = 0.0  # 0-1: estimated chance the answer is right (abstaining: that it is not)
+    short: str = ""  # the shortest phrase that answers (a date, a name, an amount), when one is found
+    mode: str = "extractive"  # the answer mode that produced it
+    note: str = ""  # a remark for the user: which name was matched, a fallback, why it abstained
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "standalone_question": self.standalone_question or self.question,
             "text": self.text,
+            "short": self.short,
             "citations": [c.to_dict() for c in self.citations],
             "abstained": self.abstained,
+            "confidence": round(self.confidence, 3),
+            "mode": self.mode,
+            "note": self.note,
             "related": [c.to_dict() for c in self.related],
             "seconds": round(self.seconds, 4),
         }

@@ -41,6 +41,7 @@ class Question:
     evidence: list[str]
     answerable: bool
     held_out: bool = False
+    doc: str | None = None  # the one source the evidence must be found in (None: any source)
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,24 @@ class ConversationCase:
 
 
 def _question(raw: dict[str, Any], held_out: bool = False) -> Question:
+    if "answers" in raw and "must" not in raw:  # SQuAD-style: any gold answer, found in its doc
+        return _squad_question(raw, held_out)
     return Question(id=raw.get("id", ""), type=raw.get("type", "followup"), question=raw["question"],
                     answer=raw.get("answer", ""), must=raw.get("must", []),
                     evidence=raw.get("evidence", []), answerable=raw.get("answerable", True),
-                    held_out=held_out)
+                    held_out=held_out, doc=raw.get("doc"))
+
+
+def _squad_question(raw: dict[str, Any], held_out: bool) -> Question:
+    """A SQuAD-style row (``answers``, ``answerable``, ``doc``): one key fact with the gold
+    answers as alternatives, the answers themselves as evidence inside ``doc``."""
+    answers = [a for a in raw.get("answers", []) if a.strip()]
+    answerable = bool(raw.get("answerable", bool(answers)))
+    return Question(id=raw.get("id", ""), type="squad" if answerable else "unanswerable",
+                    question=raw["question"], answer=answers[0] if answers else "",
+                    must=[answers] if answerable else [], evidence=answers if answerable else [],
+                    answerable=answerable, held_out=held_out,
+                    doc=raw.get("doc") if answerable else None)
 
 
 def _jsonl(path: Path) -> list[dict[str, Any]]:
@@ -89,8 +104,11 @@ def validate(questions: list[Question], conversations: list[ConversationCase],
     problems += [f"duplicate id {i}" for i, n in ids.items() if n > 1]
     corpus = "\n".join(sources.values())
     for q in [*questions, *(t for c in conversations for t in c.turns)]:
+        if q.doc is not None and q.doc not in sources:
+            problems.append(f"{q.id}: doc {q.doc!r} is not a source")
+            continue
         for ev in q.evidence:
-            if ev not in corpus:
+            if ev not in (sources[q.doc] if q.doc is not None else corpus):
                 problems.append(f"{q.id}: evidence not in any source: {ev[:60]!r}")
         if q.answerable and not q.evidence:
             problems.append(f"{q.id}: answerable but has no evidence")
@@ -114,9 +132,12 @@ class EvidenceIndex:
         """The source sentences a cited span covers (a chunk citation covers several)."""
         return [s for s in self._sentences.get(span[0], []) if _overlaps(s, [span])] or [span]
 
-    def spans(self, evidence: str) -> list[tuple[str, int, int]]:
+    def spans(self, evidence: str, doc: str | None = None) -> list[tuple[str, int, int]]:
+        """Every place ``evidence`` occurs (only in ``doc`` when one is named)."""
         found = []
         for name, text in self.sources.items():
+            if doc is not None and name != doc:
+                continue
             start = text.find(evidence)
             while start >= 0:
                 found.append((name, start, start + len(evidence)))
@@ -181,17 +202,23 @@ def score_answer(q: Question, answer: Answer, evidence: EvidenceIndex,
                  chunk_spans: list[tuple[str, int, int]] | None = None,
                  sentence_spans: list[tuple[str, int, int]] | None = None) -> dict[str, float | None]:
     """Metrics of one answer against its gold question (None where a metric does not apply)."""
-    m: dict[str, float | None] = {"abstained": float(answer.abstained)}
+    m: dict[str, float | None] = {"abstained": float(answer.abstained),
+                                  "confidence": float(answer.confidence)}
     if not q.answerable:
         m["exact_pass"] = float(answer.abstained)
+        m["wrong"] = None if answer.abstained else 1.0
         return m
     text = normalize(answer.text) if not answer.abstained else ""
     groups = [any(normalize(alt) in text for alt in group) for group in q.must]
     m["key_fact_recall"] = sum(groups) / len(groups) if groups else float(not answer.abstained)
     m["exact_pass"] = float(all(groups) and not answer.abstained)
     m["token_f1"] = token_f1(answer.text, q.answer) if not answer.abstained else 0.0
+    golds = [g for g in [q.answer, *(q.must[0] if q.must else [])] if g]
+    m["short_f1"] = max((token_f1(answer.short or answer.text, g) for g in golds), default=0.0) \
+        if not answer.abstained else 0.0
+    m["wrong"] = None if answer.abstained else 1.0 - m["exact_pass"]
     m["words"] = float(len(_MARKER.sub("", answer.text).split())) if not answer.abstained else None
-    spans_of = [evidence.spans(ev) for ev in q.evidence]  # each evidence string located once
+    spans_of = [evidence.spans(ev, q.doc) for ev in q.evidence]  # each evidence string located once
     gold = [span for spans in spans_of for span in spans]
     cites = [(c.source, c.start, c.end) for c in answer.citations]
     _, uncited = _segments(answer.text)
@@ -304,7 +331,7 @@ def summarize(results: list[QuestionResult], followups: list[QuestionResult]) ->
     abstained = [r for r in results if r.abstained]
     out: dict[str, Any] = {"n": len(results), "n_answerable": len(answerable),
                            "n_unanswerable": len(unanswerable)}
-    for key in ("exact_pass", "key_fact_recall", "token_f1", "citation_precision",
+    for key in ("exact_pass", "key_fact_recall", "token_f1", "short_f1", "citation_precision",
                 "citation_recall", "words", "chunk_hit@1", "chunk_hit@3", "chunk_hit@5",
                 "chunk_mrr", "sentence_hit@1", "sentence_hit@3", "sentence_hit@5", "sentence_mrr"):
         out[key] = _mean(r.metrics.get(key) for r in answerable)
@@ -315,6 +342,8 @@ def summarize(results: list[QuestionResult], followups: list[QuestionResult]) ->
     out["false_abstention"] = (sum(r.abstained for r in answerable) / len(answerable)
                                if answerable else None)
     out["followup_pass"] = _mean(r.metrics.get("exact_pass") for r in followups)
+    out["wrong_among_answered"] = _mean(r.metrics.get("wrong") for r in results)
+    out["coverage"] = (sum(not r.abstained for r in results) / len(results)) if results else None
     seconds = [r.seconds for r in results]
     out["latency_p50_ms"] = None if not seconds else 1000 * (_percentile(seconds, 0.5) or 0)
     out["latency_p95_ms"] = None if not seconds else 1000 * (_percentile(seconds, 0.95) or 0)

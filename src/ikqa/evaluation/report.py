@@ -8,13 +8,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HEADLINE", "write_run", "print_table"]
+__all__ = ["HEADLINE", "write_run", "print_table", "risk_coverage"]
 
 # (key, label, higher is better)
 HEADLINE = [
     ("exact_pass", "exact pass", True),
+    ("wrong_among_answered", "wrong among answered", False),
+    ("coverage", "answered (share)", True),
     ("key_fact_recall", "key-fact recall", True),
     ("token_f1", "token F1", True),
+    ("short_f1", "short-answer F1", True),
     ("citation_precision", "citation precision", True),
     ("citation_recall", "citation recall", True),
     ("chunk_hit@1", "hit@1 (chunks)", True),
@@ -48,12 +51,12 @@ def _columns(runs: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     return cols
 
 
-def print_table(runs: list[dict[str, Any]]) -> None:
+def print_table(runs: list[dict[str, Any]], title: str = "ikqa evaluation") -> None:
     """The headline metrics of every run and split, side by side."""
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="ikqa evaluation")
+    table = Table(title=title)
     table.add_column("metric")
     cols = _columns(runs)
     for name, _ in cols:
@@ -135,4 +138,38 @@ def _plots(runs: list[dict[str, Any]], folder: Path) -> list[str]:
     fig.tight_layout()
     fig.savefig(folder / "latency_hist.png", dpi=110)
     plt.close(fig)
-    return ["scores_by_type.png", "latency_hist.png"]
+    _risk_coverage_plot(runs, folder / "risk_coverage.png")
+    return ["scores_by_type.png", "latency_hist.png", "risk_coverage.png"]
+
+
+def risk_coverage(results: list[Any]) -> list[tuple[float, float]]:
+    """(coverage, risk) points as the confidence cut-off moves from high to low: answering
+    only the questions whose answer's confidence is at or above the cut-off (abstentions are
+    never answered), the share of all questions answered and the share of those answers that
+    are wrong (an unanswerable question answered, or an answer without its key facts)."""
+    answered = sorted((r for r in results if not r.abstained),
+                      key=lambda r: -(r.metrics.get("confidence") or 0.0))
+    points, wrong = [], 0
+    for i, r in enumerate(answered, start=1):
+        wrong += int(bool(r.metrics.get("wrong")))
+        points.append((i / max(1, len(results)), wrong / i))
+    return points
+
+
+def _risk_coverage_plot(runs: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for run in runs:
+        points = risk_coverage(run["questions"])
+        if points:
+            ax.plot([c for c, _ in points], [r for _, r in points], label=run["system"])
+    ax.set_xlabel("share of questions answered (coverage)")
+    ax.set_ylabel("share of given answers that are wrong (risk)")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

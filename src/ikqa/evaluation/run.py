@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
 from ..assistant import Assistant
+from ..config import Settings
 from ..errors import IkqaError
 from .metrics import EvidenceIndex, evaluate, load_conversations, load_questions, validate
 from ..types import Answer
 
-__all__ = ["AssistantSystem", "EvalRun", "run_evaluation", "read_sources"]
+__all__ = ["AssistantSystem", "EvalRun", "Dataset", "load_dataset", "run_evaluation",
+           "run_dataset", "read_sources"]
 
 
 class AssistantSystem:
@@ -38,6 +41,42 @@ class EvalRun:
 
     runs: list[dict[str, Any]]
     folder: Path | None
+    name: str = "eval"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A folder laid out like ``eval/`` or ``../shared/datasets/squad2-dev/``: ``sources/``,
+    ``questions.jsonl`` (ikqa-style ``must``/``evidence`` or SQuAD-style ``answers``/``doc``)
+    and, optionally, ``conversations.jsonl``."""
+
+    name: str
+    sources_dir: Path
+    questions: Path
+    conversations: Path | None
+
+
+def load_dataset(folder: Path) -> Dataset:
+    """The dataset in ``folder``; ``IkqaError`` naming what is missing."""
+    folder = Path(folder)
+    sources, questions = folder / "sources", folder / "questions.jsonl"
+    for needed in (sources, questions):
+        if not needed.exists():
+            raise IkqaError(f"{folder} is not a dataset folder: {needed.name} is missing")
+    conversations = folder / "conversations.jsonl"
+    return Dataset(folder.resolve().name, sources, questions,
+                   conversations if conversations.exists() else None)
+
+
+def run_dataset(dataset: Dataset, settings: Settings, out_dir: Path | None,
+                baseline: bool = False) -> EvalRun:
+    """Evaluate on ``dataset`` over a fresh index of its sources (built in a temporary folder)."""
+    with tempfile.TemporaryDirectory(prefix=f"ikqa-eval-{dataset.name}-") as work:
+        assistant = Assistant(settings.replace(sources_dir=dataset.sources_dir,
+                                               index_dir=Path(work) / "index", chroma_url=""))
+        result = run_evaluation(assistant, dataset.questions, dataset.conversations,
+                                out_dir / dataset.name if out_dir else None, baseline)
+    return EvalRun(result.runs, result.folder, dataset.name)
 
 
 def read_sources(sources_dir: Path) -> dict[str, str]:
