@@ -46,6 +46,13 @@ class Settings:
     port: int = _describe(7860, "Port of the web UI.")
     max_upload_mb: float = _describe(20.0, "Largest file Assistant.add_source accepts, in MB.")
     max_source_mb: float = _describe(20.0, "Larger files in the sources folder are skipped, in MB.")
+    max_unpacked_mb: float = _describe(64.0, "Most bytes one source may decompress to (DOCX XML, "
+                                             "each PDF stream), in MB; checked while unpacking.")
+    max_source_chars: int = _describe(4_000_000, "Most characters of text one source may give "
+                                                 "(a 500-page report has about 2 M).")
+    max_source_paragraphs: int = _describe(15_000, "Most paragraphs one source may give "
+                                                   "(30 a page on 500 pages).")
+    max_source_chunks: int = _describe(15_000, "Most retrieval chunks one source may give.")
     ingest_int8: bool = _describe(True, "Embed sources with int8 weights: about 2x faster ingest, "
                                         "vectors within cosine ~0.99 of fp32 (queries stay fp32).")
     model_cache: Path = _describe(Path("~/.cache/ikqa"),
