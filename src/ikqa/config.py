@@ -14,10 +14,12 @@ from typing import Any
 
 from .errors import SettingsError
 
-__all__ = ["Settings", "ANSWER_MODES"]
+__all__ = ["Settings", "ANSWER_MODES", "LLM_BACKENDS"]
 
 # How answers are made: ``extractive`` picks, trims and cites source sentences (no language model).
 ANSWER_MODES = ("extractive",)
+# Where the language model runs (``ikqa.llm.open_llm`` picks the backend from this one setting).
+LLM_BACKENDS = ("local", "openai", "ollama", "none")
 
 
 
@@ -56,7 +58,20 @@ class Settings:
     ingest_int8: bool = _describe(True, "Embed sources with int8 weights: about 2x faster ingest, "
                                         "vectors within cosine ~0.99 of fp32 (queries stay fp32).")
     model_cache: Path = _describe(Path("~/.cache/ikqa"),
-                                  "Folder where the ONNX export of the model is kept between indexes.")
+                                  "Folder where the ONNX export of the embedding model and the "
+                                  "joined, hash-checked language model file are kept.")
+    llm: str = _describe("local", "Language model: " + ", ".join(LLM_BACKENDS) + " (local = the packaged "
+                                  "Qwen2.5-Coder-1.5B in-process; openai = any OpenAI-compatible server).")
+    llm_url: str = _describe("", "Base URL of the model server (openai: e.g. http://127.0.0.1:8080/v1; "
+                                 "ollama: default http://127.0.0.1:11434).")
+    llm_model: str = _describe("", "Model name on the server; with llm=local, a GGUF file to use "
+                                   "instead of the packaged model.")
+    llm_api_key: str = field(default="", repr=False,
+                             metadata={"help": "API key of the model server (never printed)."})
+    llm_timeout: float = _describe(60.0, "Seconds to wait for the model server before giving up.")
+    llm_threads: int = _describe(2, "CPU threads of the local model.")
+    llm_context: int = _describe(4096, "Context window of the local model per request, in tokens.")
+    llm_parallel: int = _describe(2, "Requests the local model serves at once (llama.cpp slots).")
 
     @classmethod
     def from_env(cls, **overrides: Any) -> "Settings":
@@ -80,6 +95,9 @@ class Settings:
         if self.answer_mode not in ANSWER_MODES:
             raise SettingsError(f"unknown answer mode {self.answer_mode!r} "
                              f"(IKQA_ANSWER_MODE): choose one of {', '.join(ANSWER_MODES)}")
+        if self.llm not in LLM_BACKENDS:
+            raise SettingsError(f"unknown language model backend {self.llm!r} (IKQA_LLM): "
+                                f"choose one of {', '.join(LLM_BACKENDS)}")
 
     @staticmethod
     def help() -> dict[str, str]:
