@@ -1,35 +1,41 @@
 """Read source briefs and cut them into sentences (exact offsets) and retrieval chunks.
 
-Files are read by ``formats`` (text, Markdown, PDF, Word, HTML, any common encoding);
-sentence boundaries come from pysbd, which keeps abbreviations such as "H.E." and
-initials such as "K." inside their sentence and reports character spans we map back
-onto the brief.
+The sources folder is listed without following links out of it: a source is a regular
+file inside the folder once links are resolved, with a supported suffix; anything else
+is skipped with a one-line reason before it is opened. Files are read by ``formats``
+(text, Markdown, PDF, Word, HTML, any common encoding, within ``limits``); sentence
+boundaries come from pysbd, which keeps abbreviations such as "H.E." and initials such
+as "K." inside their sentence and reports character spans we map back onto the brief.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
-import re
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import SourceRejectedError, SourcesError
 from .formats import SUPPORTED_SUFFIXES
+from .limits import PARAGRAPH_BREAK as _PARAGRAPH_BREAK, Limits
 from ..types import Brief, Chunk, Sentence, sentence_id
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "LoadReport",
+    "SourceListing",
+    "scan_sources",
     "list_source_files",
     "load_brief",
+    "read_brief",
     "load_briefs",
     "parse_brief",
     "split_sentences",
     "make_chunks",
 ]
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n")
 _HEADER_MAX_WORDS = 14
 
 
@@ -41,35 +47,110 @@ class LoadReport:
     failed: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass
+class SourceListing:
+    """The sources folder: ``(name, real path)`` of each file to read, ``(name, reason)`` of each skipped."""
+
+    files: list[tuple[str, Path]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def scan_sources(sources_dir: Path) -> SourceListing:
+    """List the sources below ``sources_dir`` (hidden names ignored) without opening any file.
+
+    A link is resolved and kept only if it ends at a regular file inside the folder (the
+    file is then read at its real path); links to folders are not followed; a name with
+    an unsupported suffix is skipped before it is read.
+    """
+    root = _sources_root(sources_dir)
+    listing = SourceListing()
+    try:
+        for folder, dirs, names in os.walk(root, onerror=_raise):
+            base = Path(folder)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for link in [d for d in dirs if (base / d).is_symlink()]:
+                dirs.remove(link)
+                listing.skipped.append(_skip(root, base / link, _folder_link_reason(root, base / link)))
+            for name in sorted(n for n in names if not n.startswith(".")):
+                _classify(root, base / name, listing)
+    except OSError as err:
+        raise SourcesError(f"cannot read sources folder {sources_dir}: {err.strerror or err}") from err
+    listing.files.sort()
+    listing.skipped.sort()
+    return listing
+
+
 def list_source_files(sources_dir: Path) -> list[tuple[str, Path]]:
-    """``(name relative to the folder, path)`` of every non-hidden file below ``sources_dir``."""
+    """``(name relative to the folder, real path)`` of every source ``scan_sources`` would read."""
+    return scan_sources(sources_dir).files
+
+
+def _sources_root(sources_dir: Path) -> Path:
     if not sources_dir.exists():
         raise SourcesError(f"sources folder not found: {sources_dir}")
     if not sources_dir.is_dir():
         raise SourcesError(f"sources path is not a folder: {sources_dir}")
-    try:
-        paths = sorted(p for p in sources_dir.rglob("*") if p.is_file()
-                       and not any(part.startswith(".") for part in p.relative_to(sources_dir).parts))
-    except OSError as err:
-        raise SourcesError(f"cannot read sources folder {sources_dir}: {err.strerror}") from err
-    return [(p.relative_to(sources_dir).as_posix(), p) for p in paths]
+    return sources_dir.resolve()
 
 
-def load_brief(name: str, path: Path, max_mb: float | None = None) -> Brief:
-    """Read and parse one source file; ``SourceRejectedError`` says in one line why it cannot be."""
+def _raise(err: OSError) -> None:
+    raise err
+
+
+def _classify(root: Path, path: Path, listing: SourceListing) -> None:
+    """Put one directory entry into ``listing.files`` or ``listing.skipped`` (by lstat, no open)."""
+    name = path.relative_to(root).as_posix()
+    real = path
+    if path.is_symlink():
+        real = path.resolve()
+        if not real.exists():
+            listing.skipped.append((name, "broken link (its target does not exist)"))
+            return
+        if not real.is_relative_to(root):
+            listing.skipped.append((name, "link points outside the sources folder (not read)"))
+            return
+    if not stat.S_ISREG(real.lstat().st_mode):
+        listing.skipped.append((name, "not a regular file"))
+    elif Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        listing.skipped.append((name, f"unsupported file type {Path(name).suffix or '(none)'}"))
+    else:
+        listing.files.append((name, real))
+
+
+def _folder_link_reason(root: Path, path: Path) -> str:
+    inside = path.resolve().is_relative_to(root)
+    return "link to a folder (not followed)" if inside else "link points outside the sources folder (not read)"
+
+
+def _skip(root: Path, path: Path, reason: str) -> tuple[str, str]:
+    return path.relative_to(root).as_posix(), reason
+
+
+def read_brief(name: str, path: Path, max_mb: float | None = None,
+               limits: Limits | None = None) -> tuple[Brief, tuple[str, ...]]:
+    """Read and parse one source file, and the warnings on what was ignored in it."""
     from .formats import read_document
 
-    doc = read_document(path, max_mb=max_mb)
-    return parse_brief(name, doc.text, title=doc.title, author=doc.author, kind=doc.kind,
-                       date=doc.date, pages=doc.pages)
+    doc = read_document(path, max_mb=max_mb, limits=limits)
+    brief = parse_brief(name, doc.text, title=doc.title, author=doc.author, kind=doc.kind,
+                        date=doc.date, pages=doc.pages)
+    return brief, doc.warnings
 
 
-def load_briefs(sources_dir: Path, max_mb: float | None = None) -> LoadReport:
-    """Load every file below ``sources_dir``; a broken or unsupported file is reported, not fatal."""
-    report = LoadReport()
-    for name, path in list_source_files(sources_dir):
+def load_brief(name: str, path: Path, max_mb: float | None = None,
+               limits: Limits | None = None) -> Brief:
+    """Read and parse one source file; ``SourceRejectedError`` says in one line why it cannot be."""
+    return read_brief(name, path, max_mb, limits)[0]
+
+
+def load_briefs(sources_dir: Path, max_mb: float | None = None,
+                limits: Limits | None = None) -> LoadReport:
+    """Load every source below ``sources_dir``; a broken, skipped or unsupported file is reported."""
+    listing = scan_sources(sources_dir)
+    report = LoadReport(failed=list(listing.skipped))
+    for name, path in listing.files:
         try:
-            report.briefs.append(load_brief(name, path, max_mb))
+            report.briefs.append(load_brief(name, path, max_mb, limits))
         except SourceRejectedError as err:
             report.failed.append((name, str(err)))
     return report
@@ -84,7 +165,9 @@ def parse_brief(source: str, text: str, *, title: str = "", author: str = "", ki
     """
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     sentences = split_sentences(text, source=source, id_prefix=sha[:12], pages=pages)
-    title = title or next((s.text for s in sentences if s.kind == "title"), Path(source).stem)
+    title = title or next((s.text for s in sentences if s.kind == "title"), "")
+    if not any(ch.isalnum() for ch in title):  # a rule line such as "---" is not a title
+        title = Path(source).stem
     author = author or next((s.text.split("\n")[0] for s in sentences if s.kind == "byline"), "")
     return Brief(source=source, title=title, author=author, text=text, sha256=sha,
                  sentences=tuple(sentences), kind=kind, date=date, pages=pages)

@@ -2,23 +2,31 @@
 
 The kind of a file is judged by its content, not only its name: a ``.pdf`` must start
 with ``%PDF-``, a ``.docx`` must be a ZIP holding ``word/document.xml``, a text file
-must decode to text. Text in any common encoding is decoded (BOMs first, then strict
-UTF-8, then charset-normalizer's guess, e.g. cp1252 or EUC-KR). Anything unusable
-raises ``SourceRejectedError`` with a one-line reason.
+must decode to text. Text in any common encoding is decoded (BOMs first, UTF-16 without
+one, then strict UTF-8, then charset-normalizer's guess, e.g. cp1252 or EUC-KR). Reading
+is bounded (``limits.Limits``: unpacked bytes, characters, paragraphs, checked as the text
+arrives) and never follows a link. Anything unusable raises ``SourceRejectedError`` with
+a one-line reason; a usable file with a damaged header keeps its body and carries a
+warning instead.
 """
 
 from __future__ import annotations
 
+import errno
 import io
+import os
 import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from ..errors import SourceRejectedError
+from .limits import Limits, TextBudget, check_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "Document", "read_document", "document_from_bytes", "sniff",
-           "decode_text"]
+           "decode_text", "open_source", "check_suffix"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 SUPPORTED_SUFFIXES = (*TEXT_SUFFIXES, ".pdf", ".docx")
@@ -28,16 +36,22 @@ _BINARY_MAGIC = {b"\x89PNG": "a PNG image", b"\xff\xd8\xff": "a JPEG image", b"G
 _BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32-le"),
          (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
 _LATIN_FAMILY = ("cp125", "iso8859", "latin", "mac_", "cp85", "cp437", "windows-125")
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+_OPENS_FRONT_MATTER = re.compile(r"\A---[ \t]*\n")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_FRONT_MATTER_MAX = 64 * 1024
 _MD_HEADING = re.compile(r"^#{1,6}[ \t]+", re.M)
 _HTML_START = re.compile(rb"\A\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
+# authors that tools write when nobody set one (python-docx's template, reportlab, OS defaults)
+_PLACEHOLDER_AUTHORS = {"python-docx", "anonymous", "microsoft office user", "windows user",
+                        "administrator", "author", "unknown", "user"}
 
 
 @dataclass(frozen=True)
 class Document:
     """A source's plain text and what the file says about itself.
 
-    ``pages`` lists ``(start offset in text, page number)`` for paged formats (PDF).
+    ``pages`` lists ``(start offset in text, page number)`` for paged formats (PDF);
+    ``warnings`` are one-line notes on parts that were ignored (e.g. a broken header).
     """
 
     text: str
@@ -46,41 +60,75 @@ class Document:
     author: str = ""
     date: str = ""
     pages: tuple[tuple[int, int], ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
-def read_document(path: Path, max_mb: float | None = None) -> Document:
-    """Read the file at ``path``; raise ``SourceRejectedError`` with a one-line reason if unusable."""
-    try:
-        size = path.stat().st_size
-        if max_mb is not None and size > max_mb * 1024 * 1024:
-            raise SourceRejectedError(f"file is too large ({size / 1048576:.1f} MB > {max_mb:g} MB limit)")
-        data = path.read_bytes()
-    except OSError as err:
-        raise SourceRejectedError(f"cannot read file: {err.strerror or err}") from err
-    return document_from_bytes(path.name, data)
-
-
-def document_from_bytes(name: str, data: bytes) -> Document:
-    """Parse ``data`` of a file called ``name``."""
+def check_suffix(name: str) -> str:
+    """The lower-case suffix of ``name`` if it is a supported kind, else ``SourceRejectedError``."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise SourceRejectedError(f"unsupported file type {suffix or '(none)'}")
-    kind = sniff(data, suffix)
+    return suffix
+
+
+def open_source(path: Path) -> BinaryIO:
+    """Open ``path`` for reading: never through a symbolic link, never anything but a regular file."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        if kind == "pdf":
-            return _read_pdf(data)
-        if kind == "docx":
-            return _read_docx(data)
-        text = decode_text(data)
-        if kind == "html":
-            return _read_html(text)
-        if kind == "markdown":
-            return _read_markdown(text)
-        return Document(text=_require_text(text), kind="text")
+        fd = os.open(path, flags)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            raise SourceRejectedError("is a symbolic link (not followed)") from err
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SourceRejectedError("not a regular file")
+    return os.fdopen(fd, "rb")
+
+
+def read_document(path: Path, max_mb: float | None = None, limits: Limits | None = None) -> Document:
+    """Read the file at ``path``; raise ``SourceRejectedError`` with a one-line reason if unusable.
+
+    The name is checked before the file is opened, the size before it is read.
+    """
+    check_suffix(path.name)
+    try:
+        with open_source(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if max_mb is not None and size > max_mb * 1024 * 1024:
+                raise SourceRejectedError(f"file is too large ({size / 1048576:.1f} MB > "
+                                          f"{max_mb:g} MB limit)")
+            data = handle.read()
+    except OSError as err:
+        raise SourceRejectedError(f"cannot read file: {err.strerror or err}") from err
+    return document_from_bytes(path.name, data, limits)
+
+
+def document_from_bytes(name: str, data: bytes, limits: Limits | None = None) -> Document:
+    """Parse ``data`` of a file called ``name`` within ``limits`` (the Settings defaults if None)."""
+    limits = limits or Limits.from_settings()
+    kind = sniff(data, check_suffix(name))
+    try:
+        document = _read(kind, data, limits)
     except SourceRejectedError:
         raise
     except Exception as err:  # a reader library failing on a damaged file
         raise SourceRejectedError(f"cannot read {kind} file: {_one_line(err)}") from err
+    check_text(document.text, limits)
+    return document
+
+
+def _read(kind: str, data: bytes, limits: Limits) -> Document:
+    if kind == "pdf":
+        return _read_pdf(data, limits)
+    if kind == "docx":
+        return _read_docx(data, limits)
+    text = decode_text(data)
+    if kind == "html":
+        return _read_html(text)
+    if kind == "markdown":
+        return _read_markdown(text)
+    return Document(text=_require_text(text), kind="text")
 
 
 def sniff(data: bytes, suffix: str) -> str:
@@ -132,7 +180,13 @@ def _decode(data: bytes) -> str:
                 raise SourceRejectedError(f"not valid {encoding.upper()} text despite its "
                                           f"byte-order mark (byte {err.start})") from err
     if b"\x00" in data[:65536]:
-        raise SourceRejectedError("binary content, not text")
+        encoding = _utf16_without_bom(data)
+        if encoding is None:
+            raise SourceRejectedError("binary content, not text")
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as err:
+            raise SourceRejectedError("binary content, not text") from err
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -150,6 +204,21 @@ def _decode(data: bytes) -> str:
     return str(best)
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" when the zero bytes sit on one side of the 2-byte units, as in
+    UTF-16 text of Latin letters, digits or spaces (whose high byte is 0); else None (binary)."""
+    sample = data[:65536]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    units = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd >= units * 0.05 and even * 4 <= odd:
+        return "utf-16-le"
+    if even >= units * 0.05 and odd * 4 <= even:
+        return "utf-16-be"
+    return None
+
+
 def _require_text(text: str) -> str:
     if not text.strip():
         raise SourceRejectedError("file has no text")
@@ -157,50 +226,123 @@ def _require_text(text: str) -> str:
 
 
 def _read_markdown(text: str) -> Document:
-    """Front matter (YAML) gives title, author and date; heading marks are dropped."""
-    meta: dict[str, object] = {}
-    match = _FRONT_MATTER.match(text)
-    if match:
-        import yaml
+    """Front matter (YAML) gives title, author and date; heading marks are dropped.
 
-        try:
-            loaded = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as err:
-            raise SourceRejectedError(f"front matter is not valid YAML: {_one_line(err)}") from err
-        meta = loaded if isinstance(loaded, dict) else {}
-        text = text[match.end():]
+    A front matter that cannot be used is skipped with a warning; the body is always kept.
+    """
+    meta, text, warning = _front_matter(text)
     body = _MD_HEADING.sub("", text).strip("\n")
-    title, author = _field(meta, "title"), _field(meta, "author", "authors")
+    title, author = _field(meta, "title"), _author(_field(meta, "author", "authors"))
     header = "\n".join(line for line in (title, author) if line)
     if header and not body.startswith(title or author):
         body = f"{header}\n\n{body}"
     return Document(text=_require_text(body), kind="markdown", title=title, author=author,
-                    date=_field(meta, "date"))
+                    date=_field(meta, "date"), warnings=(warning,) if warning else ())
 
 
-def _field(meta: dict[str, object], *keys: str) -> str:
+def _front_matter(text: str) -> tuple[dict[str, Any], str, str]:
+    """``(fields, body, warning)`` of a Markdown text that may start with YAML front matter."""
+    opener = _OPENS_FRONT_MATTER.match(text)
+    if not opener:
+        return {}, text, ""
+    closed = _FRONT_MATTER.match(text)
+    if closed:
+        block, body = closed.group(1) or "", text[closed.end():]
+    else:  # unclosed: the header can only be the lines up to the first blank line
+        block, _, body = text[opener.end():].partition("\n\n")
+    meta, problem = _yaml_fields(block)
+    if closed:
+        return meta, body, (f"front matter {problem}; title and author read from the text"
+                            if problem else "")
+    if meta:
+        return meta, body, "front matter has no closing '---' line (read up to the first blank line)"
+    return {}, text[opener.end():], "front matter has no closing '---' line (read as text)"
+
+
+def _yaml_fields(block: str) -> tuple[dict[str, Any], str]:
+    """The mapping in a YAML ``block``, or ``({}, what is wrong with it)``."""
+    import yaml
+
+    if len(block) > _FRONT_MATTER_MAX:
+        return {}, f"is longer than {_FRONT_MATTER_MAX // 1024} KB (ignored)"
+    try:
+        loaded = yaml.safe_load(block)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark is not None else ""
+        return {}, f"is not valid YAML ({where}{getattr(err, 'problem', None) or _one_line(err)})"
+    if loaded is None:
+        return {}, ""
+    if not isinstance(loaded, dict):
+        return {}, "is not a list of 'key: value' fields (ignored)"
+    return loaded, ""
+
+
+def _field(meta: dict[str, Any], *keys: str) -> str:
+    """A front matter field as one line of text (a list of plain values is joined by commas)."""
     for key in keys:
         value = meta.get(key)
-        if isinstance(value, list):
+        if isinstance(value, list) and all(not isinstance(v, (list, dict)) for v in value):
             value = ", ".join(str(v) for v in value)
-        if value:
-            return " ".join(str(value).split())
+        if value and not isinstance(value, (list, dict)):
+            return " ".join(str(value).split())[:300]
     return ""
 
 
-def _read_pdf(data: bytes) -> Document:
-    from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PdfReadError
+def _author(name: str) -> str:
+    """``name``, or "" when it is a tool's placeholder rather than a person (e.g. "python-docx")."""
+    name = " ".join(name.split())
+    return "" if name.lower() in _PLACEHOLDER_AUTHORS else name
 
+
+def _quiet_pypdf() -> None:
+    """pypdf logs every repair it makes to a damaged PDF; keep that off the user's terminal.
+
+    A handler of its own stops Python's last-resort printing to stderr; no propagation keeps
+    it out of any handler the application sets up. A PDF that cannot be read still fails
+    with its one-line reason.
+    """
+    import logging
+
+    log = logging.getLogger("pypdf")
+    if not any(isinstance(h, logging.NullHandler) for h in log.handlers):
+        log.addHandler(logging.NullHandler())
+    log.propagate = False
+
+
+def _read_pdf(data: bytes, limits: Limits) -> Document:
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
+
+    _quiet_pypdf()
+    cap = limits.unpacked_bytes
+    budget = TextBudget(limits)
+    caps = {f"{name}_maximum_output_length": cap for name in ("zlib", "lzw", "run_length", "jbig2",
+                                                                "brotli")}
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise SourceRejectedError("PDF is encrypted (password needed)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        with apply_configuration(maximum_declared_stream_length=cap,
+                                 array_based_stream_maximum_output_length=cap, **caps):
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            if reader.is_encrypted and not reader.decrypt(""):
+                raise SourceRejectedError("PDF is encrypted (password needed)")
+            pages = []
+            for page in reader.pages:
+                pages.append(page.extract_text() or "")
+                budget.add_chars(len(pages[-1]))
+            meta = reader.metadata or {}
     except FileNotDecryptedError as err:
         raise SourceRejectedError("PDF is encrypted (password needed)") from err
+    except LimitReachedError as err:
+        raise limits.too_large_unpacked("a PDF stream") from err
     except (PdfReadError, ValueError, KeyError, TypeError) as err:
         raise SourceRejectedError(f"PDF is damaged or truncated: {_one_line(err)}") from err
+    text, offsets = _join_pages(pages)
+    return Document(text=text, kind="pdf", title=str(meta.get("/Title") or "").strip(),
+                    author=_author(str(meta.get("/Author") or "")), pages=offsets)
+
+
+def _join_pages(pages: list[str]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The pages' text joined by blank lines, and where each non-empty page starts."""
     parts, offsets, position = [], [], 0
     for number, page_text in enumerate(pages, start=1):
         page_text = page_text.strip()
@@ -211,26 +353,15 @@ def _read_pdf(data: bytes) -> Document:
         position += len(page_text) + 2
     if not parts:
         raise SourceRejectedError("PDF has no extractable text (scanned images?)")
-    meta = reader.metadata or {}
-    return Document(text="\n\n".join(parts), kind="pdf", title=str(meta.get("/Title") or "").strip(),
-                    author=str(meta.get("/Author") or "").strip(), pages=tuple(offsets))
+    return "\n\n".join(parts), tuple(offsets)
 
 
-def _read_docx(data: bytes) -> Document:
-    import docx
+def _read_docx(data: bytes, limits: Limits) -> Document:
+    from .wordml import read_docx
 
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as err:  # python-docx raises several types for a damaged package
-        raise SourceRejectedError(f"not a valid Word document: {_one_line(err)}") from err
-    paragraphs = [" ".join(p.text.split()) for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            paragraphs.append(" | ".join(" ".join(c.text.split()) for c in row.cells))
-    text = "\n\n".join(p for p in paragraphs if p)
-    props = document.core_properties
-    return Document(text=_require_text(text), kind="docx", title=(props.title or "").strip(),
-                    author=(props.author or "").strip())
+    word = read_docx(data, limits)
+    return Document(text=_require_text("\n\n".join(word.paragraphs)), kind="docx",
+                    title=word.title, author=_author(word.author))
 
 
 def _read_html(html: str) -> Document:
@@ -243,7 +374,7 @@ def _read_html(html: str) -> Document:
     paragraphs = [" ".join(line.split()) for line in text.splitlines()]
     body = "\n\n".join(p for p in paragraphs if p)
     title = (getattr(result, "title", None) or "").strip()
-    author = (getattr(result, "author", None) or "").strip()
+    author = _author(getattr(result, "author", None) or "")
     if title and not body.startswith(title):
         body = "\n".join(x for x in (title, author) if x) + "\n\n" + body
     return Document(text=_require_text(body), kind="html", title=title, author=author,

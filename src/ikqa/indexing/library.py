@@ -34,7 +34,7 @@ def add_source(settings: Settings, filename: str, data: bytes,
     with ingest_lock(settings.index_dir):
         _refuse_duplicate(settings, name, data)
         target = settings.sources_dir / name
-        previous = target.read_bytes() if target.is_file() else None
+        previous = _previous(target)
         _write_atomically(target, data)
         try:
             summary = run_ingest(settings, progress=progress)
@@ -57,14 +57,25 @@ def remove_source(settings: Settings, name: str) -> "IngestSummary":
     from .store import current_manifest
 
     with ingest_lock(settings.index_dir):
-        target = settings.sources_dir / name
+        target = _entry_in_folder(settings.sources_dir, name)
         indexed = {s["source"] for s in (current_manifest(settings) or {}).get("sources", [])}
-        inside = settings.sources_dir.resolve() in target.resolve().parents
-        if not inside or (name not in indexed and not target.is_file()):
+        present = target is not None and (target.is_symlink() or target.is_file())
+        if target is None or (name not in indexed and not present):
             raise SourceNotFoundError(f"no source named {name!r}")
-        if target.is_file():
-            target.unlink()
+        if present:
+            target.unlink()  # a link is removed itself, never the file it points to
         return run_ingest(settings, allow_empty=True)
+
+
+def _entry_in_folder(sources_dir: Path, name: str) -> Path | None:
+    """The folder entry called ``name`` (a file or a link, not resolved), or None if ``name``
+    would lead out of the folder ("../x", an absolute path, a linked folder on the way)."""
+    parts = Path(name).parts
+    if not parts or Path(name).is_absolute() or any(p in ("..", ".", "") for p in parts):
+        return None
+    root = sources_dir.resolve()
+    target = root.joinpath(*parts)
+    return target if target.parent.resolve() == target.parent else None
 
 
 def reindex(settings: Settings, progress: Progress | None = None) -> "IngestSummary":
@@ -90,8 +101,17 @@ def _write_atomically(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def _restore(target: Path, previous: bytes | None) -> None:
-    if previous is None:
-        target.unlink(missing_ok=True)
-    else:
+def _previous(target: Path) -> bytes | str | None:
+    """What ``target`` was before an upload replaces it: its bytes, a link's target (str,
+    never read through), or None when there was nothing."""
+    if target.is_symlink():
+        return os.readlink(target)
+    return target.read_bytes() if target.is_file() else None
+
+
+def _restore(target: Path, previous: bytes | str | None) -> None:
+    target.unlink(missing_ok=True)
+    if isinstance(previous, str):
+        os.symlink(previous, target)
+    elif previous is not None:
         _write_atomically(target, previous)

@@ -1,4 +1,4 @@
-"""Check an uploaded file before it enters the sources folder: size, kind by content, a safe name.
+"""Check an uploaded file before it enters the sources folder: size, kind by content, limits, a safe name.
 
 Nothing here writes to disk; ``Assistant.add_source`` stores the file only after these
 checks passed, and removes it again if indexing it fails.
@@ -13,6 +13,7 @@ from pathlib import Path
 from ..config import Settings
 from ..errors import SourceRejectedError
 from .formats import SUPPORTED_SUFFIXES, Document, document_from_bytes
+from .limits import Limits
 
 __all__ = ["safe_source_name", "check_upload"]
 
@@ -38,13 +39,17 @@ def safe_source_name(filename: str) -> str:
 
 
 def check_upload(filename: str, data: bytes, settings: Settings) -> tuple[str, Document]:
-    """The safe stored name and the parsed document, or ``SourceRejectedError``."""
+    """The safe stored name and the parsed document, or ``SourceRejectedError``.
+
+    The document is read within the same limits as a source in the folder (unpacked bytes,
+    characters, paragraphs), so a bomb is refused before anything is written.
+    """
     name = safe_source_name(filename)
     limit = settings.max_upload_mb
     if len(data) > limit * 1024 * 1024:
         raise SourceRejectedError(f"{name} is too large ({len(data) / 1048576:.1f} MB > "
                                   f"{limit:g} MB limit)")
     try:
-        return name, document_from_bytes(name, data)
+        return name, document_from_bytes(name, data, Limits.from_settings(settings))
     except SourceRejectedError as err:
         raise SourceRejectedError(f"{name}: {err}") from err

@@ -1,0 +1,178 @@
+"""Read a Word (.docx) file's text as a stream, within limits: no document tree is ever built.
+
+A .docx is a ZIP. ``word/document.xml`` is refused at once if it *declares* more unpacked
+bytes than ``Limits.unpacked_bytes``, then unpacked in blocks through ``CappedReader``
+(which counts the bytes it *actually* gets) into expat, which calls us per element.
+Paragraph text is gathered as it arrives and counted by ``TextBudget``, so a decompression
+bomb or a flood of tiny paragraphs stops at the first limit it passes, in bounded memory.
+
+Body paragraphs come in document order; a table row becomes one line, its cells joined by
+" | "; text in ``mc:Fallback`` (the second copy of a text box kept for old readers) is
+skipped; a DTD is refused (no entity expansion).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+from xml.parsers import expat
+
+from ..errors import SourceRejectedError
+from .limits import CappedReader, Limits, TextBudget
+
+__all__ = ["WordText", "read_docx"]
+
+DOCUMENT = "word/document.xml"
+CORE = "docProps/core.xml"
+_W = {"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+      "http://purl.oclc.org/ooxml/wordprocessingml/main"}
+_FALLBACK = "http://schemas.openxmlformats.org/markup-compatibility/2006 Fallback"
+_DC = "http://purl.org/dc/elements/1.1/"
+_SPACES = {"tab": " ", "ptab": " ", "br": " ", "cr": " ", "noBreakHyphen": "-"}
+_BLOCK = 1 << 16
+_CORE_CAP = 1 << 20
+_META_CHARS = 300
+
+
+@dataclass(frozen=True)
+class WordText:
+    """The non-empty paragraphs (and table rows) of a Word document, and its core properties."""
+
+    paragraphs: list[str]
+    title: str
+    author: str
+
+
+def read_docx(data: bytes, limits: Limits) -> WordText:
+    """The text of the .docx in ``data``; ``SourceRejectedError`` if damaged or over a limit."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            body = _Body(TextBudget(limits))
+            _parse(archive, DOCUMENT, limits.unpacked_bytes, limits, body)
+            core = _Core()
+            if CORE in archive.namelist():
+                _parse(archive, CORE, min(_CORE_CAP, limits.unpacked_bytes), limits, core)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            KeyError, expat.ExpatError) as err:
+        raise SourceRejectedError(f"not a valid Word document: {_one_line(err)}") from err
+    return WordText(paragraphs=body.out, title=core.value("title"), author=core.value("creator"))
+
+
+def _parse(archive: zipfile.ZipFile, member: str, cap: int, limits: Limits,
+           handler: "_Body | _Core") -> None:
+    """Stream ``member`` through expat into ``handler``, unpacking at most ``cap`` bytes."""
+    info = archive.getinfo(member)
+    excess = limits.too_large_unpacked(member)
+    if info.file_size > cap:
+        raise excess
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
+    parser.CharacterDataHandler = handler.text
+    with archive.open(info) as raw:
+        stream = CappedReader(raw, cap, excess)
+        while block := stream.read(_BLOCK):
+            parser.Parse(block, False)
+    parser.Parse(b"", True)
+
+
+def _refuse_dtd(*_args: object) -> None:
+    raise SourceRejectedError("not a valid Word document: it declares a DTD")
+
+
+class _Body:
+    """Expat handlers gathering body paragraphs and table rows of ``word/document.xml``."""
+
+    def __init__(self, budget: TextBudget) -> None:
+        self.budget = budget
+        self.out: list[str] = []
+        self._paragraphs: list[list[str]] = []  # pieces of each open w:p (text boxes nest them)
+        self._cells: list[list[str]] = []  # texts of each open table cell
+        self._rows: list[list[str]] = []  # cell texts of each open table row
+        self._in_text = 0
+        self._skip = 0  # depth inside mc:Fallback
+
+    def start(self, name: str, _attrs: dict[str, str]) -> None:
+        if name == _FALLBACK or self._skip:
+            self._skip += 1
+            return
+        ns, _, local = name.rpartition(" ")
+        if ns not in _W:
+            return
+        if local == "p":
+            self._paragraphs.append([])
+        elif local == "t":
+            self._in_text += 1
+        elif local in _SPACES and self._paragraphs:
+            self._paragraphs[-1].append(_SPACES[local])
+        elif local == "tc":
+            self._cells.append([])
+        elif local == "tr":
+            self._rows.append([])
+
+    def end(self, name: str) -> None:
+        if self._skip:
+            self._skip -= 1
+            return
+        ns, _, local = name.rpartition(" ")
+        if ns not in _W:
+            return
+        if local == "t":
+            self._in_text -= 1
+        elif local == "p" and self._paragraphs:
+            self._emit(" ".join("".join(self._paragraphs.pop()).split()))
+        elif local == "tc" and self._cells:
+            cell = " ".join(p for p in self._cells.pop() if p)
+            if self._rows:
+                self._rows[-1].append(cell)
+        elif local == "tr" and self._rows:
+            cells = self._rows.pop()
+            if any(cells):
+                self._emit(" | ".join(cells))
+
+    def text(self, data: str) -> None:
+        if self._in_text and not self._skip and self._paragraphs:
+            self.budget.add_chars(len(data))
+            self._paragraphs[-1].append(data)
+
+    def _emit(self, text: str) -> None:
+        """A finished paragraph or row: into its table cell, or out as a paragraph of the body."""
+        if not text:
+            return
+        if self._cells:
+            self._cells[-1].append(text)
+            return
+        self.budget.add_paragraph()
+        self.out.append(text)
+
+
+class _Core:
+    """Expat handlers reading ``dc:title`` and ``dc:creator`` of ``docProps/core.xml``."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, list[str]] = {}
+        self._open: str | None = None
+
+    def start(self, name: str, _attrs: dict[str, str]) -> None:
+        ns, _, local = name.rpartition(" ")
+        self._open = local if ns == _DC and local in ("title", "creator") else None
+
+    def end(self, _name: str) -> None:
+        self._open = None
+
+    def text(self, data: str) -> None:
+        if self._open and sum(map(len, self._values.get(self._open, []))) < _META_CHARS:
+            self._values.setdefault(self._open, []).append(data)
+
+    def value(self, key: str) -> str:
+        return " ".join("".join(self._values.get(key, [])).split())[:_META_CHARS]
+
+
+def _one_line(err: BaseException) -> str:
+    lines = str(err).strip().splitlines()
+    return (lines[0] if lines else type(err).__name__)[:200]
