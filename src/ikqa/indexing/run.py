@@ -47,6 +47,7 @@ class IngestSummary:
     removed: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same content as)
     embedded_chunks: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, what was ignored in it)
 
     @property
     def partial(self) -> bool:
@@ -76,12 +77,13 @@ def run_ingest(settings: Settings, progress: Progress | None = None, *, full: bo
 
 
 def _run(settings: Settings, progress: Progress | None, full: bool, allow_empty: bool) -> IngestSummary:
-    from .briefs import list_source_files
+    from .briefs import scan_sources
 
     started = time.perf_counter()
-    files = list_source_files(settings.sources_dir)
+    listing = scan_sources(settings.sources_dir)
     previous = None if full else _usable_previous(settings)
-    plan = _plan(settings, files, previous)
+    plan = _plan(settings, listing.files, previous)
+    plan.failed += [_failure(name, reason) for name, reason in listing.skipped]
     before = _current_sources(settings) if full else (previous or {}).get("sources", [])
     old = {e["source"]: e for e in before}
     if previous is not None and not plan.to_load and {e["source"] for e in plan.entries} == set(old):
@@ -122,7 +124,6 @@ def _fingerprint(settings: Settings) -> list[Any]:
 def _plan(settings: Settings, files: list[tuple[str, Path]],
           previous: dict[str, Any] | None) -> _Plan:
     """Sort each file into unchanged, to load, failed (known reason) or duplicate."""
-    from .formats import SUPPORTED_SUFFIXES
     from .records import records_dir
 
     old = {e["source"]: e for e in (previous or {}).get("sources", [])}
@@ -132,9 +133,7 @@ def _plan(settings: Settings, files: list[tuple[str, Path]],
     # files already indexed with this content first, so a copy never displaces its original
     hashed.sort(key=lambda f: (not (f[0] in old and old[f[0]]["file_sha256"] == f[2]), f[0]))
     for name, path, sha in hashed:
-        if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-            plan.failed.append(_failure(name, f"unsupported file type {Path(name).suffix or '(none)'}"))
-        elif sha.startswith("!"):
+        if sha.startswith("!"):
             plan.failed.append(_failure(name, sha[1:]))
         elif sha in seen:
             plan.duplicates.append((name, seen[sha]))
@@ -157,6 +156,8 @@ def _plan(settings: Settings, files: list[tuple[str, Path]],
 
 def _file_hash(path: Path, settings: Settings) -> str:
     """SHA-256 of the file's bytes, streamed; "!reason" when it is too large or unreadable."""
+    from .formats import open_source
+
     try:
         size = path.stat().st_size
         if size == 0:
@@ -164,10 +165,12 @@ def _file_hash(path: Path, settings: Settings) -> str:
         if size > settings.max_source_mb * 1024 * 1024:
             return f"!file is too large ({size / 1048576:.1f} MB > {settings.max_source_mb:g} MB limit)"
         digest = hashlib.sha256()
-        with path.open("rb") as handle:
+        with open_source(path) as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
         return digest.hexdigest()
+    except SourceRejectedError as err:
+        return f"!{err}"
     except OSError as err:
         return f"!cannot read file: {err.strerror or err}"
 
@@ -179,29 +182,35 @@ def _failure(name: str, reason: str, sha: str = "") -> dict[str, str]:
 def _load_and_embed(settings: Settings, plan: _Plan, progress: Progress | None,
                     reuse: bool = True) -> tuple[list[dict[str, Any]], int]:
     """Read, chunk and embed the files to load; return their manifest entries and chunks embedded."""
-    from .briefs import load_brief, make_chunks
+    from .briefs import make_chunks, read_brief
+    from .limits import Limits
     from .records import build_record, load_record
 
     texts = {e["sha256"]: e["source"] for e in plan.entries}
+    limits = Limits.from_settings(settings)
     entries: list[dict[str, Any]] = []
     pending: list["Record"] = []
     for number, (name, path, sha) in enumerate(plan.to_load, start=1):
         if progress:
             progress("reading", number, len(plan.to_load))
         try:
-            brief = load_brief(name, path, settings.max_source_mb)
+            brief, warnings = read_brief(name, path, settings.max_source_mb, limits)
         except SourceRejectedError as err:
             _keep_previous_version(plan, name, str(err), sha)
             continue
         if brief.sha256 in texts:
             plan.duplicates.append((name, texts[brief.sha256]))
             continue
-        texts[brief.sha256] = name
         chunks = make_chunks(brief, target_words=settings.chunk_words, overlap=settings.chunk_overlap)
+        if len(chunks) > settings.max_source_chunks:
+            _keep_previous_version(plan, name, f"too many chunks ({len(chunks):,} > "
+                                   f"{settings.max_source_chunks:,}, the max_source_chunks limit)", sha)
+            continue
+        texts[brief.sha256] = name
         record = build_record(settings, brief, chunks)
         if not reuse or load_record(settings, record.key, vectors=False) is None:
             pending.append(record)
-        entries.append(_entry(brief, sha, record, len(chunks)))
+        entries.append(_entry(brief, sha, record, len(chunks)) | {"warnings": list(warnings)})
     embedded = _embed(settings, pending, progress)
     return entries, embedded
 
@@ -320,4 +329,5 @@ def _summary(manifest: dict[str, Any], plan: _Plan, loaded: list[dict[str, Any]]
         removed=sorted(set(old) - indexed),
         duplicates=sorted(plan.duplicates),
         embedded_chunks=embedded,
+        warnings=[(e["source"], w) for e in entries for w in e.get("warnings", [])],
     )
