@@ -86,6 +86,8 @@ def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool, f
                f"in {summary.seconds:.1f} s -> {summary.snapshot}")
     for name, reason in summary.failed:
         click.echo(f"failed: {name}: {reason}", err=True)
+    for name, note in summary.warnings:
+        click.echo(f"warning: {name}: {note}", err=True)
     if summary.partial:
         sys.exit(EXIT_PARTIAL)
 
