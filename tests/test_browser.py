@@ -7,24 +7,21 @@ one browser are shared by the module. Screenshots go to the test's tmp folder.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Iterator, TypeVar
+from typing import Any, Iterator
 
 import pytest
-from ui_helpers import private_copy, served
+from ui_helpers import ask as _ask
+from ui_helpers import chromium, private_copy, served
+from ui_helpers import css as _css
+from ui_helpers import open_page as _open
+from ui_helpers import tab as _tab
+from ui_helpers import wait as _wait
 
 import ikqa
 
 pytestmark = [pytest.mark.slow, pytest.mark.server, pytest.mark.browser]
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--window-size=1400,1000"]
-WAIT = 60
 NEW_BRIEF = """Nordic-Indian Ocean Data Partnership
 
 Asha Menon
@@ -35,7 +32,6 @@ shared network of forty ocean-observation buoys in the Arabian Sea.
 
 The partnership is coordinated by the Marine Data Secretariat, which is based in Kochi.
 """
-T = TypeVar("T")
 
 
 @pytest.fixture(scope="module")
@@ -48,57 +44,8 @@ def app(built_settings: ikqa.Settings, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
-        pytest.fail("Chromium is missing: run `make browser-deps` (apt-get install chromium "
-                    "chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    os.environ.setdefault("SE_AVOID_STATS", "true")  # Selenium Manager is never needed here
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in [*FLAGS, f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}"]:
-        options.add_argument(flag)
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    try:
+    with chromium(tmp_path_factory.mktemp("chromium-profile")) as driver:
         yield driver
-    finally:
-        driver.quit()
-
-
-def _wait(driver: Any, condition: Callable[[Any], T], timeout: float = WAIT) -> T:
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, timeout).until(condition)
-
-
-def _css(driver: Any, selector: str) -> list[Any]:
-    from selenium.webdriver.common.by import By
-
-    return list(driver.find_elements(By.CSS_SELECTOR, selector))
-
-
-def _open(driver: Any, url: str) -> None:
-    driver.get(url)
-    _wait(driver, lambda d: _css(d, "#ikqa-question textarea"))
-
-
-def _ask(driver: Any, question: str, answers_before: int) -> Any:
-    box = _css(driver, "#ikqa-question textarea")[0]
-    box.send_keys(question)
-    _css(driver, "#ikqa-ask")[0].click()
-    _wait(driver, lambda d: len(_css(d, "#ikqa-chat .ikqa-answer")) > answers_before
-          and not _css(d, "#ikqa-chat .pending"))
-    _wait(driver, lambda d: _css(d, "#ikqa-chat .ikqa-answer")[-1].find_elements(
-        "css selector", ".ikqa-sources, .ikqa-related"))
-    return _css(driver, "#ikqa-chat .ikqa-answer")[-1]
-
-
-def _tab(driver: Any, name: str) -> None:
-    from selenium.webdriver.common.by import By
-
-    tabs = driver.find_elements(By.XPATH, f"//button[@role='tab' and normalize-space()='{name}']")
-    tabs[0].click()
 
 
 def test_ask_click_marker_see_the_sentence_highlighted(app: tuple[str, ikqa.Settings],
@@ -135,9 +82,12 @@ def test_abstention_feedback_copy_and_new_conversation(app: tuple[str, ikqa.Sett
     copied = _wait(browser, lambda d: d.execute_async_script(
         "const done = arguments[0]; navigator.clipboard.readText().then(done, () => done(''));"))
     assert copied.startswith("It may be noted that the FORGE") and "\n[1] India-Republic" in copied
-    _css(browser, "#ikqa-chat button[aria-label='Dislike']")[-1].click()
     feedback = settings.index_dir / "feedback.jsonl"
-    _wait(browser, lambda d: feedback.exists() and feedback.read_text(encoding="utf-8").strip())
+    def votes() -> int:  # the copied index may hold earlier tests' votes
+        return len(feedback.read_text(encoding="utf-8").splitlines()) if feedback.exists() else 0
+    before = votes()
+    _css(browser, "#ikqa-chat button[aria-label='Dislike']")[-1].click()
+    _wait(browser, lambda d: votes() > before)
     vote = json.loads(feedback.read_text(encoding="utf-8").splitlines()[-1])
     assert vote["vote"] == "down" and vote["question"] == "What is FORGE?"
     answer = _ask(browser, "Who won the 2030 football world cup?", 1)

@@ -24,21 +24,24 @@ def test_source_rows_follow_the_columns() -> None:
 
 def test_list_reject_reindex_and_delete(built_settings: ikqa.Settings, tmp_path: Path) -> None:
     h = SourceHandlers(ikqa.Assistant(private_copy(built_settings, tmp_path / "copy")))
-    rows, names = h.listing()
-    assert [r[2] for r in rows] == [BRIEF] and names["choices"] == [BRIEF]
+    table, names = h.listing()
+    assert [r[2] for r in h.rows()] == [BRIEF] and names["choices"] == [BRIEF]
+    assert f'<td data-label="File">{BRIEF}</td>' in table
 
     bad = tmp_path / "evil.txt"
     bad.write_bytes(b"\x7fELF\x02\x01\x01" + bytes(300))
-    rows, _, message = h.upload(str(bad))[:3]
+    table, _, message = h.upload(str(bad))[:3]
     assert message.startswith("**Not added.**") and "evil.txt" in message
-    assert [r[2] for r in rows] == [BRIEF] and not (h.assistant.settings.sources_dir / "evil.txt").exists()
+    assert BRIEF in table and "evil" not in table
+    assert not (h.assistant.settings.sources_dir / "evil.txt").exists()
 
-    rows, _, message = h.reindex()
-    assert message.startswith("**Re-indexed** 1 briefs") and [r[2] for r in rows] == [BRIEF]
+    table, _, message = h.reindex()
+    assert message.startswith("**Re-indexed** 1 briefs") and [r[2] for r in h.rows()] == [BRIEF]
 
     _, _, message = h.delete("no-such-brief.txt")
     assert message.startswith("**Not deleted.**")
-    rows, names, message = h.delete(BRIEF)
-    assert message.startswith("**Deleted**") and rows == [] and names["choices"] == []
+    table, names, message = h.delete(BRIEF)
+    assert message.startswith("**Deleted**") and h.rows() == [] and names["choices"] == []
+    assert "No brief is indexed yet." in table
     assert not (h.assistant.settings.sources_dir / BRIEF).exists()
     assert h.assistant.ask("Where is IKCRI based?").abstained

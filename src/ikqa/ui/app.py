@@ -3,7 +3,8 @@
 Display only: every question and every change to the sources goes through ``Assistant``.
 ``serve`` binds 127.0.0.1 by default and refuses a non-loopback address without a
 login; ``read_only`` leaves out upload, delete and re-index altogether (no button, no
-API route).
+API route, not even Gradio's upload route). ``guard.PageGuard`` refuses foreign
+``Host``/``Origin`` headers on a server without a login and throttles failed logins.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ __all__ = ["build_ui", "launch", "serve", "parse_auth", "check_exposure", "Serve
 
 CONCURRENCY = 4  # answers computed at once; more users wait in the queue, in order
 QUEUE_SIZE = 64
+# Gradio's temp copies of uploads are deleted once handled; this sweeps any left behind
+# (sent to the upload route but never handled): every 10 minutes, those older than 10 minutes.
+DELETE_CACHE = (600, 600)
+PHONE = "@media (max-width: 767px)"
 CSS = """
 #ikqa-chat a.ikqa-cite { font-weight: 600; text-decoration: none; padding: 0 1px;
   border-radius: 3px; background: var(--color-accent-soft); cursor: pointer; }
@@ -35,7 +40,27 @@ CSS = """
 .ikqa-paragraph { line-height: 1.55; }
 mark.ikqa-hl { background: #ffe58a; color: #111; padding: 0 2px; border-radius: 2px; }
 .ikqa-panel-empty { padding: 1em; opacity: .7; }
-"""
+.ikqa-close { display: none; }
+#ikqa-sources-status { min-height: 4.5em; }
+.ikqa-sources-table { width: 100%; border-collapse: collapse; font-size: .92em; }
+.ikqa-sources-table th, .ikqa-sources-table td { text-align: left; padding: .35em .6em;
+  border-bottom: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
+PHONE {
+  #ikqa-passage .ikqa-passage { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
+    max-height: 60vh; overflow-y: auto; padding: .8em 1em 1.2em;
+    background: var(--background-fill-primary); border-top: 2px solid var(--color-accent);
+    box-shadow: 0 -6px 18px rgba(0, 0, 0, .25); border-radius: 10px 10px 0 0; }
+  #ikqa-passage .ikqa-close { display: block; float: right; font-size: 1.6em; line-height: 1;
+    padding: 0 .3em; background: none; border: none; cursor: pointer; }
+  .ikqa-sources-table thead { display: none; }
+  .ikqa-sources-table, .ikqa-sources-table tbody, .ikqa-sources-table tr,
+  .ikqa-sources-table td { display: block; width: 100%; box-sizing: border-box; }
+  .ikqa-sources-table tr { border: 1px solid var(--border-color-primary); border-radius: 6px;
+    margin-bottom: .6em; padding: .3em 0; }
+  .ikqa-sources-table td { border: none; padding: .15em .7em; }
+  .ikqa-sources-table td::before { content: attr(data-label) ": "; font-weight: 600; }
+}
+""".replace("PHONE", PHONE)
 
 
 class ServeError(IkqaError):
@@ -75,19 +100,29 @@ def build_ui(assistant: "Assistant", *, read_only: bool = False) -> "gr.Blocks":
     from .chat_tab import build_chat
     from .sources_tab import build_sources
 
-    with gr.Blocks(title="ikqa: cited answers from policy briefings") as demo:
+    with gr.Blocks(title="ikqa: cited answers from policy briefings",
+                   delete_cache=DELETE_CACHE) as demo:
         gr.Markdown("## ikqa · cited answers from policy briefings", elem_id="ikqa-header")
         with gr.Tabs():
             with gr.Tab("Chat", id="chat"):
-                build_chat(assistant)
+                build_chat(assistant, demo)
             with gr.Tab("Sources", id="sources") as sources_tab:
                 build_sources(assistant, demo, sources_tab, read_only=read_only)
     return demo
 
 
+def _app_kwargs(*, login: bool, read_only: bool) -> dict[str, Any]:
+    """The FastAPI arguments that put ``guard.PageGuard`` in front of Gradio's routes."""
+    from starlette.middleware import Middleware
+
+    from .guard import PageGuard
+
+    return {"middleware": [Middleware(PageGuard, login=login, read_only=read_only)]}
+
+
 def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int | None = None, *,
            auth: tuple[str, str] | None = None, max_file_mb: float = 20.0,
-           block: bool = True) -> "gr.Blocks":
+           read_only: bool = False, block: bool = True) -> "gr.Blocks":
     """Queue and start ``demo``; with ``block=False`` return at once (tests close it).
 
     Each session's events run in order; up to ``CONCURRENCY`` answers are computed at
@@ -98,7 +133,9 @@ def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int | None = None, 
     launch_args: dict[str, Any] = dict(server_name=host, server_port=port, auth=auth, share=False,
                                        show_error=True, quiet=True, css=CSS,
                                        max_file_size=int(max_file_mb * 1024 * 1024),
-                                       prevent_thread_lock=not block, footer_links=["api"])
+                                       prevent_thread_lock=not block, footer_links=["api"],
+                                       app_kwargs=_app_kwargs(login=auth is not None,
+                                                              read_only=read_only))
     demo.launch(**launch_args)
     return demo
 
@@ -110,4 +147,4 @@ def serve(assistant: "Assistant", host: str, port: int, *, auth: str | None = No
     check_exposure(host, login)
     assistant.ensure_index()
     return launch(build_ui(assistant, read_only=read_only), host, port, auth=login,
-                  max_file_mb=assistant.settings.max_upload_mb, block=block)
+                  max_file_mb=assistant.settings.max_upload_mb, read_only=read_only, block=block)

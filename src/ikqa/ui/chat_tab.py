@@ -2,26 +2,32 @@
 
 Display only. Each browser session holds its own ``Conversation`` in a ``gr.State`` (so
 follow-ups resolve against that session's turns and sessions never mix); the chat
-history shown is always rebuilt from those turns. Everything goes through ``Assistant``.
+history shown is always rebuilt from those turns. The turns are also kept in the browser's
+own storage (``gr.BrowserState``), so a page reload brings the conversation back until
+"New conversation". Everything goes through ``Assistant``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
 from ..chat import Conversation
 from ..errors import IkqaError
-from ..types import Answer, Citation
+from ..types import Answer, Citation, Turn
 from .render import (PANEL_EMPTY, answer_html, answer_plain, parse_ref, passage_html,
                         stream_answer_html)
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
 
-__all__ = ["build_chat", "EXAMPLES", "BRIDGE_JS", "COPY_JS"]
+__all__ = ["build_chat", "saved_turns", "restored_turns", "EXAMPLES", "BRIDGE_JS", "COPY_JS"]
+
+STORAGE_KEY = "ikqa-conversation"  # the browser's localStorage entry holding the turns
+SAVED_TURNS = 30  # the most recent turns kept there
 
 EXAMPLES = [
     "Where is the India Korea Centre for Research & Innovation based?",
@@ -30,17 +36,20 @@ EXAMPLES = [
     "Which agencies form the space Joint Working Group?",
 ]
 
-# Runs once in the page: a click on an answer's [n] link is handed to Python through the
-# hidden bridge component (its value becomes the link's target, then its click event fires).
+# Runs once in the page: a click on an answer's [n] link (or the passage drawer's close
+# button) is handed to Python through the hidden bridge component (its value becomes the
+# link's target, or "close", then its click event fires).
 BRIDGE_JS = """
 if (!window.__ikqaCiteBridge) {
   window.__ikqaCiteBridge = true;
   document.addEventListener('click', (event) => {
-    const link = event.target.closest ? event.target.closest('a.ikqa-cite') : null;
-    if (!link) return;
+    const target = event.target.closest ? event.target : null;
+    const link = target ? target.closest('a.ikqa-cite') : null;
+    const close = target ? target.closest('#ikqa-passage .ikqa-close') : null;
+    if (!link && !close) return;
     event.preventDefault();
     event.stopPropagation();
-    props.value = link.getAttribute('href').slice(1);
+    props.value = link ? link.getAttribute('href').slice(1) : 'close';
     trigger('click');
   }, true);
 }
@@ -96,6 +105,36 @@ def _cited(conversation: Conversation | None, ref: str) -> tuple[Citation, str] 
     return found, label
 
 
+def saved_turns(conversation: Conversation | None) -> list[dict[str, Any]]:
+    """The conversation's recent turns as JSON for the browser's storage."""
+    turns = conversation.turns[-SAVED_TURNS:] if conversation else []
+    return [{"question": t.question, "standalone_question": t.standalone_question,
+             "answer": t.answer.to_dict()} for t in turns]
+
+
+def _citation_from(data: dict[str, Any]) -> Citation:
+    names = {f.name for f in fields(Citation)}
+    return Citation(**{k: v for k, v in data.items() if k in names})
+
+
+def _answer_from(data: dict[str, Any]) -> Answer:
+    names = {f.name for f in fields(Answer)} - {"citations", "related"}
+    return Answer(**{k: v for k, v in data.items() if k in names},
+                  citations=[_citation_from(c) for c in data.get("citations") or []],
+                  related=[_citation_from(c) for c in data.get("related") or []])
+
+
+def restored_turns(saved: Any) -> list[Turn]:
+    """Turns back from ``saved_turns``'s JSON; none when it is missing or malformed (the
+    browser's storage is the user's to edit)."""
+    try:
+        return [Turn(question=str(t["question"]),
+                     standalone_question=str(t.get("standalone_question") or t["question"]),
+                     answer=_answer_from(t["answer"])) for t in (saved or [])[-SAVED_TURNS:]]
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return []
+
+
 class ChatHandlers:
     """The Python side of the chat's events, bound to one ``Assistant``."""
 
@@ -121,8 +160,18 @@ class ChatHandlers:
             yield "", [*shown, {"role": "assistant", "content": html}], conversation, gr.skip()
         yield "", _history(conversation), conversation, answer_plain(answer)
 
+    def restore(self, saved: Any) -> tuple[list[Message], Conversation | None]:
+        """On page load: the conversation kept in the browser, shown and ready for follow-ups."""
+        turns = restored_turns(saved)
+        if not turns:
+            return [], None
+        conversation = self.assistant.conversation()
+        conversation.turns.extend(turns)
+        return _history(conversation), conversation
+
     def open_citation(self, ref: str, conversation: Conversation | None) -> str:
-        """The side panel for a clicked ``[n]``: the sentence highlighted in its paragraph."""
+        """The side panel for a clicked ``[n]``: the sentence highlighted in its paragraph
+        ("close" or an unknown reference empties it)."""
         found = _cited(conversation, ref)
         if found is None:
             return PANEL_EMPTY
@@ -150,19 +199,25 @@ def _new_conversation() -> tuple[list[Message], None, str, str]:
     return [], None, PANEL_EMPTY, ""
 
 
+def _forget() -> list[dict[str, Any]]:
+    return []
+
+
 def _example_text(data: gr.SelectData) -> str:
     value = data.value
     return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
 
-def build_chat(assistant: "Assistant") -> None:
+def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
     """Lay out the Chat tab inside the current ``gr.Blocks`` and wire its events."""
     h = ChatHandlers(assistant)
     conversation = gr.State(None)
+    saved = gr.BrowserState([], storage_key=STORAGE_KEY)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="Conversation", height=560, elem_id="ikqa-chat",
                                  examples=[{"text": q} for q in EXAMPLES], buttons=[],
+                                 latex_delimiters=[],
                                  feedback_options=("Like", "Dislike"),
                                  placeholder="Ask about the indexed briefings. Every answer "
                                              "cites its sentences, or says the briefings "
@@ -181,13 +236,17 @@ def build_chat(assistant: "Assistant") -> None:
                      elem_id="ikqa-bridge")
 
     io = dict(fn=h.respond, inputs=[box, conversation], outputs=[box, chatbot, conversation, plain])
-    box.submit(**io, api_name="chat")
-    send.click(**io, api_visibility="private")
+    keep: dict[str, Any] = dict(fn=saved_turns, inputs=conversation, outputs=saved,
+                                api_visibility="private")
+    forget: dict[str, Any] = dict(fn=_forget, inputs=None, outputs=saved, api_visibility="private")
+    box.submit(**io, api_name="chat").then(**keep)
+    send.click(**io, api_visibility="private").then(**keep)
     chatbot.example_select(_example_text, None, box, api_visibility="private").then(
-        **io, api_visibility="private")
+        **io, api_visibility="private").then(**keep)
     fresh = [chatbot, conversation, panel, plain]
-    new.click(_new_conversation, None, fresh, api_name="new_conversation")
-    chatbot.clear(_new_conversation, None, fresh, api_visibility="private")
+    new.click(_new_conversation, None, fresh, api_name="new_conversation").then(**forget)
+    chatbot.clear(_new_conversation, None, fresh, api_visibility="private").then(**forget)
+    demo.load(h.restore, saved, [chatbot, conversation], api_visibility="private")
     copy.click(None, [plain], None, js=COPY_JS, api_visibility="private")
     bridge.click(h.open_citation, [bridge, conversation], panel, api_visibility="private")
     chatbot.like(h.vote, [conversation], None, api_visibility="private")

@@ -1,7 +1,8 @@
 """HTML and plain text for the web page: answers with clickable ``[n]``, cited passages, sources.
 
 Pure functions of ``Answer`` / ``Passage`` / source records, so they are tested without a
-server. Every piece of brief or user text is HTML-escaped. A marker links to
+server. Every string that comes from a file name or a brief goes through ``safe``, which makes
+it inert as HTML *and* as Markdown (the chat and the status lines are Markdown). A marker links to
 ``#ikqa-c-<turn>-<n>`` (a related passage of an abstention to ``#ikqa-r-<turn>-<n>``);
 the page's script turns a click on such a link into a request for the side panel.
 """
@@ -10,13 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from html import escape
 from typing import Any
 
 from ..types import Answer, Citation, Passage
 
 __all__ = ["answer_html", "stream_answer_html", "answer_plain", "passage_html", "parse_ref",
-           "source_rows", "PANEL_EMPTY", "SOURCE_COLUMNS"]
+           "source_rows", "sources_html", "safe", "PANEL_EMPTY", "SOURCE_COLUMNS"]
 
 PANEL_EMPTY = ('<div class="ikqa-panel-empty">Click a <b>[n]</b> marker in an answer to see the '
                'cited sentence highlighted in its paragraph.</div>')
@@ -24,6 +24,16 @@ SOURCE_COLUMNS = ["Title", "Author", "File", "Chunks", "Indexed"]
 STREAM_WORDS = 3  # words added per streamed update
 _MARKER = re.compile(r"\[(\d+)\]")
 _REF = re.compile(r"^#?ikqa-([cr])-(\d+)-(\d+)$")
+# HTML's five, then every character Markdown, GFM autolinks, LaTeX or a template could act on.
+_ENTITIES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
+             ord("'"): "&#x27;",
+             **{ord(c): f"&#{ord(c)};" for c in "\\`*_[](){}#!|~$:@"}}
+
+
+def safe(text: object) -> str:
+    """``text`` (a file name, a title, a sentence) as inert HTML and Markdown: it shows as
+    written and can never become a tag, a link, emphasis or a formula."""
+    return str(text).translate(_ENTITIES)
 
 
 def _cite_link(kind: str, turn: int, n: int, label: str) -> str:
@@ -32,23 +42,26 @@ def _cite_link(kind: str, turn: int, n: int, label: str) -> str:
 
 def _linked_text(text: str, turn: int, markers: set[int]) -> str:
     """Escaped answer text whose ``[n]`` markers (of real citations) are links."""
-    def link(m: re.Match[str]) -> str:
-        n = int(m.group(1))
-        return _cite_link("c", turn, n, f"[{n}]") if n in markers else m.group(0)
-    return _MARKER.sub(link, escape(text, quote=False))
+    pieces = _MARKER.split(text)  # text, number, text, number, ..., text
+    out = [safe(pieces[0])]
+    for number, after in zip(pieces[1::2], pieces[2::2]):
+        n = int(number)
+        out.append(_cite_link("c", turn, n, f"[{n}]") if n in markers else safe(f"[{number}]"))
+        out.append(safe(after))
+    return "".join(out)
 
 
 def _source_list(answer: Answer, turn: int) -> str:
     items = "".join(
-        f'<li>{_cite_link("c", turn, c.marker, f"[{c.marker}]")} {escape(c.title)} '
-        f'<code>{escape(c.source)}</code></li>' for c in answer.citations)
+        f'<li>{_cite_link("c", turn, c.marker, f"[{c.marker}]")} {safe(c.title)} '
+        f'<code>{safe(c.source)}</code></li>' for c in answer.citations)
     return f'<ul class="ikqa-sources">{items}</ul>'
 
 
 def _related_list(related: list[Citation], turn: int) -> str:
     items = "".join(
-        f'<li>{_cite_link("r", turn, c.marker, escape(c.title))} <code>{escape(c.source)}</code>'
-        f'<br>“{escape(c.text)}”</li>' for c in related)
+        f'<li>{_cite_link("r", turn, c.marker, safe(c.title))} <code>{safe(c.source)}</code>'
+        f'<br>“{safe(c.text)}”</li>' for c in related)
     return ('<div class="ikqa-related"><b>Related, but not an answer</b>'
             f'<ul>{items}</ul></div>')
 
@@ -59,7 +72,7 @@ def answer_html(answer: Answer, turn: int, words: int | None = None) -> str:
     partial = words is not None and words < len(tokens)
     text = " ".join(tokens[:words]) if partial else answer.text
     if answer.abstained:
-        body = f'<div class="ikqa-abstain">{escape(text, quote=False)}</div>'
+        body = f'<div class="ikqa-abstain">{safe(text)}</div>'
         if not partial and answer.related:
             body += _related_list(answer.related, turn)
     else:
@@ -87,13 +100,19 @@ def answer_plain(answer: Answer) -> str:
 
 
 def passage_html(passage: Passage, label: str) -> str:
-    """The side panel: the brief's title and file, then the paragraph with the sentence marked."""
+    """The side panel: the brief's title and file, then the paragraph with the sentence marked.
+
+    On a phone the panel is a drawer over the bottom of the page (see ``app.CSS``); its close
+    button is handled by the page's script like a marker.
+    """
     t = passage.text
-    paragraph = (escape(t[:passage.start]) + '<mark class="ikqa-hl">'
-                 + escape(t[passage.start:passage.end]) + "</mark>" + escape(t[passage.end:]))
-    return (f'<div class="ikqa-passage"><div class="ikqa-passage-label">{escape(label)}</div>'
-            f'<h3 class="ikqa-passage-title">{escape(passage.title)}</h3>'
-            f'<div class="ikqa-passage-file"><code>{escape(passage.source)}</code></div>'
+    paragraph = (safe(t[:passage.start]) + '<mark class="ikqa-hl">'
+                 + safe(t[passage.start:passage.end]) + "</mark>" + safe(t[passage.end:]))
+    return (f'<div class="ikqa-passage"><button class="ikqa-close" type="button" '
+            f'aria-label="Close the cited passage">×</button>'
+            f'<div class="ikqa-passage-label">{safe(label)}</div>'
+            f'<h3 class="ikqa-passage-title">{safe(passage.title)}</h3>'
+            f'<div class="ikqa-passage-file"><code>{safe(passage.source)}</code></div>'
             f'<p class="ikqa-paragraph">{paragraph}</p></div>')
 
 
@@ -107,6 +126,19 @@ def source_rows(sources: list[dict[str, Any]]) -> list[list[Any]]:
     """Rows of the Sources table, in ``SOURCE_COLUMNS`` order."""
     return [[s.get("title", ""), s.get("author", ""), s.get("source", ""), s.get("chunks", 0),
              _when(s.get("indexed_at"))] for s in sources]
+
+
+def sources_html(rows: list[list[Any]]) -> str:
+    """The Sources table as escaped HTML; each cell carries its column name, so a narrow
+    screen shows every row as a card of labelled lines (see ``app.CSS``)."""
+    head = "".join(f"<th>{safe(c)}</th>" for c in SOURCE_COLUMNS)
+    body = "".join(
+        "<tr>" + "".join(f'<td data-label="{safe(c)}">{safe(v)}</td>'
+                         for c, v in zip(SOURCE_COLUMNS, row)) + "</tr>" for row in rows)
+    if not rows:
+        body = f'<tr><td colspan="{len(SOURCE_COLUMNS)}">No brief is indexed yet.</td></tr>'
+    return (f'<table class="ikqa-sources-table"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table>")
 
 
 def _when(stamp: Any) -> str:

@@ -2,25 +2,27 @@
 
 Display only: the checks (size, type by content, safe name) and the indexing are
 ``Assistant.add_source`` / ``remove_source`` / ``reindex``; their one-line errors are
-shown as they are. Source changes run one at a time (their own queue slot).
+shown in the status line, every name escaped (``render.safe``). Any file may be picked, so
+that a refused type gets its reason too; Gradio's temp copy of an upload is deleted once it
+is handled. Source changes run one at a time (their own queue slot).
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 import gradio as gr
 
 from ..errors import IkqaError
-from .render import SOURCE_COLUMNS, source_rows
+from .render import safe, source_rows, sources_html
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
 
-__all__ = ["build_sources", "UPLOAD_TYPES"]
+__all__ = ["build_sources", "discard_upload"]
 
-UPLOAD_TYPES = [".txt", ".md", ".pdf", ".docx", ".html", ".htm"]
 READ_ONLY_NOTE = "*Read-only: uploading, deleting and re-indexing are turned off on this server.*"
 _CONFIRM_DELETE_JS = "(name) => (name && confirm('Delete ' + name + ' from the sources and the index?')) ? name : ''"
 
@@ -32,37 +34,63 @@ def _reporter(progress: gr.Progress) -> Callable[[str, int, int], None]:
     return report
 
 
+def discard_upload(path: str) -> None:
+    """Delete Gradio's temp copy of an upload (and its folder, when empty); only inside
+    Gradio's upload folder."""
+    from gradio.utils import get_upload_folder
+
+    file = Path(path).resolve()
+    if not file.is_relative_to(Path(get_upload_folder()).resolve()):
+        return
+    file.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        file.parent.rmdir()  # only when empty
+
+
 class SourceHandlers:
     """The Python side of the Sources tab, bound to one ``Assistant``."""
 
     def __init__(self, assistant: "Assistant") -> None:
         self.assistant = assistant
 
-    def listing(self) -> tuple[list[list[Any]], Any]:
-        """Rows of the table and the names offered for deletion."""
+    def rows(self) -> list[list[Any]]:
+        """The Sources table's rows (none when the index cannot be read)."""
         try:
-            sources = self.assistant.sources()
+            return source_rows(self.assistant.sources())
         except IkqaError:
-            sources = []
-        names = [str(s["source"]) for s in sources]
-        return source_rows(sources), gr.update(choices=names, value=None)
+            return []
+
+    def listing(self) -> tuple[str, Any]:
+        """The table and the names offered for deletion."""
+        rows = self.rows()
+        return sources_html(rows), gr.update(choices=[str(r[2]) for r in rows], value=None)
 
     def _after(self, message: str) -> tuple[Any, ...]:
         rows, names = self.listing()
         return rows, names, message
 
     def upload(self, path: str | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
-        """Index an uploaded file (the upload keeps its original name in ``path``)."""
+        """Index an uploaded file (the upload keeps its original name in ``path``); its temp
+        copy is deleted whatever the outcome."""
         if not path:
             return (*self._after(""), None)
-        name = Path(path).name
         try:
-            summary = self.assistant.add_source(name, Path(path).read_bytes(), _reporter(progress))
+            return (*self._after(self._add(Path(path), progress)), None)
+        finally:
+            discard_upload(path)
+
+    def _add(self, path: Path, progress: gr.Progress) -> str:
+        progress(0, desc="reading the upload")
+        try:
+            data = path.read_bytes()
+            summary = self.assistant.add_source(path.name, data, _reporter(progress))
         except IkqaError as err:
-            return (*self._after(f"**Not added.** {err}"), None)
-        return (*self._after(f"**Added** {name} in {summary.seconds:.1f} s: the index now holds "
-                             f"{len(summary.briefs)} briefs, {summary.chunks} chunks. Ask about "
-                             "it in the Chat tab."), None)
+            return f"**Not added.** {safe(err)}"
+        except OSError as err:
+            return f"**Not added.** {safe(path.name)}: the upload could not be read ({safe(err)})"
+        return (f"**Added** {safe(path.name)} in {summary.seconds:.1f} s: the index now holds "
+                f"{len(summary.briefs)} briefs, {summary.chunks} chunks. Ask about it in the "
+                "Chat tab.")
 
     def delete(self, name: str | None) -> tuple[Any, ...]:
         if not name:
@@ -70,15 +98,15 @@ class SourceHandlers:
         try:
             self.assistant.remove_source(name)
         except IkqaError as err:
-            return self._after(f"**Not deleted.** {err}")
-        return self._after(f"**Deleted** {name} from the sources folder and the index.")
+            return self._after(f"**Not deleted.** {safe(err)}")
+        return self._after(f"**Deleted** {safe(name)} from the sources folder and the index.")
 
     def reindex(self, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:
         try:
             summary = self.assistant.reindex(_reporter(progress))
         except IkqaError as err:
-            return self._after(f"**Re-index failed.** {err}")
-        failed = "".join(f"\n- not indexed: {n}: {why}" for n, why in summary.failed)
+            return self._after(f"**Re-index failed.** {safe(err)}")
+        failed = "".join(f"\n- not indexed: {safe(n)}: {safe(why)}" for n, why in summary.failed)
         return self._after(f"**Re-indexed** {len(summary.briefs)} briefs, {summary.chunks} chunks "
                            f"in {summary.seconds:.1f} s.{failed}")
 
@@ -86,8 +114,7 @@ class SourceHandlers:
 def build_sources(assistant: "Assistant", demo: gr.Blocks, tab: gr.Tab, *, read_only: bool) -> None:
     """Lay out the Sources tab inside the current ``gr.Blocks`` and wire its events."""
     h = SourceHandlers(assistant)
-    table = gr.Dataframe(headers=SOURCE_COLUMNS, interactive=False, elem_id="ikqa-sources-table",
-                         label="Indexed briefs")
+    table = gr.HTML(sources_html([]), elem_id="ikqa-sources-table", label="Indexed briefs")
     if read_only:
         gr.Markdown(READ_ONLY_NOTE, elem_id="ikqa-read-only")
         for trigger in (demo.load, tab.select):
@@ -95,8 +122,8 @@ def build_sources(assistant: "Assistant", demo: gr.Blocks, tab: gr.Tab, *, read_
         return
     status = gr.Markdown("", elem_id="ikqa-sources-status")
     with gr.Row():
-        upload = gr.File(label="Add a brief (.txt, .md, .pdf, .docx, .html)", file_types=UPLOAD_TYPES,
-                         type="filepath", elem_id="ikqa-upload", scale=2)
+        upload = gr.File(label="Add a brief (.txt, .md, .pdf, .docx, .html)", type="filepath",
+                         elem_id="ikqa-upload", scale=2)
         with gr.Column(scale=1):
             victim = gr.Dropdown(label="Delete a brief", choices=[], elem_id="ikqa-delete-name")
             delete = gr.Button("Delete", variant="stop", size="sm", elem_id="ikqa-delete")
