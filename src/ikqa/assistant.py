@@ -152,6 +152,12 @@ class Assistant:
 
         self._build_if_missing()
         store = Store(self.settings)
+        if not store.analysed_as_now and self.settings.sources_dir.is_dir():
+            from .indexing.run import run_ingest
+
+            store.close()  # an index from an older ikqa: bring its word index up to date
+            run_ingest(self.settings)
+            store = Store(self.settings)
         if self._encoder is None:
             self._encoder = QueryEncoder(encoder_path(self.settings))
         return Retriever(store, self._encoder, self.settings)

@@ -83,6 +83,7 @@ class Evidence:
     kind: str = "body"
     typed: bool = True  # states the kind of fact the question asks for
     page: int | None = None  # page of a paged source (PDF)
+    anchored: bool = True  # about the question's subject (read with the sentence before and the title)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Sequence
 
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, terms
+from .names import name_terms, surface_of
 from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
 from ..types import Answer, Citation, Evidence, parse_sentence_id
@@ -37,7 +38,6 @@ RELATED_DENSE = 0.45
 LIST_WORDS_FACTOR = 2.0  # a list answer may run to 120 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
-_NAME = re.compile(r"\b(?:[A-Z][\w&-]*[A-Z][\w&-]*|[A-Z][a-z]+)\b")
 _AUX = frozenset("is was are were does do did has have had can could will would should may "
                  "might must of in on for to by with".split())
 
@@ -102,7 +102,14 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         budget -= len(excerpt.split())
         parts.append(f"{excerpt} [{n}]")
         citations.append(_citation(n, e))
-    return Answer(question=question, text=" ".join(parts), citations=citations)
+    return Answer(question=question, text=" ".join(parts), citations=citations,
+                  note=_matched_note(retrieval, citations))
+
+
+def _matched_note(retrieval: Retrieval, citations: list[Citation]) -> str:
+    """"Read 'Bangalre' as 'Bangalore'." for each near name the question was matched by."""
+    return " ".join(f"Read {word!r} as {surface_of(term, [c.text for c in citations])!r}."
+                    for word, term in retrieval.matched.items())
 
 
 def related_evidence(evidence: Sequence[Evidence], limit: int = 3) -> list[Evidence]:
@@ -127,7 +134,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings) -
         return "the passages about the subject do not state the kind of fact asked for"
     if best.score < settings.abstain_threshold:
         return f"best evidence score {best.score:.2f} < {settings.abstain_threshold:.2f}"
-    unknown_names = sorted(set(_name_terms(retrieval.question)) & set(retrieval.unknown_terms))
+    unknown_names = sorted(set(name_terms(retrieval.question)) & set(retrieval.unknown_terms))
     if unknown_names:
         return f"the briefs never mention: {', '.join(unknown_names)}"
     return ""
@@ -139,13 +146,6 @@ def _off_topic(best: Evidence, evidence: list[Evidence]) -> bool:
     ("When did India join Pax Silica?" answered by the date of another initiative)."""
     untyped = next((e for e in evidence if not e.typed), None)
     return untyped is not None and (best.score - W_TYPE) < untyped.score - TYPE_GAP
-
-
-def _name_terms(question: str) -> list[str]:
-    """Analysed terms of the capitalised words of ``question``, ignoring its first word."""
-    words = question.strip().split(maxsplit=1)
-    rest = words[1] if len(words) > 1 else ""
-    return [t for match in _NAME.findall(rest) for t in terms(match, drop_question_words=True)]
 
 
 def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,

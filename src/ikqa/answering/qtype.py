@@ -24,10 +24,23 @@ _DURATION_Q = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many (years|mont
 _MAGNITUDE_Q = re.compile(r"\bhow (large|big)\b|\b(population|percentage|percent|share|limit|"
                           r"limits|capacity|volume|size)\b", re.I)
 _MONEY_Q = re.compile(
-    r"\bhow much\b(?! time\b)|\b(budget|budgets|cost|costs|funding|price|revenue|investment|"
-    r"salary|worth|grant|grants)\b", re.I)
-_AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b|\b(the|its|brief's) author\b|"
-                       r"\bauthor of\b|\bwho is the author\b", re.I)
+    r"\b(budget|budgets|cost|costs|funding|funded|price|revenue|investment|salary|worth|grant|"
+    r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees)\b|\bhow much money\b", re.I)
+# "How much" of anything else asks for an amount in any unit ("3,000 tonnes", "40 per cent").
+_AMOUNT_Q = re.compile(r"\bhow much\b(?! time\b)", re.I)
+# The author of the brief itself (its byline), not of something the brief talks about.
+_AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b.*\b(brief|briefing|report|paper|"
+                       r"note|document)\b\W*$|\b(the|its|brief's) author\b(?! of (?!the brief))|"
+                       r"\bauthor of (the|this) (brief|briefing|report|paper|note|document)\b|"
+                       r"\bwho is the author\b", re.I)
+# "Who wrote / said / founded / leads X?": a person or body named in the text does it.
+_AGENT_Q = re.compile(
+    r"^\s*(?:who|by whom)\b.*\b(wrote|write|writes|written|authored|said|says|stated|argued|claimed|"
+    r"founded|co-founded|established|created|launched|started|leads|led|heads|headed|directs|"
+    r"directed|runs|ran|invented|discovered|designed|built|composed|painted|"
+    r"produced|signed|proposed|married|won|sang|performed|played|published|developed|"
+    r"announced|coined|named|hosts|hosted|funds|funded|sponsored|owns|owned|manages|managed|"
+    r"replaced|succeeded|defeated|appointed|elected|killed|ruled|governed|commanded)\b", re.I)
 _TITLE_Q = re.compile(r"\btitle of\b|\b(its|brief's|the brief's) title\b|\btitled\b", re.I)
 _PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state)\b|"
                       r"\b(headquartered|located|based)\b", re.I)
@@ -39,21 +52,36 @@ _EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) ([A-Z][\w&-]*[A-Z][\w
 _ROLE_Q = re.compile(
     r"\bwho is (?:the )?(director|head|chief|ceo|chair|chairman|chairperson|founder|secretary|"
     r"minister|ambassador|leader|president|manager|coordinator)\b", re.I)
+# "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
+_LEADS_Q = re.compile(r"^\s*who\b.*(?<!-)\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
+                      r"manages|managed|coordinates|is in charge of)\b", re.I)
+_LEADER = re.compile(r"\b(direct\w*|head\w*|led|leads?|leader\w*|leadership|chair\w*|president|"
+                     r"chief|runs?|ran|manag\w*|coordinat\w*|in charge|helm)\b", re.I)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-_DATE = re.compile(rf"\b(1[89]\d\d|20\d\d)\b|\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
+# A year of any era (four digits, "1990s", or three digits after "in"/"by"/"AD"...), a month,
+# an ordinal day ("20th"), or a century ("16th century").
+_DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
+                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
+                   rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|dollars?|rupees?|won|crores?|lakhs?|"
                     r"million|billion|trillion)\b", re.I)
 _DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")  # a number, not an ordinal ("20th")
 _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                     r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"
                     r"dozen|dozens|several|many)\b", re.I)
-_PLACE = re.compile(r"\b(?:in|at|from)\s+(?:the\s+)?[A-Z][\w-]+")
+_PLACE = re.compile(r"\b(?:in|at|from|near|to|across|outside|inside|within|throughout|between|"
+                    r"by|on)\s+(?:the\s+)?[A-Z][\w-]+|\b[A-Z][\w-]+-based\b|"
+                    r"\b[A-Z][\w-]+\s+(?:campus|province|prefecture|district|region|county|state)\b|"
+                    r"\b(?:city|town|capital|port) of [A-Z][\w-]+")
+# A name in a sentence: capitalised words that do not open it ("The", "It") and are not months.
+_NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*(?:\s+(?:of|de|da|di|van|von|der|bin|al|"
+                    r"the|and|&)?\s*[A-Z][\w'’.-]*)*")
 
 
 def expected_types(question: str) -> set[str]:
-    """The kinds of fact ``question`` asks for ("date", "duration", "money", "quantity", "magnitude", "place",
-    "author", "title", "expansion:<ACRONYM>", "role:<word>")."""
+    """The kinds of fact ``question`` asks for ("date", "duration", "money", "amount", "quantity",
+    "magnitude", "place", "author", "agent", "leader", "title", "expansion:<ACRONYM>", "role:<word>")."""
     found: set[str] = set()
     if _DATE_Q.search(question):
         found.add("date")
@@ -61,12 +89,18 @@ def expected_types(question: str) -> set[str]:
         found.add("duration")
     elif _MONEY_Q.search(question):
         found.add("money")
+    elif _AMOUNT_Q.search(question):
+        found.add("amount")
     elif _MAGNITUDE_Q.search(question):
         found.add("magnitude")
     elif _QUANTITY_Q.search(question) and not _ENUMERATION_Q.search(question):
         found.add("quantity")
     if _AUTHOR_Q.search(question):
         found.add("author")
+    elif _LEADS_Q.search(question):
+        found.add("leader")
+    elif _AGENT_Q.search(question):
+        found.add("agent")
     elif _TITLE_Q.search(question):
         found.add("title")
     elif _PLACE_Q.search(question) and "date" not in found and not _PLACE_GIVEN.search(question):
@@ -91,6 +125,13 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return _new_match(_DATE, sentence, question)
     if kind == "money":
         return _new_match(_MONEY, sentence, question) and _COUNT.search(sentence) is not None
+    if kind == "amount":
+        return _new_match(_COUNT, _without_dates(sentence), question) or _new_match(_MONEY, sentence,
+                                                                                   question)
+    if kind == "agent":
+        return sentence_kind == "byline" or _new_name(sentence, question)
+    if kind == "leader":
+        return _LEADER.search(sentence) is not None and _new_name(sentence, question)
     if kind == "quantity":
         return _new_match(_COUNT, _without_dates(sentence), question)
     if kind == "duration":  # stated as a span ("for three years") or by dates to subtract
@@ -112,6 +153,20 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
     if kind.startswith("role:"):
         return re.search(rf"\b{re.escape(kind[5:])}", sentence, re.I) is not None
     return True
+
+
+def _new_name(sentence: str, question: str) -> bool:
+    """The sentence names someone or something (capitalised, not at its start, not a month)
+    that the question does not already name."""
+    from ..indexing.lexical import terms
+
+    asked = set(terms(question))
+    for match in _NAMED.finditer(sentence):
+        name = match.group(0).rstrip(".'’")
+        words = terms(name)
+        if words and not set(words) <= asked and not re.fullmatch(_MONTHS, name, re.I):
+            return True
+    return False
 
 
 def _without_dates(sentence: str) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, resolve_aliases, terms
+from .names import NameMatcher, name_words, subject_terms
 from .qtype import expected_types, supplies
 from ..types import Evidence, parse_sentence_id, sentence_id
 
@@ -31,6 +32,12 @@ __all__ = ["Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage"]
 W_DENSE, W_COVERAGE, W_LEXICAL, W_CHUNK = 0.55, 0.25, 0.10, 0.10
 # Added when a sentence states the kind of fact asked for (a date for "when"...).
 W_TYPE = 0.15
+# Subject anchoring: a sentence (read with the one it refers back to and its brief's title)
+# must hold this IDF-weighted share of the names the question asks about, or it states its
+# fact about another subject ("Its director is ..." of another centre); it then counts as
+# not stating the fact asked for, and loses this much score.
+ANCHOR_MIN = 0.5
+W_UNANCHORED = 0.05
 SENTENCES_PER_RETRIEVER = 8
 HEADER_MIN_COVERAGE = 0.3
 # Header lines stand for what they are: the title names the brief, the byline its author.
@@ -50,6 +57,7 @@ class Retrieval:
     chunk_spans: list[tuple[str, int, int]] = field(default_factory=list)  # (source, start, end)
     term_weights: dict[str, float] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)  # kinds of fact asked for (see qtype)
+    matched: dict[str, str] = field(default_factory=dict)  # a question's name -> the indexed term
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -83,16 +91,23 @@ class Retriever:
         self.store = store
         self.encoder = encoder
         self.settings = settings
+        self.names = NameMatcher(store.vocabulary, store.idf)
 
     def retrieve(self, question: str) -> Retrieval:
         question = resolve_aliases(question, self.store.knows_term)
         vector = self.encoder.encode([question])[0]
         kinds = expected_types(question)
-        bm25_terms = terms(question)
+        matched = self._near_names(question)
+        swap = {term: index_term for _, (term, index_term) in matched.items()}
+        bm25_terms = [swap.get(t, t) for t in terms(question)]
         if "author" in kinds:
             bm25_terms.append("author")  # bylines are indexed as "Author of the brief ..."
-        content_terms = terms(question, drop_question_words=True)
+        content_terms = [swap.get(t, t) for t in terms(question, drop_question_words=True)]
         weights = {t: self.store.idf(t) for t in content_terms}
+        subject = {swap.get(t, t) for t in subject_terms(question)} & set(weights)
+        rare = 0.5 * self.store.idf("\0")  # half the IDF of an unseen term: a specific name
+        subject_weights = {t: weights[t] for t in subject
+                           if self.store.knows_term(t) and weights[t] >= rare}
         chunks, chunk_cosines = self._fused_chunks(vector, bm25_terms)
         members = self.store.chunk_sentence_ids([c for c, _ in chunks])
         bm25 = self.store.bm25_sentence_scores(bm25_terms)
@@ -103,14 +118,26 @@ class Retriever:
         evidence = [
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
-                      context.get(s.id, 0.0))
+                      context.get(s.id, 0.0), subject_weights)
             for s, prior in sentences.values()
         ]
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         return Retrieval(question, chunks, evidence, content_terms, unknown,
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
-                         kinds=kinds)
+                         kinds=kinds, matched={w: t for w, (_, t) in matched.items()})
+
+    def _near_names(self, question: str) -> dict[str, tuple[str, str]]:
+        """For each name of the question the index does not know but nearly does:
+        word -> (its term, the indexed term it is taken for)."""
+        found = {}
+        for word in name_words(question):
+            for term in terms(word, drop_question_words=True):
+                if not self.store.knows_term(term):
+                    near = self.names.match(term)
+                    if near is not None:
+                        found[word] = (term, near)
+        return found
 
     def _fused_chunks(self, vector: "np.ndarray", query_terms: list[str]
                       ) -> tuple[list[tuple[str, float]], dict[str, float]]:
@@ -151,7 +178,8 @@ class Retriever:
 
 def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
               content_terms: list[str], weights: dict[str, float], lexical: float, prior: float,
-              previous: "StoredSentence | None", context: float = 0.0) -> Evidence:
+              previous: "StoredSentence | None", context: float = 0.0,
+              subject: dict[str, float] | None = None) -> Evidence:
     import numpy as np
 
     dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
@@ -160,15 +188,19 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     if previous is not None:
         sentence_terms |= set(terms(previous.text))
     coverage = term_coverage(content_terms, sentence_terms, weights)
-    typed = all(supplies(k, s.text, s.kind, question) for k in kinds)
+    anchored = not subject or s.kind != "body" or term_coverage(
+        list(subject), sentence_terms | set(terms(s.title)), subject) >= ANCHOR_MIN
+    typed = (anchored or not kinds) and all(supplies(k, s.text, s.kind, question) for k in kinds)
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
+    if not anchored:
+        score -= W_UNANCHORED
     if s.kind != "body" and not kinds & {"author", "title"} and coverage < HEADER_MIN_COVERAGE:
         score *= 0.5  # a title or byline resembles every question about its brief's topic
     return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
                     start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
-                    coverage=coverage, kind=s.kind, typed=typed, page=s.page)
+                    coverage=coverage, kind=s.kind, typed=typed, page=s.page, anchored=anchored)
 
 
 def _chunk_spans(chunks: list[tuple[str, float]], members: dict[str, list[str]],

@@ -10,7 +10,12 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-__all__ = ["terms", "stemmer", "resolve_aliases", "ANAPHOR", "QUESTION_WORDS"]
+__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "QUESTION_WORDS",
+           "LEXICAL_VERSION"]
+
+# Bumped whenever ``terms`` analyses text differently: an index whose BM25 side was built
+# with another version is rewritten from its records by the next ingest (nothing re-embedded).
+LEXICAL_VERSION = 2
 
 # Words that shape a question but say nothing about its topic.
 QUESTION_WORDS = frozenset(
@@ -22,9 +27,17 @@ QUESTION_WORDS = frozenset(
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
 # A sentence opening with one of these continues the sentence before it (but not the empty
 # "It may be noted that ...").
-ANAPHOR = re.compile(r"^(This|These|It|Its|They|Their|Such|The latter|The former)\b"
+ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The former)\b"
                      r"(?! (?:may|might|is|was|can|should|must) (?:be )?(?:noted|said|seen|clear|"
-                     r"important|likely|possible|expected)\b)")
+                     r"important|likely|possible|expected)\b)"
+                     # a definite description of what the sentence before named: "The institute
+                     # is directed by ...", "The centre has a budget of ..."
+                     r"|The (?:[a-z][\w-]+ ){0,2}?(?:institute|centre|center|office|lab|laboratory|"
+                     r"platform|body|programme|program|network|campus|fund|hub|agency|initiative|"
+                     r"group|committee|council|board|company|firm|university|academy|school|"
+                     r"project|scheme|mission|facility|observatory|station|foundation|partnership|"
+                     r"agreement|treaty|accord|corridor|alliance|forum|consortium|society|centres|"
+                     r"centers|institutes|laboratories|bodies)\b)")
 
 
 @lru_cache(maxsize=1)
@@ -43,10 +56,58 @@ def _stopwords() -> frozenset[str]:
 
 
 def terms(text: str, *, drop_question_words: bool = False) -> list[str]:
-    """Lower-cased, stemmed content terms of ``text`` (stop words removed)."""
+    """Lower-cased, accent-folded, spelling-unified, stemmed content terms of ``text`` (stop
+    words removed): "Québec" and "Quebec", "defence" and "defense", "programme" and
+    "program" give the same term."""
     stop = _stopwords() | QUESTION_WORDS if drop_question_words else _stopwords()
-    words = [w for w in _TOKEN.findall(text.lower()) if w not in stop]
+    words = [_unify_spelling(w) for w in _TOKEN.findall(fold(text)) if w not in stop]
     return list(stemmer().stemWords(words))
+
+
+# Letters NFKD does not take apart into a base letter and an accent.
+_PLAIN = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "þ": "th", "ß": "ss", "æ": "ae",
+                        "œ": "oe", "ı": "i", "ħ": "h"})
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased with accents and ligatures folded to plain letters ("Łódź" -> "lodz")."""
+    import unicodedata
+
+    lowered = text.lower()
+    if lowered.isascii():
+        return lowered
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_PLAIN))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# British and American spellings of one word, unified to the American (applied to whole words
+# of both the briefs and the questions, so a rare collision costs nothing).
+_SPELLING_RULES = [
+    (re.compile(r"^(.{3,})programme(s?)$|^programme(s?)$"), lambda m: (m.group(1) or "") + "program"
+     + (m.group(2) or m.group(3) or "")),
+    (re.compile(r"^(def|off|pret)ence(s?)$"), lambda m: f"{m.group(1)}ense{m.group(2)}"),
+    (re.compile(r"^licence(s|d)?$"), lambda m: "license" + (m.group(1) or "")),
+    (re.compile(r"^(.{2,}[^aeiou])is(e|es|ed|ing|ation|ations|er|ers)$"),
+     lambda m: f"{m.group(1)}iz{m.group(2)}"),
+    (re.compile(r"^(.{2,})ys(e|es|ed|ing)$"), lambda m: f"{m.group(1)}yz{m.group(2)}"),
+    (re.compile(r"^(.{3,})our(s|ed|ing|ite|ites|able|ful|hood)?$"),
+     lambda m: f"{m.group(1)}or{m.group(2) or ''}"),
+    (re.compile(r"^(.{2,})tre(s?)$"), lambda m: f"{m.group(1)}ter{m.group(2)}"),
+    (re.compile(r"^(.{3,})ogue(s?)$"), lambda m: f"{m.group(1)}og{m.group(2)}"),
+]
+_SPELLING_WORDS = {"judgement": "judgment", "ageing": "aging", "grey": "gray",
+                   "aluminium": "aluminum", "mould": "mold", "plough": "plow", "kerb": "curb"}
+
+
+def _unify_spelling(word: str) -> str:
+    if len(word) < 5:
+        return word
+    if word in _SPELLING_WORDS:
+        return _SPELLING_WORDS[word]
+    for pattern, repl in _SPELLING_RULES:
+        if pattern.match(word):
+            return pattern.sub(repl, word, count=1)
+    return word
 
 
 # Names a question may use for a country that the briefs name otherwise: capitals and
@@ -65,6 +126,24 @@ _ALIASES = {
     "new delhi": "India",
     "bengaluru": "Bangalore",
     "bangalore": "Bengaluru",
+    "mumbai": "Bombay",
+    "bombay": "Mumbai",
+    "chennai": "Madras",
+    "madras": "Chennai",
+    "kolkata": "Calcutta",
+    "calcutta": "Kolkata",
+    "gurugram": "Gurgaon",
+    "gurgaon": "Gurugram",
+    "peking": "Beijing",
+    "saigon": "Ho Chi Minh City",
+    "ho chi minh city": "Saigon",
+    "hanoi": "Ha Noi",
+    "ha noi": "Hanoi",
+    "burma": "Myanmar",
+    "myanmar": "Burma",
+    "ceylon": "Sri Lanka",
+    "kiev": "Kyiv",
+    "kyiv": "Kiev",
     "beijing": "China",
     "tokyo": "Japan",
 }

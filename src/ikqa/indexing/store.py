@@ -142,6 +142,14 @@ class Store:
     def __del__(self) -> None:
         self.close()
 
+    @property
+    def analysed_as_now(self) -> bool:
+        """False when the BM25 side was built by another version of ``lexical.terms`` (an
+        index from an older ikqa): ``ikqa ingest`` rewrites it from the records."""
+        from .lexical import LEXICAL_VERSION
+
+        return f"lexical-{LEXICAL_VERSION}" in self.manifest.get("fingerprint", [])
+
     def is_stale(self) -> bool:
         """True when another ingest has made a newer snapshot current."""
         try:
@@ -187,6 +195,10 @@ class Store:
     def knows_term(self, term: str) -> bool:
         """True when the analysed ``term`` occurs anywhere in the indexed sentences."""
         return term in self._bm25_sentences.vocab_dict
+
+    def vocabulary(self) -> list[str]:
+        """Every analysed term of the indexed sentences."""
+        return list(self._bm25_sentences.vocab_dict)
 
     def idf(self, term: str) -> float:
         """Inverse sentence frequency of an analysed term (rare terms weigh more; unseen: max)."""
