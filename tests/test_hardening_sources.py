@@ -79,8 +79,8 @@ def raw_pdf(content: bytes, *, bad_xref: bool = False) -> bytes:
     shifts every offset so pypdf must repair it (and, left alone, logs that on stderr)."""
     stream = zlib.compress(content, 9)
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>"),
                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream
                + b"\nendstream",
                b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
@@ -273,15 +273,20 @@ def test_twenty_thousand_one_letter_paragraphs_are_refused(letters: bytes) -> No
     assert len(letters) < 60_000
     reason, seconds, peak = _refusal(letters, "letters.docx")
     assert reason == "too many paragraphs (over 15,000, the max_source_paragraphs limit)"
-    assert seconds < 2
+    assert seconds < 2 and peak < 20
 
 
 def test_pdf_stream_bomb_is_refused_by_pypdf_limits() -> None:
     pdf = raw_pdf(pdf_text("Hello from page one.") + b" " * (100 * MB))
     assert len(pdf) < 200_000
-    reason, seconds, peak = _refusal(pdf, "bomb.pdf")
+    reason, seconds, _ = _refusal(pdf, "bomb.pdf")
     assert reason == "a PDF stream unpacks to more than 64 MB (the max_unpacked_mb limit)"
     assert seconds < 5
+    small = raw_pdf(pdf_text("Hello from page one.") + b" " * (20 * MB))  # within pypdf's own 75 MB
+    reason, _, peak = _refusal(small, "small.pdf", Limits(8 * MB, 4_000_000, 15_000))
+    assert reason == "a PDF stream unpacks to more than 8 MB (the max_unpacked_mb limit)"
+    assert peak < 60
+    assert document_from_bytes("small.pdf", small).text == "Hello from page one."
 
 
 def test_text_and_pdf_over_the_character_or_paragraph_limit_are_refused(tmp_path: Path) -> None:
@@ -355,8 +360,8 @@ def test_invalid_yaml_front_matter_keeps_the_body_and_reports_the_header(tmp_pat
                     "The corridor links Ulsan and Kandla. It opens in 2028.\n", encoding="utf-8")
     document = read_document(path)
     assert "The corridor links Ulsan and Kandla." in document.text and "author:" not in document.text
-    assert document.warnings == ("front matter is not valid YAML (line 3: expected ',' or ']', but "
-                                 "got ':'); title and author read from the text",)
+    assert document.warnings == (("front matter is not valid YAML (line 3: expected ',' or ']', but "
+                                  "got ':'); title and author read from the text"),)
     assert load_brief("note.md", path).title == "Green Hydrogen Corridor"
 
 
@@ -442,6 +447,6 @@ def test_cli_ingest_is_quiet_bounded_and_partial_on_hostile_files(tmp_path: Path
     assert sorted(err.read_text().splitlines()) == [
         "failed: bomb.docx: word/document.xml unpacks to more than 64 MB (the max_unpacked_mb limit)",
         "failed: passwd-link.txt: link points outside the sources folder (not read)",
-        "warning: note.md: front matter is not valid YAML (line 2: expected ',' or ']', but got "
-        "'<stream end>'); title and author read from the text"]
+        ("warning: note.md: front matter is not valid YAML (line 2: expected ',' or ']', but got "
+         "'<stream end>'); title and author read from the text")]
     assert "indexed 3 brief(s)" in out.read_text()
