@@ -17,6 +17,7 @@ from .types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
     from .chat import Conversation
+    from .indexing.doctor import Health
     from .indexing.run import IngestSummary
     from .answering.retrieve import Retrieval, Retriever
 
@@ -86,6 +87,13 @@ class Assistant:
         with self._lock:
             self._retriever = None
         return summary
+
+    def doctor(self) -> "Health":
+        """Check every part of the index (store, BM25, encoders, records) without changing it;
+        ``ingest()`` repairs what is damaged."""
+        from .indexing.doctor import check_index
+
+        return check_index(self.settings)
 
     def add_source(self, filename: str, data: bytes,
                    progress: Callable[[str, int, int], None] | None = None) -> "IngestSummary":

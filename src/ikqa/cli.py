@@ -1,4 +1,4 @@
-"""The ``ikqa`` command: a thin shell over ``Assistant`` (ingest, ask, chat, sources, serve)."""
+"""The ``ikqa`` command: a thin shell over ``Assistant`` (ingest, doctor, ask, chat, sources, serve)."""
 
 from __future__ import annotations
 
@@ -58,10 +58,14 @@ def cli(ctx: click.Context, chroma_url: str | None) -> None:
 
 @cli.command()
 @_location_options
-@click.option("--if-missing", is_flag=True, help="Do nothing when an index already exists.")
+@click.option("--if-missing", is_flag=True,
+              help="Do nothing when a sound index already exists (a damaged one is repaired).")
 @click.option("--full", is_flag=True, help="Re-read and re-embed every file, not only changed ones.")
 def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool, full: bool) -> None:
     """Bring the index up to date with the sources folder (only new or changed files are embedded).
+
+    It first checks the current index (as `ikqa doctor` does) and repairs damaged parts from
+    the per-brief records, embedding again only briefs whose record was damaged.
 
     Exit code 0: all files indexed; 3: done, but some files failed (listed with reasons);
     1: nothing usable (the previous index is kept).
@@ -74,7 +78,7 @@ def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool, f
     from .indexing.store import index_exists
 
     assistant = _assistant(sources_dir, index_dir)
-    if if_missing and index_exists(assistant.settings):
+    if if_missing and index_exists(assistant.settings) and assistant.doctor().ok:
         click.echo(f"index present in {assistant.settings.index_dir}; nothing to do")
         return
     with progress_bar() as progress:
@@ -84,12 +88,38 @@ def ingest(sources_dir: Path | None, index_dir: Path | None, if_missing: bool, f
     click.echo(f"indexed {len(summary.briefs)} brief(s): {summary.chunks} chunks, "
                f"{summary.sentences} sentences; embedded {summary.embedded_chunks} new chunk(s) "
                f"in {summary.seconds:.1f} s -> {summary.snapshot}")
+    for note in summary.repaired:
+        click.echo(f"repaired: {note}")
     for name, reason in summary.failed:
         click.echo(f"failed: {name}: {reason}", err=True)
     for name, note in summary.warnings:
         click.echo(f"warning: {name}: {note}", err=True)
     if summary.partial:
         sys.exit(EXIT_PARTIAL)
+
+
+@cli.command()
+@_location_options
+def doctor(sources_dir: Path | None, index_dir: Path | None) -> None:
+    """Check every part of the index without changing anything; `ikqa ingest` repairs it.
+
+    One line per part: the Chroma store, the BM25 indexes, the encoders, the per-brief
+    records. Exit code 0: sound; 1: damaged, or no index.
+
+    \b
+    Example:
+        ikqa doctor --index ~/briefs-index
+    """
+    health = _guard(_assistant(sources_dir, index_dir).doctor)
+    if health.snapshot is None:
+        raise click.ClickException(f"no index in {health.index_dir}: run `ikqa ingest` to build one")
+    click.echo(f"index {health.index_dir}, snapshot {health.snapshot.name}")
+    for check in health.checks:
+        click.echo(f"{'ok' if check.ok else 'DAMAGED':<8} {check.part:<15} "
+                   f"{check.detail if check.ok else check.problem}")
+    if not health.ok:
+        raise click.ClickException("the index is damaged: run `ikqa ingest` to repair it "
+                                   "(only briefs whose record is damaged are embedded again)")
 
 
 @cli.command()

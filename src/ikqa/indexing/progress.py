@@ -55,7 +55,8 @@ def summary_table(summary: "IngestSummary") -> str:
     rows = [("added", summary.added), ("updated", summary.updated),
             ("unchanged", summary.unchanged), ("removed", summary.removed),
             ("duplicate", [f"{a} (= {b})" for a, b in summary.duplicates]),
-            ("failed", [f"{a}: {why}" for a, why in summary.failed])]
+            ("failed", [f"{a}: {why}" for a, why in summary.failed]),
+            ("repaired", summary.repaired)]
     for outcome, names in rows:
         shown = ", ".join(names[:5]) + (f", … {len(names) - 5} more" if len(names) > 5 else "")
         table.add_row(outcome, str(len(names)), shown)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
@@ -22,7 +24,11 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Record", "record_key", "records_dir", "build_record", "load_record", "save_record",
-           "sentence_search_text", "prune_records"]
+           "sentence_search_text", "prune_records", "record_problem", "record_path"]
+
+# what reading a truncated or garbled .npz raises (zipfile, zlib, numpy's header parser, json)
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, zlib.error)
+_VECTOR_WIDTH = 384
 
 
 @dataclass
@@ -54,6 +60,10 @@ class Record:
 
 def records_dir(settings: Settings) -> Path:
     return settings.index_dir / "records"
+
+
+def record_path(settings: Settings, key: str) -> Path:
+    return records_dir(settings) / f"{key}.npz"
 
 
 def record_key(settings: Settings, brief: Brief) -> str:
@@ -137,17 +147,56 @@ def load_record(settings: Settings, key: str, *, vectors: bool = True) -> Record
     """The record stored under ``key``, or None when it is missing or unreadable."""
     import numpy as np
 
-    path = records_dir(settings) / f"{key}.npz"
     try:
-        with np.load(path) as data:
+        with np.load(record_path(settings, key)) as data:
             payload = json.loads(bytes(data["payload"]).decode("utf-8"))
             record = Record(**payload)
             if vectors:
                 record.chunk_vectors = data["chunks"]
                 record.sentence_vectors = data["sentences"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except _UNREADABLE:
         return None
     return record
+
+
+def record_problem(settings: Settings, key: str) -> str | None:
+    """Why the record under ``key`` cannot be used (missing, truncated, inconsistent), or None.
+
+    Reads the payload (its zip CRC is checked) and only the headers of the two vector
+    arrays, whose declared shapes must fit the payload and the stored byte counts: cheap
+    enough to run before every ingest, and it catches any truncation.
+    """
+    import numpy as np
+
+    path = record_path(settings, key)
+    if not path.exists():
+        return "missing"
+    try:
+        with np.load(path) as data:
+            record = Record(**json.loads(bytes(data["payload"]).decode("utf-8")))
+            shapes = {name: _stored_shape(data.zip, f"{name}.npy") for name in ("chunks", "sentences")}
+    except _UNREADABLE as err:
+        return " ".join(str(err).split()) or type(err).__name__
+    expected = {"chunks": len(record.chunk_ids), "sentences": len(record.sentence_ids)}
+    for name, shape in shapes.items():
+        if shape != (expected[name], _VECTOR_WIDTH):
+            return f"{name} vectors have shape {shape}, expected ({expected[name]}, {_VECTOR_WIDTH})"
+    return None
+
+
+def _stored_shape(archive: zipfile.ZipFile, member: str) -> tuple[int, ...]:
+    """Shape of an array in a ``.npz``, read from its header; ValueError if its bytes are short."""
+    import numpy as np
+    from numpy.lib import format as npy
+
+    with archive.open(member) as handle:
+        version = npy.read_magic(handle)
+        read_header = npy.read_array_header_1_0 if version == (1, 0) else npy.read_array_header_2_0
+        shape, _fortran, dtype = read_header(handle)
+        needed = handle.tell() + int(np.prod(shape)) * dtype.itemsize
+    if archive.getinfo(member).file_size != needed:
+        raise ValueError(f"{member} holds {archive.getinfo(member).file_size} bytes, expected {needed}")
+    return tuple(shape)
 
 
 def iter_records(settings: Settings, keys: Iterable[str], *, vectors: bool) -> Iterator[Record]:

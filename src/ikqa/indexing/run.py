@@ -22,6 +22,7 @@ from ..errors import SourceRejectedError, SourcesError
 from .locking import ingest_lock
 
 if TYPE_CHECKING:
+    from .doctor import Repairs
     from .embed import OnnxDocumentEncoder
     from .records import Record
 
@@ -47,6 +48,7 @@ class IngestSummary:
     removed: list[str] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, same content as)
     embedded_chunks: int = 0
+    repaired: list[str] = field(default_factory=list)  # damaged parts mended, one line each
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (file, what was ignored in it)
 
     @property
@@ -78,25 +80,41 @@ def run_ingest(settings: Settings, progress: Progress | None = None, *, full: bo
 
 def _run(settings: Settings, progress: Progress | None, full: bool, allow_empty: bool) -> IngestSummary:
     from .briefs import scan_sources
+    from .doctor import repair_index
 
     started = time.perf_counter()
+    repairs = repair_index(settings)  # damaged records deleted, encoders rebuilt, snapshot flagged
     listing = scan_sources(settings.sources_dir)
     previous = None if full else _usable_previous(settings)
     plan = _plan(settings, listing.files, previous)
     plan.failed += [_failure(name, reason) for name, reason in listing.skipped]
     before = _current_sources(settings) if full else (previous or {}).get("sources", [])
     old = {e["source"]: e for e in before}
-    if previous is not None and not plan.to_load and {e["source"] for e in plan.entries} == set(old):
+    if (previous is not None and not repairs.rewrite_snapshot and not plan.to_load
+            and {e["source"] for e in plan.entries} == set(old)):
         from .store import current_snapshot
 
-        return _summary(previous, plan, [], old, started, current_snapshot(settings), embedded=0)
+        return _repaired(_summary(previous, plan, [], old, started, current_snapshot(settings),
+                                  embedded=0), repairs)
     loaded, embedded = _load_and_embed(settings, plan, progress, reuse=not full)
     entries = sorted(plan.entries + loaded, key=lambda e: e["source"])
     if not entries and not allow_empty:
         reasons = "; ".join(f"{f['source']}: {f['reason']}" for f in plan.failed) or "no files"
         raise SourcesError(f"no usable brief in {settings.sources_dir} ({reasons})")
-    snapshot = _publish(settings, entries, previous, plan, progress)
-    return _summary({"sources": entries}, plan, loaded, old, started, snapshot, embedded)
+    # a damaged snapshot is not copied forward: the new one is written from the records
+    snapshot = _publish(settings, entries, None if repairs.rewrite_snapshot else previous, plan,
+                        progress)
+    return _repaired(_summary({"sources": entries}, plan, loaded, old, started, snapshot, embedded),
+                     repairs)
+
+
+def _repaired(summary: IngestSummary, repairs: "Repairs") -> IngestSummary:
+    """Note the repairs; a brief embedded again only because its record was damaged is unchanged."""
+    summary.repaired = list(repairs.notes)
+    again = [name for name in summary.updated if name in repairs.reembed]
+    summary.updated = [name for name in summary.updated if name not in repairs.reembed]
+    summary.unchanged = sorted(summary.unchanged + again)
+    return summary
 
 
 def _current_sources(settings: Settings) -> list[dict[str, Any]]:
@@ -268,9 +286,9 @@ def _document_encoder(onnx_path: Path, cache: Path, int8: bool) -> "OnnxDocument
     ONNX rather than sentence-transformers: the same vectors (fp32) or nearly (int8), faster,
     and an ingest into an index that already has its encoder never imports torch.
     """
-    from .embed import OnnxDocumentEncoder, cached_onnx
+    from .embed import OnnxDocumentEncoder, ensure_encoder
 
-    return OnnxDocumentEncoder(cached_onnx(onnx_path, cache, int8=int8))
+    return OnnxDocumentEncoder(ensure_encoder(onnx_path, cache, int8=int8))
 
 
 def _encode_batch(encoder: "OnnxDocumentEncoder", records: list["Record"]) -> None:

@@ -10,9 +10,10 @@ The ONNX query encoder lives in ``index/encoder/`` and is shared by snapshots.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..config import Settings
 from ..errors import IndexCorruptError, IndexMissingError
@@ -21,11 +22,34 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = ["Store", "StoredSentence", "index_exists", "encoder_path", "current_manifest",
-           "current_snapshot", "manifest_of", "chroma_client", "collection_names"]
+           "current_snapshot", "manifest_of", "chroma_client", "collection_names", "damaged",
+           "REPAIR_COMMAND"]
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 IDS = "ids.json"
+REPAIR_COMMAND = "ikqa ingest"
+_REASON_CHARS = 160
+
+
+def damaged(what: str, reason: object) -> IndexCorruptError:
+    """The one-line error for a damaged part of the index, naming the command that repairs it."""
+    text = " ".join(str(reason).split()) or type(reason).__name__
+    if len(text) > _REASON_CHARS:
+        text = text[:_REASON_CHARS - 3] + "..."
+    return IndexCorruptError(f"the index is damaged ({what}: {text}); "
+                             f"run `{REPAIR_COMMAND}` to repair it")
+
+
+@contextmanager
+def _reading(what: str) -> Iterator[None]:
+    """Turn any failure of the storage libraries inside the block into ``damaged(what, ...)``."""
+    try:
+        yield
+    except IndexCorruptError:
+        raise
+    except Exception as err:  # chromadb, its Rust bindings and bm25s raise many types
+        raise damaged(what, err) from err
 
 
 @dataclass(frozen=True)
@@ -111,24 +135,36 @@ class Store:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.snapshot = current_snapshot(settings)
-        try:
+        self._client = None
+        with _reading(f"manifest of {self.snapshot.name}"):
             self.manifest = json.loads((self.snapshot / MANIFEST).read_text(encoding="utf-8"))
             ids = self.manifest if "chunk_ids" in self.manifest else json.loads(
                 (self.snapshot / IDS).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as err:
-            raise IndexCorruptError(f"cannot read index {self.snapshot}: {err}") from err
-        self._client = chroma_client(settings, self.snapshot)
+            self.chunk_ids: list[str] = ids["chunk_ids"]
+            self.sentence_ids: list[str] = ids["sentence_ids"]
         chunk_name, sentence_name = collection_names(settings, self.snapshot)
-        try:
+        self._check_files()
+        with _reading(self._chroma_part):
+            self._client = chroma_client(settings, self.snapshot)
             self._chunks = self._client.get_collection(self.manifest.get("chunk_collection", chunk_name))
             self._sentences = self._client.get_collection(
                 self.manifest.get("sentence_collection", sentence_name))
-        except Exception as err:  # chromadb raises several types for a missing collection
-            raise IndexCorruptError(f"index {self.snapshot.name} is incomplete: {err}") from err
         self._bm25_chunks = _load_bm25(self.snapshot / "bm25-chunks")
         self._bm25_sentences = _load_bm25(self.snapshot / "bm25-sentences")
-        self.chunk_ids: list[str] = ids["chunk_ids"]
-        self.sentence_ids: list[str] = ids["sentence_ids"]
+
+    def _check_files(self) -> None:
+        """Refuse HNSW files cut short before Chroma loads them: its native code may crash on them."""
+        if not self.settings.chroma_url:
+            from .chroma_files import hnsw_problem
+
+            problem = hnsw_problem(self.snapshot / "chroma")
+            if problem:
+                raise damaged(self._chroma_part, problem)
+
+    @property
+    def _chroma_part(self) -> str:
+        where = self.settings.chroma_url or self.snapshot.name
+        return f"Chroma store of {where}"
 
     def close(self) -> None:
         """Release the Chroma client (the embedded store keeps files open until then)."""
@@ -166,7 +202,9 @@ class Store:
         n = min(n, len(self.chunk_ids))
         if n == 0:
             return []
-        res = self._chunks.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        with _reading(self._chroma_part):
+            res = self._chunks.query(query_embeddings=[vector.tolist()], n_results=n,
+                                     include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def dense_sentences(self, vector: "np.ndarray", n: int) -> list[tuple[str, float]]:
@@ -174,7 +212,9 @@ class Store:
         n = min(n, len(self.sentence_ids))
         if n == 0:
             return []
-        res = self._sentences.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        with _reading(self._chroma_part):
+            res = self._sentences.query(query_embeddings=[vector.tolist()], n_results=n,
+                                        include=["distances"])
         return [(i, 1.0 - d) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def bm25_chunks(self, query_terms: list[str], n: int) -> list[tuple[str, float]]:
@@ -214,30 +254,31 @@ class Store:
         """For each chunk id, the ids of its sentences in order."""
         if not chunk_ids:
             return {}
-        res = self._chunks.get(ids=chunk_ids, include=["metadatas"])
-        return {i: json.loads(m["sentence_ids"]) for i, m in zip(res["ids"], res["metadatas"])}
+        with _reading(self._chroma_part):
+            res = self._chunks.get(ids=chunk_ids, include=["metadatas"])
+            return {i: json.loads(m["sentence_ids"]) for i, m in zip(res["ids"], res["metadatas"])}
 
     def sentences(self, ids: list[str]) -> list[StoredSentence]:
         """Sentences with their text, span and embedding, in the order of ``ids``."""
         if not ids:
             return []
-        res = self._sentences.get(ids=ids, include=["documents", "metadatas", "embeddings"])
-        found = {
-            i: StoredSentence(id=i, source=m["source"], title=m["title"], text=d, start=m["start"],
-                              end=m["end"], kind=m.get("kind", "body"), embedding=e,
-                              page=m.get("page"))
-            for i, d, m, e in zip(res["ids"], res["documents"], res["metadatas"], res["embeddings"])
-        }
+        with _reading(self._chroma_part):
+            res = self._sentences.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+            found = {
+                i: StoredSentence(id=i, source=m["source"], title=m["title"], text=d,
+                                  start=m["start"], end=m["end"], kind=m.get("kind", "body"),
+                                  embedding=e, page=m.get("page"))
+                for i, d, m, e in zip(res["ids"], res["documents"], res["metadatas"],
+                                      res["embeddings"])
+            }
         return [found[i] for i in ids if i in found]
 
 
 def _load_bm25(folder: Path) -> Any:
     import bm25s
 
-    try:
+    with _reading(f"BM25 index {folder.parent.name}/{folder.name}"):
         return bm25s.BM25.load(str(folder))
-    except (OSError, ValueError) as err:
-        raise IndexCorruptError(f"cannot read BM25 index {folder}: {err}") from err
 
 
 def _top(scores: "np.ndarray", ids: list[str], n: int) -> list[tuple[str, float]]:
