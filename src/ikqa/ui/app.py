@@ -42,17 +42,24 @@ mark.ikqa-hl { background: #ffe58a; color: #111; padding: 0 2px; border-radius: 
 .ikqa-panel-empty { padding: 1em; opacity: .7; }
 .ikqa-close { display: none; }
 #ikqa-sources-status { min-height: 4.5em; }
-.ikqa-sources-table { width: 100%; border-collapse: collapse; font-size: .92em; }
+.ikqa-sources-table { width: 100%; border-collapse: collapse; font-size: .92em; border: none; }
+.ikqa-sources-table caption { text-align: left; font-weight: 600; padding: .3em 0 .5em; }
 .ikqa-sources-table th, .ikqa-sources-table td { text-align: left; padding: .35em .6em;
-  border-bottom: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
+  border: none; border-bottom: 1px solid var(--border-color-primary); overflow-wrap: anywhere; }
+.ikqa-sources-table th { white-space: nowrap; overflow-wrap: normal; }
 PHONE {
   #ikqa-passage .ikqa-passage { position: fixed; left: 0; right: 0; bottom: 0; z-index: 1000;
     max-height: 60vh; overflow-y: auto; padding: .8em 1em 1.2em;
     background: var(--background-fill-primary); border-top: 2px solid var(--color-accent);
     box-shadow: 0 -6px 18px rgba(0, 0, 0, .25); border-radius: 10px 10px 0 0; }
-  #ikqa-passage .ikqa-close { display: block; float: right; font-size: 1.6em; line-height: 1;
+  #ikqa-passage .ikqa-passage-head { position: sticky; top: -.8em; display: flex;
+    justify-content: space-between; align-items: center; background: inherit; z-index: 1; }
+  #ikqa-passage .ikqa-close { display: block; font-size: 1.6em; line-height: 1;
     padding: 0 .3em; background: none; border: none; cursor: pointer; }
+  #ikqa-chat a.ikqa-cite { scroll-margin-bottom: 62vh; }  /* kept in sight above the drawer, */
+  #ikqa-passage:has(.ikqa-passage) { min-height: 62vh; }  /* with room to scroll to it */
   .ikqa-sources-table thead { display: none; }
+  .ikqa-sources-table caption { display: block; }
   .ikqa-sources-table, .ikqa-sources-table tbody, .ikqa-sources-table tr,
   .ikqa-sources-table td { display: block; width: 100%; box-sizing: border-box; }
   .ikqa-sources-table tr { border: 1px solid var(--border-color-primary); border-radius: 6px;

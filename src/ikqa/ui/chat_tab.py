@@ -38,7 +38,8 @@ EXAMPLES = [
 
 # Runs once in the page: a click on an answer's [n] link (or the passage drawer's close
 # button) is handed to Python through the hidden bridge component (its value becomes the
-# link's target, or "close", then its click event fires).
+# link's target, or "close", then its click event fires); a cited sentence, once shown, is
+# scrolled into view.
 BRIDGE_JS = """
 if (!window.__ikqaCiteBridge) {
   window.__ikqaCiteBridge = true;
@@ -49,9 +50,21 @@ if (!window.__ikqaCiteBridge) {
     if (!link && !close) return;
     event.preventDefault();
     event.stopPropagation();
+    window.__ikqaClicked = link;
     props.value = link ? link.getAttribute('href').slice(1) : 'close';
     trigger('click');
   }, true);
+  // A newly shown cited sentence is scrolled into view (inside the phone drawer, or the page);
+  // on a phone the clicked marker then stays in sight above the drawer (its scroll margin).
+  new MutationObserver(() => {
+    const mark = document.querySelector('#ikqa-passage mark.ikqa-hl:not([data-shown])');
+    if (!mark) return;
+    mark.setAttribute('data-shown', '1');
+    mark.scrollIntoView({block: 'nearest'});
+    if (window.__ikqaClicked && window.__ikqaClicked.isConnected) {
+      window.__ikqaClicked.scrollIntoView({block: 'nearest'});
+    }
+  }).observe(document.body, {childList: true, subtree: true});
 }
 """
 

@@ -108,9 +108,9 @@ def passage_html(passage: Passage, label: str) -> str:
     t = passage.text
     paragraph = (safe(t[:passage.start]) + '<mark class="ikqa-hl">'
                  + safe(t[passage.start:passage.end]) + "</mark>" + safe(t[passage.end:]))
-    return (f'<div class="ikqa-passage"><button class="ikqa-close" type="button" '
-            f'aria-label="Close the cited passage">×</button>'
-            f'<div class="ikqa-passage-label">{safe(label)}</div>'
+    return (f'<div class="ikqa-passage"><div class="ikqa-passage-head">'
+            f'<div class="ikqa-passage-label">{safe(label)}</div><button class="ikqa-close" '
+            f'type="button" aria-label="Close the cited passage">×</button></div>'
             f'<h3 class="ikqa-passage-title">{safe(passage.title)}</h3>'
             f'<div class="ikqa-passage-file"><code>{safe(passage.source)}</code></div>'
             f'<p class="ikqa-paragraph">{paragraph}</p></div>')
@@ -137,7 +137,8 @@ def sources_html(rows: list[list[Any]]) -> str:
                          for c, v in zip(SOURCE_COLUMNS, row)) + "</tr>" for row in rows)
     if not rows:
         body = f'<tr><td colspan="{len(SOURCE_COLUMNS)}">No brief is indexed yet.</td></tr>'
-    return (f'<table class="ikqa-sources-table"><thead><tr>{head}</tr></thead>'
+    return (f'<table class="ikqa-sources-table"><caption>Indexed briefs</caption>'
+            f'<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table>")
 
 

@@ -88,7 +88,9 @@ class SourceHandlers:
             return f"**Not added.** {safe(err)}"
         except OSError as err:
             return f"**Not added.** {safe(path.name)}: the upload could not be read ({safe(err)})"
-        return (f"**Added** {safe(path.name)} in {summary.seconds:.1f} s: the index now holds "
+        stored = summary.added[0] if summary.added else path.name
+        name = safe(path.name) + ("" if stored == path.name else f" as {safe(stored)}")
+        return (f"**Added** {name} in {summary.seconds:.1f} s: the index now holds "
                 f"{len(summary.briefs)} briefs, {summary.chunks} chunks. Ask about it in the "
                 "Chat tab.")
 
