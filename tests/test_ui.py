@@ -4,6 +4,7 @@ endpoints on a real Gradio server on 127.0.0.1 reached with gradio_client."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterator
 
@@ -15,11 +16,11 @@ from ui_helpers import message_text, served
 import ikqa
 from ikqa.cli import cli
 from ikqa.indexing.passage import paragraph_around
-from ikqa.types import Answer, Citation, Passage
+from ikqa.types import Answer, Citation, Passage, Turn
 from ikqa.ui.app import ServeError, build_ui, check_exposure, parse_auth
-from ikqa.ui.chat_tab import ChatHandlers
-from ikqa.ui.render import (answer_html, answer_plain, parse_ref, passage_html,
-                            stream_answer_html)
+from ikqa.ui.chat_tab import ChatHandlers, restored_turns, saved_turns
+from ikqa.ui.render import (answer_html, answer_plain, parse_ref, passage_html, safe,
+                            sources_html, stream_answer_html)
 
 CITED = Citation(1, "b.txt", "Brief <B>", "IKCRI is based in New Delhi.", 10, 38, 0.9)
 ANSWER = Answer("Where?", "IKCRI is based in New Delhi. [1] Also [7] & <x>.", citations=[CITED])
@@ -63,6 +64,43 @@ def test_refs_and_plain_copy() -> None:
     assert parse_ref("javascript:alert(1)") is None and parse_ref("") is None
     plain = answer_plain(ANSWER)
     assert plain.startswith(ANSWER.text) and "[1] Brief <B> (b.txt): IKCRI is based" in plain
+
+
+HOSTILE = "<img src=x onerror=alert(1)> **md** [link](javascript:alert(2)) $$x$$ ${y} _e_"
+
+
+def _inert(html: str) -> None:
+    """No tag, link, emphasis or formula can come out of HOSTILE in ``html``."""
+    for made in ("<img", "**", "[link]", "](", "javascript:", "$", "{", "_e_"):
+        assert made not in html, made
+    assert "&lt;img src=x onerror=alert&#40;1&#41;&gt;" in html
+
+
+def test_hostile_names_and_text_are_inert_in_every_rendering() -> None:
+    hostile = Citation(1, HOSTILE + ".txt", HOSTILE, HOSTILE + " [1]", 0, 9, 0.5)
+    _inert(answer_html(Answer("q", HOSTILE + " [1]", citations=[hostile]), 0))
+    _inert(answer_html(Answer("q", "No.", abstained=True, related=[hostile]), 0))
+    for partial in stream_answer_html(Answer("q", HOSTILE + " [1]", citations=[hostile]), 0):
+        assert "<img" not in partial and "**" not in partial
+    _inert(passage_html(Passage(HOSTILE + ".txt", HOSTILE, HOSTILE * 3, 10, 40), HOSTILE))
+    _inert(sources_html([[HOSTILE, HOSTILE, HOSTILE + ".txt", 3, HOSTILE]]))
+    assert safe("india-rok 2026.txt") == "india-rok 2026.txt"  # plain names stay readable
+
+
+def test_saved_turns_come_back_and_malformed_storage_is_ignored() -> None:
+    conversation = ikqa.Assistant(ikqa.Settings()).conversation()
+    conversation.turns.append(Turn("Where?", "Where?", replace(ANSWER, standalone_question="Where?")))
+    conversation.turns.append(Turn("When?", "When was it?", Answer(
+        "When?", "The briefings don't say.", abstained=True, related=[CITED],
+        standalone_question="When was it?")))
+    saved = json.loads(json.dumps(saved_turns(conversation)))  # as the browser stores it
+    turns = restored_turns(saved)
+    assert turns == conversation.turns
+    assert restored_turns([{"question": "q", "answer": {**saved[0]["answer"], "extra": 1}}])
+    for junk in (None, "text", [1, 2], [{"answer": {}}], [{"question": "q", "answer": 3}],
+                 [{"question": "q", "answer": {"text": "t", "question": "q",
+                                              "citations": [{"bogus": 1}]}}]):
+        assert restored_turns(junk) == [], junk
 
 
 def test_paragraph_around_a_span() -> None:
