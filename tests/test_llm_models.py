@@ -180,6 +180,18 @@ def test_a_server_slower_than_the_timeout_is_a_one_line_error_naming_the_fix(sil
     assert 0.9 <= waited < 4, waited
 
 
+def test_a_local_model_slower_than_the_timeout_is_a_one_line_error_and_stays_usable(
+        smol_settings):
+    long_prompt = [Message("user", "Summarise: " + "the centre funds joint research. " * 80)]
+    hurried = open_llm(smol_settings.replace(llm_timeout=0.05))
+    started = time.monotonic()
+    with pytest.raises(ModelServerError) as err:
+        hurried.complete(long_prompt, max_tokens=64)
+    assert time.monotonic() - started < 1.0
+    _one_line(err, "did not answer within 0.05 s", "IKQA_LLM_TIMEOUT")
+    assert open_llm(smol_settings).complete(GENERATE, max_tokens=8).strip()
+
+
 def test_a_file_that_is_not_a_model_is_refused_in_one_line(tmp_path):
     fake = tmp_path / "not-a-model.gguf"
     fake.write_bytes(b"GGUF" + b"\0" * 4096)

@@ -4,8 +4,10 @@ The model is loaded once per process and shared: every ``LocalModel`` with the s
 knobs (threads, context, slots) uses one ``xllamacpp.Server``, created under a lock, so two
 sessions asking at once never load it twice. The server is thread-safe: requests queue for
 its ``llm_parallel`` slots, and each slot keeps its prompt cache, so a judge call whose
-prompts share a prefix computes that prefix once. xllamacpp also opens an HTTP port on
-127.0.0.1; it gets a random API key, so only this process can use the model.
+prompts share a prefix computes that prefix once. A call that takes longer than
+``llm_timeout`` raises a one-line ``ModelServerError`` (llama.cpp finishes it in the background).
+xllamacpp also opens an HTTP port on 127.0.0.1; it gets a random API key, so only this process
+can use the model.
 """
 
 from __future__ import annotations
@@ -81,10 +83,8 @@ class LocalModel(LanguageModel):
             cancelled.set()
 
     def _chat(self, payload: dict[str, Any]) -> dict[str, Any]:
-        try:
-            reply = self._server().handle_chat_completions(payload)
-        except (RuntimeError, ValueError) as exc:
-            raise ModelServerError(f"the local language model failed: {_one_line(exc)}") from exc
+        server = self._server()
+        reply = _within(self.settings.llm_timeout, server.handle_chat_completions, payload)
         _raise_for_error(reply)
         return reply
 
@@ -150,6 +150,32 @@ def _import_xllamacpp() -> Any:
     return xllamacpp
 
 
+def _within(timeout: float, call: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    """``call(payload)`` on a worker thread, given up on after ``timeout`` seconds.
+
+    llama.cpp cannot drop a request mid-prompt, so a late one finishes in the background
+    (its slot stays busy until then) while the caller gets a one-line error at once.
+    """
+    done: queue.Queue[Any] = queue.Queue(maxsize=1)
+
+    def run() -> None:
+        try:
+            done.put(call(payload))
+        except Exception as exc:  # noqa: BLE001 - handed to the caller below
+            done.put(exc)
+
+    threading.Thread(target=run, name="ikqa-llm-call", daemon=True).start()
+    try:
+        result = done.get(timeout=timeout)
+    except queue.Empty:
+        raise ModelServerError(
+            f"the local language model did not answer within {timeout:g} s: raise "
+            f"IKQA_LLM_TIMEOUT, or run fewer things at once on this machine") from None
+    if isinstance(result, Exception):
+        raise ModelServerError(f"the local language model failed: {_one_line(result)}")
+    return result
+
+
 def _generation(messages: ChatPrompt, max_tokens: int, stop: Sequence[str]) -> dict[str, Any]:
     payload: dict[str, Any] = {"messages": as_dicts(messages), "max_tokens": max_tokens,
                                "temperature": 0.0}
@@ -166,7 +192,7 @@ def _stream_pieces(pieces: "queue.Queue[Any]", timeout: float) -> Iterator[str]:
         except queue.Empty:
             raise ModelServerError(
                 f"the local language model produced nothing for {timeout:g} s: raise "
-                f"IKQA_LLM_TIMEOUT or lower IKQA_LLM_PARALLEL on a busy machine") from None
+                f"IKQA_LLM_TIMEOUT, or run fewer things at once on this machine") from None
         if item is _DONE:
             return
         if isinstance(item, Exception):
