@@ -18,8 +18,8 @@ import gradio as gr
 from ..chat import Conversation
 from ..errors import IkqaError
 from ..types import Answer, Citation, Turn
-from .render import (PANEL_EMPTY, answer_html, answer_plain, parse_ref, passage_html,
-                        stream_answer_html)
+from .render import (PANEL_EMPTY, answer_html, answer_plain, parse_ref, passage_html, safe,
+                     stream_answer_html)
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -167,7 +167,7 @@ class ChatHandlers:
         try:
             answer = conversation.ask(question)
         except IkqaError as err:
-            raise gr.Error(str(err)) from err
+            raise gr.Error(safe(err)) from err  # the page shows it as HTML
         turn = len(conversation.turns) - 1
         for html in stream_answer_html(answer, turn):
             yield "", [*shown, {"role": "assistant", "content": html}], conversation, gr.skip()
