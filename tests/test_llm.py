@@ -7,6 +7,7 @@ Tests that run a model are in ``test_llm_models.py``.
 from __future__ import annotations
 
 import hashlib
+import math
 import json
 import os
 import sys
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import ikqa
-from ikqa.errors import (LanguageModelError, ModelUnavailableError, SettingsError)
+from ikqa.errors import LanguageModelError, ModelUnavailableError, SettingsError
 from ikqa.llm import Message, NoModel, open_llm, yes_share
 from ikqa.llm.local import LocalModel, _import_xllamacpp
 from ikqa.llm.packaged import QWEN, PackagedModel, join_verified, locate_parts, packaged_model
@@ -163,8 +164,6 @@ def test_a_backend_missing_its_setting_fails_on_use_with_the_fix(settings, fixes
 
 
 def test_yes_share_sums_every_yes_like_and_no_like_token():
-    import math
-
     top = [(" Yes", math.log(0.3)), ("yes", math.log(0.2)), ("NO.", math.log(0.1)),
            (" no", math.log(0.15)), ("Maybe", math.log(0.2)), ("yesterday", math.log(0.05))]
     assert yes_share(top) == pytest.approx(0.5 / 0.75)
@@ -173,3 +172,108 @@ def test_yes_share_sums_every_yes_like_and_no_like_token():
 def test_yes_share_is_undecided_when_neither_word_is_among_the_top_tokens():
     assert yes_share([("Paris", -0.1), ("The", -2.0)]) == 0.5
     assert yes_share([]) == 0.5
+
+
+class _OllamaStandIn:
+    """Ollama's /api/chat over real HTTP on 127.0.0.1, with canned replies (no model).
+
+    It proves the request ikqa's Ollama backend sends through the real ``ollama`` client and
+    the way it reads replies; no Ollama server can be installed here to test against.
+    """
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        self.requests: list[dict] = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.requests.append(body)
+                if body["model"] == "missing":
+                    return self._send(404, [{"error": f"model '{body['model']}' not found"}])
+                self._send(200, outer.reply(body))
+
+            def _send(self, status: int, lines: list[dict]) -> None:
+                data = "".join(json.dumps(line) + "\n" for line in lines).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-ndjson")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def reply(body: dict) -> list[dict]:
+        done = {"model": body["model"], "created_at": "2026-01-01T00:00:00Z", "done": True,
+                "done_reason": "stop"}
+        if body.get("logprobs"):
+            top = [{"token": "Yes", "logprob": math.log(0.6)},
+                   {"token": " no", "logprob": math.log(0.2)},
+                   {"token": "The", "logprob": math.log(0.1)}]
+            return [{**done, "message": {"role": "assistant", "content": "Yes"},
+                     "logprobs": [{**top[0], "top_logprobs": top}]}]
+        words = ["New", " Delhi", "."]
+        if body.get("stream"):
+            return [{"model": body["model"], "created_at": "2026-01-01T00:00:00Z", "done": False,
+                     "message": {"role": "assistant", "content": w}} for w in words] + [
+                {**done, "message": {"role": "assistant", "content": ""}}]
+        return [{**done, "message": {"role": "assistant", "content": "".join(words)}}]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def ollama_stand_in():
+    server = _OllamaStandIn()
+    yield server
+    server.close()
+
+
+def test_the_ollama_backend_sends_limits_and_reads_log_probabilities(ollama_stand_in):
+    llm = open_llm(ikqa.Settings(llm="ollama", llm_url=ollama_stand_in.url,
+                                 llm_model="qwen2.5-coder:1.5b", llm_context=2048))
+    prompt = [Message("system", "Answer yes or no."), Message("user", "Is Delhi in India?")]
+    assert llm.yes_probability([prompt]) == [pytest.approx(0.75)]
+    assert llm.complete(prompt, max_tokens=5, stop=["\n"]) == "New Delhi."
+    assert list(llm.stream(prompt, max_tokens=5)) == ["New", " Delhi", "."]
+    judge, complete, stream = ollama_stand_in.requests
+    assert judge["logprobs"] is True and judge["top_logprobs"] == 20
+    assert judge["options"]["num_predict"] == 1 and judge["options"]["temperature"] == 0
+    assert judge["messages"] == [{"role": "system", "content": "Answer yes or no."},
+                                 {"role": "user", "content": "Is Delhi in India?"}]
+    assert complete["options"] == {"num_predict": 5, "temperature": 0.0, "num_ctx": 2048,
+                                   "stop": ["\n"]}
+    assert complete["stream"] is False and stream["stream"] is True
+
+
+def test_an_ollama_model_that_is_not_pulled_names_the_pull_command(ollama_stand_in):
+    llm = open_llm(ikqa.Settings(llm="ollama", llm_url=ollama_stand_in.url, llm_model="missing"))
+    with pytest.raises(LanguageModelError) as err:
+        llm.complete([Message("user", "hi")])
+    _one_line_naming(err, "HTTP 404", "ollama pull missing")
+
+
+def test_an_unreachable_ollama_is_a_one_line_error_naming_the_fix():
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # nothing listens there once the socket is closed
+    llm = open_llm(ikqa.Settings(llm="ollama", llm_url=f"http://127.0.0.1:{port}",
+                                 llm_model="qwen2.5-coder:1.5b"))
+    for call in (llm.check, lambda: llm.yes_probability([[Message("user", "hi")]])):
+        with pytest.raises(LanguageModelError) as err:
+            call()
+        _one_line_naming(err, "cannot reach Ollama", "ollama serve", "IKQA_LLM_URL")
