@@ -43,6 +43,9 @@ class Settings:
     max_answer_sentences: int = _describe(3, "Most evidence sentences an answer may use.")
     max_answer_words: int = _describe(60, "Word budget of a short answer.")
     abstain_threshold: float = _describe(0.36, "Evidence score below which we abstain.")
+    min_confidence: float = _describe(
+        0.25, "Confidence (0-1) under which ikqa abstains; chosen on the dev splits "
+             "(eval/calibrate.py): higher answers less often and is wrong less often.")
     answer_mode: str = _describe("extractive", "How answers are made: " + ", ".join(ANSWER_MODES) + ".")
     host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
     port: int = _describe(7860, "Port of the web UI.")

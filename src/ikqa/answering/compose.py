@@ -15,6 +15,7 @@ from typing import Sequence
 
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, terms
+from .confidence import confidence, features
 from .names import name_terms, surface_of
 from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
@@ -78,16 +79,23 @@ def _plural(word: str) -> bool:
 
 
 def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
-                   parts: Sequence[Retrieval] = ()) -> Answer:
+                   parts: Sequence[Retrieval] = (), *, force: bool = False) -> Answer:
     """The answer to ``question`` from ``retrieval``'s evidence (or a plain abstention).
 
     ``parts`` are the retrievals of a two-part question's first part: its best sentence
-    joins the answer when the whole question's evidence missed it.
+    joins the answer when the whole question's evidence missed it. ``force`` answers from the
+    best evidence even where ikqa would abstain (for calibration and for a model to judge).
+    ``Answer.confidence`` is the calibrated chance the answer is right (for an abstention:
+    that abstaining is).
     """
     evidence = retrieval.evidence
-    if abstention_reason(question, retrieval, settings):
+    unknown = _unknown_names(retrieval)
+    p = confidence(features(retrieval, len(unknown)))
+    reason = "" if force and evidence else abstention_reason(question, retrieval, settings, p)
+    if reason:
         related = [_citation(n, e) for n, e in enumerate(related_evidence(evidence), start=1)]
-        return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related)
+        return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related,
+                      confidence=1.0 - p, note=f"Not answered: {reason}.")
     is_list = is_list_question(question)
     chosen = _select(evidence, retrieval, is_list, settings)
     for part in parts:
@@ -103,7 +111,7 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         parts.append(f"{excerpt} [{n}]")
         citations.append(_citation(n, e))
     return Answer(question=question, text=" ".join(parts), citations=citations,
-                  note=_matched_note(retrieval, citations))
+                  confidence=p, note=_matched_note(retrieval, citations))
 
 
 def _matched_note(retrieval: Retrieval, citations: list[Citation]) -> str:
@@ -118,26 +126,38 @@ def related_evidence(evidence: Sequence[Evidence], limit: int = 3) -> list[Evide
     return [e for e in evidence if e.coverage > 0 or e.dense >= RELATED_DENSE][:limit]
 
 
-def abstention_reason(question: str, retrieval: Retrieval, settings: Settings) -> str:
+def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
+                      p: float | None = None) -> str:
     """Why we should not answer (empty string: answer).
 
-    Three signals: the best sentence does not state the kind of fact asked for (a date for
-    "when", a number for "how many"), its evidence score is under the calibrated threshold,
-    or the question names a proper noun that occurs nowhere in the indexed briefs.
+    The best sentence does not state the kind of fact asked for (a date for "when", a number
+    for "how many") about the question's subject, the question names something no brief
+    mentions, or the calibrated confidence ``p`` is under ``settings.abstain_threshold``.
     """
     if not retrieval.evidence:
-        return "nothing retrieved"
+        return "nothing was found"
     best = retrieval.evidence[0]
     if not best.typed:
-        return "no evidence states the kind of fact asked for"
+        return "no passage states the kind of fact asked for about its subject"
     if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval.evidence):
         return "the passages about the subject do not state the kind of fact asked for"
-    if best.score < settings.abstain_threshold:
-        return f"best evidence score {best.score:.2f} < {settings.abstain_threshold:.2f}"
-    unknown_names = sorted(set(name_terms(retrieval.question)) & set(retrieval.unknown_terms))
+    unknown_names = _unknown_names(retrieval)
     if unknown_names:
-        return f"the briefs never mention: {', '.join(unknown_names)}"
+        return f"the briefs never mention {', '.join(unknown_names)}"
+    if not retrieval.query_terms:
+        return "the question has no word to look for"
+    if best.score < settings.abstain_threshold:
+        return f"the best passage scores {best.score:.2f}, under {settings.abstain_threshold:.2f}"
+    if p is None:
+        p = confidence(features(retrieval, 0))
+    if p < settings.min_confidence:
+        return f"confidence {p:.2f} is under the {settings.min_confidence:.2f} cut-off"
     return ""
+
+
+def _unknown_names(retrieval: Retrieval) -> list[str]:
+    """The question's names (as analysed terms) that occur nowhere in the indexed briefs."""
+    return sorted(set(name_terms(retrieval.question)) & set(retrieval.unknown_terms))
 
 
 def _off_topic(best: Evidence, evidence: list[Evidence]) -> bool:

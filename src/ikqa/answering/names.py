@@ -36,8 +36,10 @@ def name_terms(question: str) -> list[str]:
 
 
 # Nationality adjectives ("Korean", "Japanese", "French") qualify a subject; they do not name one.
+# So do the combining forms of "Indo-Korean", "Sino-Tibetan", "Franco-German".
 _DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i)$|^(?:French|Czech|Swiss|Dutch|Greek|Thai|"
-                      r"Welsh|Irish|Scots?|Basque|Slovak|Lao|Khmer)$")
+                      r"Welsh|Irish|Scots?|Basque|Slovak|Lao|Khmer|Indo|Sino|Franco|Anglo|Afro|"
+                      r"Euro|Russo|Austro|Italo|Greco|Luso|Nippo|Hispano|Germano|Polono)$")
 
 
 def subject_terms(question: str) -> list[str]:

@@ -34,10 +34,9 @@ W_DENSE, W_COVERAGE, W_LEXICAL, W_CHUNK = 0.55, 0.25, 0.10, 0.10
 W_TYPE = 0.15
 # Subject anchoring: a sentence (read with the one it refers back to and its brief's title)
 # must hold this IDF-weighted share of the names the question asks about, or it states its
-# fact about another subject ("Its director is ..." of another centre); it then counts as
-# not stating the fact asked for, and loses this much score.
-ANCHOR_MIN = 0.5
-W_UNANCHORED = 0.05
+# fact about another subject ("Its director is ..." of another centre): it then does not count
+# as stating the kind of fact asked for.
+ANCHOR_MIN = 0.34
 SENTENCES_PER_RETRIEVER = 8
 HEADER_MIN_COVERAGE = 0.3
 # Header lines stand for what they are: the title names the brief, the byline its author.
@@ -194,8 +193,6 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
-    if not anchored:
-        score -= W_UNANCHORED
     if s.kind != "body" and not kinds & {"author", "title"} and coverage < HEADER_MIN_COVERAGE:
         score *= 0.5  # a title or byline resembles every question about its brief's topic
     return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
