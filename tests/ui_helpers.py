@@ -139,9 +139,12 @@ def chromium(profile: Path, phone: bool = False) -> Iterator[Any]:
 
 
 def wait(driver: Any, condition: Callable[[Any], T], timeout: float = WAIT) -> T:
+    """Poll ``condition`` until it is truthy; an element re-rendered meanwhile is polled again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(condition)
+    return WebDriverWait(driver, timeout, poll_frequency=0.1,
+                         ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def css(driver: Any, selector: str) -> list[Any]:
