@@ -6,6 +6,7 @@ repairs it from the per-brief records, embedding again only what it must."""
 from __future__ import annotations
 
 import hashlib
+import html
 import os
 import shutil
 import subprocess
@@ -16,7 +17,8 @@ from typing import Any
 import pytest
 from conftest import BRIEF
 from gen_briefs import write_briefs
-from ui_helpers import private_copy
+from ui_helpers import chromium, css, open_page, private_copy, serve_process, wait
+from ui_helpers import ask as ask_in_page
 
 import ikqa
 from ikqa.errors import IndexCorruptError
@@ -244,6 +246,45 @@ def test_the_assistant_behind_the_page_raises_index_corrupt_error_in_one_line(
     assert "\n" not in str(caught.value) and str(caught.value).endswith(REPAIR)
     assistant.ingest()  # the page's re-index goes through the same repair
     assert "New Delhi" in assistant.ask(QUESTION).text
+
+
+@pytest.mark.server
+def test_a_served_damaged_index_answers_in_one_line_then_again_after_ingest(
+        index: ikqa.Settings) -> None:
+    from gradio_client import Client
+
+    cut(snapshot(index) / "bm25-chunks" / "data.csc.index.npy", 200)
+    with serve_process(index.sources_dir, index.index_dir) as url:
+        client = Client(url, verbose=False)
+        for endpoint in ("/ask", "/chat"):
+            with pytest.raises(Exception) as caught:
+                client.predict(QUESTION, api_name=endpoint)
+            message = html.unescape(str(caught.value)).strip()  # the page escapes it for HTML
+            assert "\n" not in message and message.endswith(REPAIR), message
+            assert "the index is damaged (" in message
+        done = ikqa_cli(index, "ingest")  # another process repairs; the server uses it unrestarted
+        assert done.returncode == 0 and "repaired: BM25 chunks of gen-" in done.stdout, done.stdout
+        assert "New Delhi" in client.predict(QUESTION, api_name="/ask")["text"]
+
+
+@pytest.mark.server
+@pytest.mark.browser
+def test_the_page_shows_a_damaged_index_as_one_line_naming_ikqa_ingest(
+        index: ikqa.Settings, tmp_path: Path) -> None:
+    cut(hnsw_file(index, "data_level0.bin"), 100_000)
+    with serve_process(index.sources_dir, index.index_dir) as url, \
+            chromium(tmp_path / "profile") as driver:
+        open_page(driver, url)
+        css(driver, "#ikqa-question textarea")[0].send_keys(QUESTION)
+        css(driver, "#ikqa-ask")[0].click()
+        toasts = wait(driver, lambda d: [t for t in css(d, ".toast-body") if "ikqa ingest" in t.text])
+        driver.save_screenshot(str(tmp_path / "damaged.png"))
+        text = toasts[0].text
+        assert "the index is damaged (Chroma store of gen-" in text and "data_level0.bin" in text
+        assert "Traceback" not in driver.page_source
+        assert ikqa_cli(index, "ingest").returncode == 0
+        open_page(driver, url)
+        assert "New Delhi" in ask_in_page(driver, QUESTION, 0).text
 
 
 def test_doctor_changes_nothing_it_reports(index: ikqa.Settings) -> None:
