@@ -1,10 +1,11 @@
 """Model servers: any OpenAI-compatible server, or Ollama, through llama-index's LLM classes.
 
 ``OpenAIModel`` wraps ``llama_index.llms.openai_like.OpenAILike`` (llama.cpp's server, vLLM,
-LM Studio, a hosted API); ``OllamaModel`` wraps ``llama_index.llms.ollama.Ollama``, whose client
-also gives the log-probabilities a judge call needs. Both wait at most ``llm_timeout`` seconds
-and never retry, so a dead or slow server costs one timeout, then a one-line
-``ModelServerError`` that names the fix.
+LM Studio, a hosted API); ``OllamaModel`` uses the client that ``llama_index.llms.ollama.Ollama``
+configures (address, timeout), because ``Ollama.chat()`` sends neither per-call limits nor the
+log-probabilities a judge call needs. Both wait at most ``llm_timeout`` seconds and never
+retry, so a dead or slow server costs one timeout, then a one-line ``ModelServerError`` that
+names the fix.
 """
 
 from __future__ import annotations
