@@ -99,6 +99,20 @@ def test_damaged_error_is_one_line_and_names_the_repair_command() -> None:
     assert str(err).endswith(REPAIR) and len(str(err)) < 260
 
 
+def test_an_unreachable_chroma_server_is_one_line_and_not_called_damage(
+        index: ikqa.Settings) -> None:
+    from ui_helpers import free_port
+
+    url = f"http://127.0.0.1:{free_port()}"
+    for args in (("ask", QUESTION), ("doctor",), ("ingest",)):
+        done = ikqa_cli(index, *args, env={"IKQA_CHROMA_URL": url})
+        assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+        assert done.stderr.strip().splitlines() == [
+            f"Error: cannot reach the Chroma server at {url} (Could not connect to a Chroma "
+            "server. Are you sure it is running?); start it and try again"]
+    assert ikqa_cli(index, "doctor").returncode == 0  # the embedded index was left alone
+
+
 def test_a_truncated_chroma_database_is_one_line_on_every_command_and_ingest_rewrites_it(
         index: ikqa.Settings) -> None:
     cut(snapshot(index) / "chroma" / "chroma.sqlite3", 100_000)

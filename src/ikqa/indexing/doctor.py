@@ -2,7 +2,7 @@
 
 The checks only read: the current snapshot's manifest and id lists; its Chroma store
 (SQLite's own ``quick_check``, each HNSW file's size against its header, both collections
-open, hold the manifest's counts and find a stored vector); its two BM25 indexes; the
+open, hold the manifest's counts and answer searches); its two BM25 indexes; the
 ONNX encoders against their stored SHA-256; and every brief's record.
 
 ``repair_index`` runs at the start of an ingest, under the writer lock, and mends what
@@ -20,14 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Settings
-from ..errors import IndexMissingError
+from ..errors import IndexCorruptError, IndexMissingError
 from .chroma_files import hnsw_problem, sqlite_problem
-from .store import IDS, chroma_client, collection_names, current_snapshot, encoder_path, manifest_of
+from .store import IDS, collection_names, current_snapshot, encoder_path, manifest_of, open_chroma
 
 __all__ = ["Check", "Health", "Repairs", "check_index", "repair_index"]
 
 SNAPSHOT_PARTS = ("manifest", "Chroma store", "BM25 chunks", "BM25 sentences")
 _PROBE = 10
+_ROUNDING = 1e-3  # slack on cosine distances, which lie in [0, 2]
 
 
 @dataclass(frozen=True)
@@ -108,25 +109,26 @@ def repair_index(settings: Settings) -> Repairs:
 
     health = check_index(settings, store_hashes=True)
     repairs = Repairs()
-    if not health.exists:
+    if health.snapshot is None:
         return repairs
     for part, int8 in (("query encoder", False), ("ingest encoder", True)):
         problem = health.problem(part)
         if problem is not None:
             ensure_encoder(encoder_path(settings, int8=int8), settings.model_cache, int8=int8)
             repairs.notes.append(f"{part} ({problem}): rebuilt")
-    manifest = manifest_of(health.snapshot) if health.snapshot else None
+    manifest = manifest_of(health.snapshot)
     keys = {e["source"]: e.get("key", "") for e in (manifest or {}).get("sources", [])}
     for source, problem in sorted(health.damaged_records.items()):
         record_path(settings, keys[source]).unlink(missing_ok=True)
         repairs.reembed.add(source)
-        repairs.notes.append(f"record of {source} ({problem}): read and embedded again")
+        repairs.notes.append(f"record of {source} ({problem}): deleted, the brief read and "
+                             "embedded again")
     for part in SNAPSHOT_PARTS:
         problem = health.problem(part)
         if problem is not None:
             repairs.rewrite_snapshot = True
-            repairs.notes.append(f"{part} of {health.snapshot.name if health.snapshot else '?'} "
-                                 f"({problem}): snapshot written again from the records")
+            repairs.notes.append(f"{part} of {health.snapshot.name} ({problem}): snapshot "
+                                 "written again from the records")
     return repairs
 
 
@@ -166,7 +168,10 @@ def _check_manifest(manifest: dict[str, Any] | None, ids: dict[str, list[str]] |
 
 
 def _check_chroma(settings: Settings, snapshot: Path, manifest: dict[str, Any]) -> Check:
-    """The store's files are whole, its collections open and hold what the manifest says."""
+    """The store's files are whole, its collections open and hold what the manifest says.
+
+    Raises ``IndexCorruptError`` when the Chroma server is unreachable: that is no damage.
+    """
     if not settings.chroma_url:
         problem = sqlite_problem(snapshot / "chroma" / "chroma.sqlite3") or hnsw_problem(
             snapshot / "chroma")
@@ -174,12 +179,17 @@ def _check_chroma(settings: Settings, snapshot: Path, manifest: dict[str, Any]) 
             return Check("Chroma store", problem)
     try:
         expected = dict(zip(("chunks", "sentences"), _totals(manifest)))
-        names = collection_names(settings, snapshot)
-        names = (manifest.get("chunk_collection", names[0]),
-                 manifest.get("sentence_collection", names[1]))
-        client = chroma_client(settings, snapshot)
-    except Exception as err:  # chromadb raises its own types (and Rust panics as Exception)
-        return Check("Chroma store", _one_line(err))
+    except (KeyError, TypeError, ValueError):
+        return Check("Chroma store", "cannot be checked against a malformed manifest")
+    names = collection_names(settings, snapshot)
+    names = (manifest.get("chunk_collection", names[0]),
+             manifest.get("sentence_collection", names[1]))
+    try:
+        client = open_chroma(settings, snapshot)  # an unreachable server raises: nothing to check
+    except IndexCorruptError as err:
+        if settings.chroma_url:
+            raise
+        return Check("Chroma store", str(err.__cause__ or err))
     try:
         for kind, name in zip(("chunks", "sentences"), names):
             problem = _collection_problem(client.get_collection(name), expected[kind], kind)
@@ -194,17 +204,22 @@ def _check_chroma(settings: Settings, snapshot: Path, manifest: dict[str, Any]) 
 
 
 def _collection_problem(collection: Any, expected: int, kind: str) -> str | None:
-    """A count that differs from the manifest, or a stored vector the index cannot find."""
+    """A count that differs from the manifest, or a search that fails or returns too little.
+
+    The searches (for the first, middle and last stored vectors) make Chroma load and walk its
+    HNSW graph. They do not ask that a vector finds itself: HNSW is approximate, and a corpus
+    with many identical sentences can leave a copy unreachable in a sound index.
+    """
     count = collection.count()
     if count != expected:
         return f"{count} {kind} stored, the manifest lists {expected}"
-    if count == 0:
-        return None
-    sample = collection.get(limit=1, include=["embeddings"])
-    found = collection.query(query_embeddings=[sample["embeddings"][0]], n_results=min(count, _PROBE),
-                             include=["distances"])
-    if sample["ids"][0] not in found["ids"][0]:
-        return f"a stored {kind[:-1]} vector is not found by a search for itself"
+    for offset in sorted({0, count // 2, count - 1} if count else set()):
+        vector = collection.get(limit=1, offset=offset, include=["embeddings"])["embeddings"][0]
+        found = collection.query(query_embeddings=[vector], n_results=min(count, _PROBE),
+                                 include=["distances"])["distances"][0]
+        if len(found) != min(count, _PROBE) or not all(-_ROUNDING <= d <= 2 + _ROUNDING
+                                                         for d in found):
+            return f"a search among the stored {kind} returned {len(found)} results: {found[:3]}"
     return None
 
 

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Store", "StoredSentence", "index_exists", "encoder_path", "current_manifest",
            "current_snapshot", "manifest_of", "chroma_client", "collection_names", "damaged",
-           "REPAIR_COMMAND"]
+           "open_chroma", "REPAIR_COMMAND"]
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
@@ -39,6 +39,18 @@ def damaged(what: str, reason: object) -> IndexCorruptError:
         text = text[:_REASON_CHARS - 3] + "..."
     return IndexCorruptError(f"the index is damaged ({what}: {text}); "
                              f"run `{REPAIR_COMMAND}` to repair it")
+
+
+def open_chroma(settings: Settings, snapshot: Path) -> Any:
+    """``chroma_client``, its failure as one line: an unreachable server, or a damaged store."""
+    try:
+        return chroma_client(settings, snapshot)
+    except Exception as err:  # chromadb raises ValueError, InternalError, Rust errors...
+        if settings.chroma_url:
+            reason = " ".join(str(err).split())[:_REASON_CHARS]
+            raise IndexCorruptError(f"cannot reach the Chroma server at {settings.chroma_url} "
+                                    f"({reason}); start it and try again") from err
+        raise damaged(f"Chroma store of {snapshot.name}", err) from err
 
 
 @contextmanager
@@ -144,8 +156,8 @@ class Store:
             self.sentence_ids: list[str] = ids["sentence_ids"]
         chunk_name, sentence_name = collection_names(settings, self.snapshot)
         self._check_files()
+        self._client = open_chroma(settings, self.snapshot)
         with _reading(self._chroma_part):
-            self._client = chroma_client(settings, self.snapshot)
             self._chunks = self._client.get_collection(self.manifest.get("chunk_collection", chunk_name))
             self._sentences = self._client.get_collection(
                 self.manifest.get("sentence_collection", sentence_name))
