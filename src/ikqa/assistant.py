@@ -16,6 +16,7 @@ from .errors import EmptyQuestionError, IndexMissingError, SourcesError
 from .types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
+    from .llm import LanguageModel
     from .chat import Conversation
     from .indexing.doctor import Health
     from .indexing.run import IngestSummary
@@ -31,6 +32,7 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self._retriever: "Retriever | None" = None
         self._encoder = None
+        self._llm: "LanguageModel | None" = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -41,18 +43,37 @@ class Assistant:
         """Answer one standalone question."""
         return self.explain(question)[0]
 
-    def explain(self, question: str) -> "tuple[Answer, Retrieval]":
-        """The answer to ``question`` together with the retrieval it was composed from."""
+    def explain(self, question: str, mode: str | None = None) -> "tuple[Answer, Retrieval]":
+        """The answer to ``question`` together with the retrieval it was composed from.
+
+        ``mode`` overrides ``settings.answer_mode`` for this question ("extractive",
+        "verified": a language model confirms the cited sentence first).
+        """
         from .answering.compose import compose_answer, sub_questions
 
         started = time.perf_counter()
         retrieval = self.retrieve(question)
         parts = sub_questions(question.strip())
         first = [self.retrieve(parts[0])] if len(parts) > 1 else []
-        answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
+        if (mode or self.settings.answer_mode) == "verified":
+            from .answering.verify import verified_answer
+
+            answer = verified_answer(question.strip(), retrieval, self.settings, self.llm(),
+                                     parts=first)
+        else:
+            answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
         answer.standalone_question = question.strip()
         answer.seconds = time.perf_counter() - started
         return answer, retrieval
+
+    def llm(self) -> "LanguageModel":
+        """The language model ``settings.llm`` names (opened once; loads on first use)."""
+        with self._lock:
+            if self._llm is None:
+                from .llm import open_llm
+
+                self._llm = open_llm(self.settings)
+            return self._llm
 
     def retrieve(self, question: str) -> "Retrieval":
         """The evidence retrieval finds for ``question`` (fused chunks, scored sentences)."""

@@ -17,7 +17,8 @@ from .errors import SettingsError
 __all__ = ["Settings", "ANSWER_MODES", "LLM_BACKENDS"]
 
 # How answers are made: ``extractive`` picks, trims and cites source sentences (no language model).
-ANSWER_MODES = ("extractive",)
+# ``verified`` has a language model confirm the sentence before it is given.
+ANSWER_MODES = ("extractive", "verified")
 # Where the language model runs (``ikqa.llm.open_llm`` picks the backend from this one setting).
 LLM_BACKENDS = ("local", "openai", "ollama", "none")
 
@@ -46,6 +47,10 @@ class Settings:
     min_confidence: float = _describe(
         0.25, "Confidence (0-1) under which ikqa abstains; chosen on the dev splits "
              "(eval/calibrate.py): higher answers less often and is wrong less often.")
+    verify_candidates: int = _describe(
+        3, "Verified mode: how many of the best sentences the model may judge, in rank order.")
+    verify_cutoff: float = _describe(
+        0.5, "Verified mode: the model's probability of 'yes' a sentence needs to be the answer.")
     answer_mode: str = _describe("extractive", "How answers are made: " + ", ".join(ANSWER_MODES) + ".")
     host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
     port: int = _describe(7860, "Port of the web UI.")

@@ -37,6 +37,9 @@ W_TYPE = 0.15
 # fact about another subject ("Its director is ..." of another centre): it then does not count
 # as stating the kind of fact asked for.
 ANCHOR_MIN = 0.34
+# A sentence that states a name or a date but shares no meaning with the question ("Who won
+# the 2030 world cup?" -> a sentence naming a "2026-2030" vision) does not state the fact asked.
+RELEVANT_COVERAGE, RELEVANT_DENSE = 0.2, 0.3
 SENTENCES_PER_RETRIEVER = 8
 HEADER_MIN_COVERAGE = 0.3
 # Header lines stand for what they are: the title names the brief, the byline its author.
@@ -57,6 +60,7 @@ class Retrieval:
     term_weights: dict[str, float] = field(default_factory=dict)
     kinds: set[str] = field(default_factory=set)  # kinds of fact asked for (see qtype)
     matched: dict[str, str] = field(default_factory=dict)  # a question's name -> the indexed term
+    previous: dict[str, str] = field(default_factory=dict)  # sentence id -> the sentence it refers back to
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -124,7 +128,8 @@ class Retriever:
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         return Retrieval(question, chunks, evidence, content_terms, unknown,
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
-                         kinds=kinds, matched={w: t for w, (_, t) in matched.items()})
+                         kinds=kinds, matched={w: t for w, (_, t) in matched.items()},
+                         previous={sid: prev.text for sid, prev in previous.items()})
 
     def _near_names(self, question: str) -> dict[str, tuple[str, str]]:
         """For each name of the question the index does not know but nearly does:
@@ -189,7 +194,9 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     coverage = term_coverage(content_terms, sentence_terms, weights)
     anchored = not subject or s.kind != "body" or term_coverage(
         list(subject), sentence_terms | set(terms(s.title)), subject) >= ANCHOR_MIN
-    typed = (anchored or not kinds) and all(supplies(k, s.text, s.kind, question) for k in kinds)
+    relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
+    typed = (anchored or not kinds) and (relevant or not kinds) and all(
+        supplies(k, s.text, s.kind, question) for k in kinds)
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
