@@ -138,9 +138,11 @@ class Conversation:
         self.assistant = assistant
         self.turns: list[Turn] = []
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, mode: str | None = None) -> Answer:
+        """Answer ``question`` as a follow-up of the earlier turns; ``mode`` overrides
+        ``settings.answer_mode`` for this turn (each page session picks its own)."""
         standalone = rewrite_follow_up(question.strip(), self.turns)
-        answer = self.assistant.ask(standalone)
+        answer = self.assistant.explain(standalone, mode)[0]
         answer.question = question
         answer.standalone_question = standalone
         self.turns.append(Turn(question=question, standalone_question=standalone, answer=answer))
