@@ -259,7 +259,8 @@ def eval_command(sources_dir: Path | None, index_dir: Path | None, questions: Pa
 
 
 def format_answer(answer: Answer) -> str:
-    """The answer, then one line per citation: marker, source, span and sentence."""
+    """The answer, one line per citation (marker, source, span, sentence), the answer's note,
+    and a last line ``(confidence 0.83, verified)``."""
     lines = [answer.text]
     for c in answer.citations:
         page = f" p. {c.page}" if c.page else ""
@@ -267,6 +268,9 @@ def format_answer(answer: Answer) -> str:
     if answer.abstained and answer.related:
         lines.append("  related, but not an answer:")
         lines.extend(f"    - {c.source} [{c.start}:{c.end}] {c.text}" for c in answer.related)
+    if answer.note:
+        lines.append(f"  note: {answer.note}")
+    lines.append(f"(confidence {answer.confidence:.2f}, {answer.mode})")
     return "\n".join(lines)
 
 

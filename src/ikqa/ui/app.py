@@ -10,6 +10,8 @@ API route, not even Gradio's upload route). ``guard.PageGuard`` refuses foreign
 from __future__ import annotations
 
 import ipaddress
+import logging
+import threading
 from typing import TYPE_CHECKING, Any
 
 from ..errors import IkqaError
@@ -20,7 +22,9 @@ if TYPE_CHECKING:
     from ..assistant import Assistant
 
 __all__ = ["build_ui", "launch", "serve", "parse_auth", "check_exposure", "ServeError", "CSS",
-           "CONCURRENCY"]
+           "CONCURRENCY", "warm_model"]
+
+log = logging.getLogger("ikqa.ui")
 
 CONCURRENCY = 4  # answers computed at once; more users wait in the queue, in order
 QUEUE_SIZE = 64
@@ -33,6 +37,13 @@ CSS = """
   border-radius: 3px; background: var(--color-accent-soft); cursor: pointer; }
 .ikqa-answer ul { margin: .4em 0 0 1.1em; font-size: .9em; }
 .ikqa-abstain { font-style: italic; }
+.ikqa-meta { margin-top: .35em; font-size: .82em; opacity: .9; }
+.ikqa-confidence { padding: 0 .45em; border-radius: 8px; font-variant-numeric: tabular-nums; }
+.ikqa-conf-high { background: #d7f0dc; color: #14532d; }
+.ikqa-conf-low { background: #fde0c4; color: #7c2d12; }
+.ikqa-note { margin-top: .35em; font-size: .88em; font-style: italic; opacity: .85; }
+.ikqa-checking { font-style: italic; opacity: .8; animation: ikqa-pulse 1.2s ease-in-out infinite; }
+@keyframes ikqa-pulse { 50% { opacity: .35; } }
 .ikqa-related { margin-top: .5em; font-size: .9em; opacity: .9; }
 .ikqa-passage { padding: .5em .8em; }
 .ikqa-passage-label { font-size: .85em; opacity: .75; }
@@ -147,11 +158,29 @@ def launch(demo: "gr.Blocks", host: str = "127.0.0.1", port: int | None = None, 
     return demo
 
 
+def warm_model(assistant: "Assistant") -> threading.Thread:
+    """Load the language model in the background, so the first answer that needs it does not
+    also wait for the load; a model that cannot load is one logged line (answers then fall
+    back to fast ones, each with a note saying why)."""
+    def load() -> None:
+        try:
+            assistant.llm().check()
+        except IkqaError as err:
+            log.warning("ikqa: the language model is not available (%s); answers fall back "
+                        "to fast mode with a note", err)
+
+    thread = threading.Thread(target=load, name="ikqa-llm-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def serve(assistant: "Assistant", host: str, port: int, *, auth: str | None = None,
           read_only: bool = False, block: bool = True) -> "gr.Blocks":
     """Check the address and login, build the page and serve it (the ``ikqa serve`` command)."""
     login = parse_auth(auth)
     check_exposure(host, login)
     assistant.ensure_index()
+    if assistant.settings.answer_mode != "extractive":
+        warm_model(assistant)
     return launch(build_ui(assistant, read_only=read_only), host, port, auth=login,
                   max_file_mb=assistant.settings.max_upload_mb, read_only=read_only, block=block)

@@ -4,7 +4,10 @@ Display only. Each browser session holds its own ``Conversation`` in a ``gr.Stat
 follow-ups resolve against that session's turns and sessions never mix); the chat
 history shown is always rebuilt from those turns. The turns are also kept in the browser's
 own storage (``gr.BrowserState``), so a page reload brings the conversation back until
-"New conversation". Everything goes through ``Assistant``.
+"New conversation". Each session also picks its answer mode (fast = extractive, verified,
+any other in ``ANSWER_MODES``; default ``settings.answer_mode``; kept in the browser too); a
+mode that calls a language model shows a "checking…" placeholder until its answer is ready.
+Everything goes through ``Assistant``.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 import gradio as gr
 
 from ..chat import Conversation
+from ..config import ANSWER_MODES
 from ..errors import IkqaError
 from ..types import Answer, Citation, Turn
-from .render import (PANEL_EMPTY, answer_html, answer_plain, parse_ref, passage_html, safe,
-                     stream_answer_html)
+from .render import (PANEL_EMPTY, answer_html, answer_plain, checking_html, mode_choices,
+                     mode_help, parse_ref, passage_html, safe, stream_answer_html)
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -27,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["build_chat", "saved_turns", "restored_turns", "EXAMPLES", "BRIDGE_JS", "COPY_JS"]
 
 STORAGE_KEY = "ikqa-conversation"  # the browser's localStorage entry holding the turns
+MODE_KEY = "ikqa-mode"  # ... and the one holding the answer mode the user picked
+INSTANT_MODES = ("extractive",)  # modes that answer at once (no "checking…" placeholder)
 SAVED_TURNS = 30  # the most recent turns kept there
 
 EXAMPLES = [
@@ -131,8 +137,9 @@ def _citation_from(data: dict[str, Any]) -> Citation:
 
 
 def _answer_from(data: dict[str, Any]) -> Answer:
-    names = {f.name for f in fields(Answer)} - {"citations", "related"}
+    names = {f.name for f in fields(Answer)} - {"citations", "related", "confidence"}
     return Answer(**{k: v for k, v in data.items() if k in names},
+                  confidence=float(data.get("confidence") or 0.0),
                   citations=[_citation_from(c) for c in data.get("citations") or []],
                   related=[_citation_from(c) for c in data.get("related") or []])
 
@@ -154,24 +161,38 @@ class ChatHandlers:
     def __init__(self, assistant: "Assistant") -> None:
         self.assistant = assistant
 
-    def respond(self, message: str, conversation: Conversation | None
+    def mode(self, mode: str | None) -> str:
+        """The session's answer mode: one of ``ANSWER_MODES``, else the settings' default."""
+        return mode if mode in ANSWER_MODES else self.assistant.settings.answer_mode
+
+    def respond(self, message: str, conversation: Conversation | None, mode: str | None = None
                 ) -> Iterator[tuple[Any, ...]]:
-        """Stream the answer to ``message``: first the question, then the answer growing."""
+        """Stream the answer to ``message`` in ``mode``: first the question (with a
+        "checking…" placeholder while a language model reads), then the answer growing."""
         conversation = conversation or self.assistant.conversation()
+        mode = self.mode(mode)
         question = (message or "").strip()
         if not question:
             yield "", _history(conversation), conversation, gr.skip()
             return
         shown = [*_history(conversation), {"role": "user", "content": question}]
-        yield "", shown, conversation, gr.skip()
+        pending = [] if mode in INSTANT_MODES else [{"role": "assistant",
+                                                     "content": checking_html(mode)}]
+        yield "", [*shown, *pending], conversation, gr.skip()
         try:
-            answer = conversation.ask(question)
+            answer = conversation.ask(question, mode)
         except IkqaError as err:
+            if pending:
+                yield "", shown, conversation, gr.skip()  # no "checking…" left behind
             raise gr.Error(safe(err)) from err  # the page shows it as HTML
         turn = len(conversation.turns) - 1
         for html in stream_answer_html(answer, turn):
             yield "", [*shown, {"role": "assistant", "content": html}], conversation, gr.skip()
         yield "", _history(conversation), conversation, answer_plain(answer)
+
+    def restore_mode(self, saved: Any) -> Any:
+        """On page load: the answer mode this browser picked last (ignored unless valid)."""
+        return saved if isinstance(saved, str) and saved in ANSWER_MODES else gr.skip()
 
     def restore(self, saved: Any) -> tuple[list[Message], Conversation | None]:
         """On page load: the conversation kept in the browser, shown and ready for follow-ups."""
@@ -200,16 +221,24 @@ class ChatHandlers:
         self.assistant.record_feedback(answer, "up" if data.liked else "down")
         gr.Info("Thanks, your feedback was saved.")
 
-    def ask_json(self, question: str) -> dict[str, Any]:
-        """One standalone question answered as ``ikqa ask --json`` prints it."""
+    def ask_json(self, question: str, mode: str = "") -> dict[str, Any]:
+        """One standalone question answered as ``ikqa ask --json`` prints it (``mode``: one
+        of the answer modes; empty for the server's default)."""
+        if mode and mode not in ANSWER_MODES:
+            raise gr.Error(f"unknown answer mode {safe(mode)}: choose one of "
+                           f"{', '.join(ANSWER_MODES)}")
         try:
-            return self.assistant.ask(question).to_dict()
+            return self.assistant.explain(question, mode or None)[0].to_dict()
         except IkqaError as err:
             raise gr.Error(str(err)) from err
 
 
 def _new_conversation() -> tuple[list[Message], None, str, str]:
     return [], None, PANEL_EMPTY, ""
+
+
+def _picked_mode(mode: str) -> str:
+    return mode
 
 
 def _forget() -> list[dict[str, Any]]:
@@ -226,6 +255,7 @@ def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
     h = ChatHandlers(assistant)
     conversation = gr.State(None)
     saved = gr.BrowserState([], storage_key=STORAGE_KEY)
+    saved_mode = gr.BrowserState("", storage_key=MODE_KEY)
     with gr.Row(equal_height=False):
         with gr.Column(scale=3):
             chatbot = gr.Chatbot(label="Conversation", height=560, elem_id="ikqa-chat",
@@ -242,13 +272,16 @@ def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
             with gr.Row():
                 new = gr.Button("New conversation", size="sm", elem_id="ikqa-new")
                 copy = gr.Button("Copy answer", size="sm", elem_id="ikqa-copy")
+            mode = gr.Radio(mode_choices(ANSWER_MODES), value=h.mode(None), label="Answers",
+                            elem_id="ikqa-mode", info=mode_help(ANSWER_MODES))
         with gr.Column(scale=2):
             panel = gr.HTML(PANEL_EMPTY, elem_id="ikqa-passage", label="Cited passage")
     plain = gr.Textbox(visible="hidden", elem_id="ikqa-plain")
     bridge = gr.HTML("", html_template="", js_on_load=BRIDGE_JS, visible="hidden",
                      elem_id="ikqa-bridge")
 
-    io = dict(fn=h.respond, inputs=[box, conversation], outputs=[box, chatbot, conversation, plain])
+    io = dict(fn=h.respond, inputs=[box, conversation, mode],
+              outputs=[box, chatbot, conversation, plain])
     keep: dict[str, Any] = dict(fn=saved_turns, inputs=conversation, outputs=saved,
                                 api_visibility="private")
     forget: dict[str, Any] = dict(fn=_forget, inputs=None, outputs=saved, api_visibility="private")
@@ -260,6 +293,8 @@ def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
     new.click(_new_conversation, None, fresh, api_name="new_conversation").then(**forget)
     chatbot.clear(_new_conversation, None, fresh, api_visibility="private").then(**forget)
     demo.load(h.restore, saved, [chatbot, conversation], api_visibility="private")
+    demo.load(h.restore_mode, saved_mode, mode, api_visibility="private")
+    mode.input(_picked_mode, mode, saved_mode, api_visibility="private")
     copy.click(None, [plain], None, js=COPY_JS, api_visibility="private")
     bridge.click(h.open_citation, [bridge, conversation], panel, api_visibility="private")
     chatbot.like(h.vote, [conversation], None, api_visibility="private")

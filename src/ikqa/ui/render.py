@@ -5,6 +5,8 @@ server. Every string that comes from a file name or a brief goes through ``safe`
 it inert as HTML *and* as Markdown (the chat and the status lines are Markdown). A marker links to
 ``#ikqa-c-<turn>-<n>`` (a related passage of an abstention to ``#ikqa-r-<turn>-<n>``);
 the page's script turns a click on such a link into a request for the side panel.
+A finished answer also shows its confidence and the mode that made it (``answer_meta``) and
+its note; while a language model reads, the chat shows ``checking_html`` in its place.
 """
 
 from __future__ import annotations
@@ -16,12 +18,21 @@ from typing import Any
 from ..types import Answer, Citation, Passage
 
 __all__ = ["answer_html", "stream_answer_html", "answer_plain", "passage_html", "parse_ref",
-           "source_rows", "sources_html", "safe", "PANEL_EMPTY", "SOURCE_COLUMNS"]
+           "source_rows", "sources_html", "safe", "answer_meta", "checking_html", "mode_label",
+           "mode_choices", "mode_help", "PANEL_EMPTY", "SOURCE_COLUMNS", "CONFIDENT"]
 
 PANEL_EMPTY = ('<div class="ikqa-panel-empty">Click a <b>[n]</b> marker in an answer to see the '
                'cited sentence highlighted in its paragraph.</div>')
 SOURCE_COLUMNS = ["Title", "Author", "File", "Chunks", "Indexed"]
 STREAM_WORDS = 3  # words added per streamed update
+CONFIDENT = 0.5  # a confidence from here up is shown as high, below it as low
+# What the page calls a mode where its name is not plain to a reader; others show as named.
+MODE_LABELS = {"extractive": "fast"}
+# What each mode costs, for the selector's help line (a mode without an entry is just listed).
+MODE_HELP = {"extractive": "at once",
+             "verified": "a language model checks the cited sentence first (1–3 s)"}
+# The placeholder shown while a mode that calls a language model works ("checking…" state).
+PENDING = {"verified": "checking… the language model is reading the cited passage"}
 _MARKER = re.compile(r"\[(\d+)\]")
 _REF = re.compile(r"^#?ikqa-([cr])-(\d+)-(\d+)$")
 # HTML's five, then every character Markdown, GFM autolinks, LaTeX or a template could act on.
@@ -66,19 +77,69 @@ def _related_list(related: list[Citation], turn: int) -> str:
             f'<ul>{items}</ul></div>')
 
 
+def mode_label(mode: str) -> str:
+    """The page's name of an answer mode: "fast" for extractive, else the mode's own name."""
+    return MODE_LABELS.get(mode, mode)
+
+
+def mode_choices(modes: "tuple[str, ...] | list[str]") -> list[tuple[str, str]]:
+    """(label, mode) pairs for the page's mode selector, one per mode, in the order given."""
+    return [(mode_label(m), m) for m in modes]
+
+
+def mode_help(modes: "tuple[str, ...] | list[str]") -> str:
+    """One line saying what each mode does: "fast: at once · verified: ..."."""
+    return " · ".join(f"{mode_label(m)}: {MODE_HELP[m]}" for m in modes if m in MODE_HELP)
+
+
+def _confidence(answer: Answer) -> float:
+    """``answer.confidence`` as a number in [0, 1] (a restored answer may hold anything)."""
+    try:
+        value = float(answer.confidence)
+    except (TypeError, ValueError):
+        return 0.0
+    return min(max(value, 0.0), 1.0) if value == value else 0.0  # NaN -> 0
+
+
+def answer_meta(answer: Answer) -> str:
+    """What follows an answer's text: its note (which name matched, why it abstained, a
+    fallback), then "confidence 0.83 · verified" styled low or high."""
+    value = _confidence(answer)
+    level = "high" if value >= CONFIDENT else "low"
+    meaning = ("estimated chance the briefings really do not answer this" if answer.abstained
+               else "estimated chance this answer is right")
+    html = (f'<div class="ikqa-meta"><span class="ikqa-confidence ikqa-conf-{level}" '
+            f'title="{meaning}">confidence {value:.2f}</span> · '
+            f'<span class="ikqa-mode">{safe(mode_label(str(answer.mode)))}</span></div>')
+    if answer.note:
+        html = f'<div class="ikqa-note">{safe(answer.note)}</div>' + html
+    return html
+
+
+def checking_html(mode: str) -> str:
+    """The placeholder answer shown while ``mode``'s language model works."""
+    text = PENDING.get(mode, f"{mode_label(mode)}: working…")
+    return f'<div class="ikqa-checking" role="status">{safe(text)}</div>'
+
+
 def answer_html(answer: Answer, turn: int, words: int | None = None) -> str:
-    """One answer as chat HTML; ``words`` cuts the text short (a streaming step, no lists)."""
+    """One answer as chat HTML; ``words`` cuts the text short (a streaming step: no note,
+    confidence or lists)."""
     tokens = answer.text.split()
     partial = words is not None and words < len(tokens)
     text = " ".join(tokens[:words]) if partial else answer.text
     if answer.abstained:
         body = f'<div class="ikqa-abstain">{safe(text)}</div>'
-        if not partial and answer.related:
-            body += _related_list(answer.related, turn)
     else:
-        body = f'<div class="ikqa-text">{_linked_text(text, turn, {c.marker for c in answer.citations})}</div>'
-        if not partial and answer.citations:
-            body += _source_list(answer, turn)
+        markers = {c.marker for c in answer.citations}
+        body = f'<div class="ikqa-text">{_linked_text(text, turn, markers)}</div>'
+    if partial:
+        return f'<div class="ikqa-answer">{body}</div>'
+    body += answer_meta(answer)
+    if answer.abstained and answer.related:
+        body += _related_list(answer.related, turn)
+    elif not answer.abstained and answer.citations:
+        body += _source_list(answer, turn)
     return f'<div class="ikqa-answer">{body}</div>'
 
 
@@ -91,8 +152,9 @@ def stream_answer_html(answer: Answer, turn: int) -> Iterator[str]:
 
 
 def answer_plain(answer: Answer) -> str:
-    """The answer as plain text for the clipboard: text, then one line per cited sentence."""
-    lines = [answer.text]
+    """The answer as plain text for the clipboard: text, its note, then one line per cited
+    sentence."""
+    lines = [answer.text, *([f"({answer.note})"] if answer.note else [])]
     if answer.citations:
         lines.append("")
         lines.extend(f"[{c.marker}] {c.title} ({c.source}): {c.text}" for c in answer.citations)
