@@ -15,12 +15,15 @@ from ui_helpers import message_text, served
 
 import ikqa
 from ikqa.cli import cli
+from ikqa.config import ANSWER_MODES
+from ikqa.errors import ModelServerError
 from ikqa.indexing.passage import paragraph_around
+from ikqa.llm import LanguageModel
 from ikqa.types import Answer, Citation, Passage, Turn
 from ikqa.ui.app import ServeError, build_ui, check_exposure, parse_auth
 from ikqa.ui.chat_tab import ChatHandlers, restored_turns, saved_turns
-from ikqa.ui.render import (answer_html, answer_plain, parse_ref, passage_html, safe,
-                            sources_html, stream_answer_html)
+from ikqa.ui.render import (answer_html, answer_plain, mode_choices, parse_ref, passage_html,
+                            safe, sources_html, stream_answer_html)
 
 CITED = Citation(1, "b.txt", "Brief <B>", "IKCRI is based in New Delhi.", 10, 38, 0.9)
 ANSWER = Answer("Where?", "IKCRI is based in New Delhi. [1] Also [7] & <x>.", citations=[CITED])
@@ -101,6 +104,53 @@ def test_saved_turns_come_back_and_malformed_storage_is_ignored() -> None:
                  [{"question": "q", "answer": {"text": "t", "question": "q",
                                               "citations": [{"bogus": 1}]}}]):
         assert restored_turns(junk) == [], junk
+
+
+def test_each_answer_shows_its_confidence_mode_and_escaped_note() -> None:
+    checked = replace(ANSWER, confidence=0.834, mode="verified", note="Matched <b>IKCRI</b>")
+    html = answer_html(checked, 0)
+    assert '<span class="ikqa-confidence ikqa-conf-high" title="estimated chance this answer ' \
+           'is right">confidence 0.83</span>' in html and '<span class="ikqa-mode">verified<' in html
+    assert '<div class="ikqa-note">Matched &lt;b&gt;IKCRI&lt;/b&gt;</div>' in html
+    assert html.index("ikqa-text") < html.index("ikqa-note") < html.index("ikqa-meta")
+    weak = answer_html(replace(ANSWER, confidence=0.31), 0)  # mode extractive: "fast", no note
+    assert "ikqa-conf-low" in weak and "confidence 0.31" in weak and ">fast<" in weak
+    assert "ikqa-note" not in weak
+    refused = answer_html(Answer("q", "The briefings don't say.", abstained=True, confidence=0.9,
+                                 mode="verified", note="Not answered: no passage states it."), 0)
+    assert "chance the briefings really do not answer this" in refused
+    assert "Not answered&#58; no passage states it." in refused
+    steps = list(stream_answer_html(checked, 0))
+    assert "ikqa-meta" not in steps[0] and "ikqa-note" not in steps[0] and "ikqa-meta" in steps[-1]
+    assert answer_plain(checked).splitlines()[:2] == [checked.text, "(Matched <b>IKCRI</b>)"]
+    _inert(answer_html(replace(ANSWER, note=HOSTILE, mode=HOSTILE), 0))
+
+
+def test_mode_selector_lists_every_answer_mode_and_starts_at_the_settings_default(
+        tmp_path: Path) -> None:
+    assert mode_choices(("extractive", "verified", "generative")) == [
+        ("fast", "extractive"), ("verified", "verified"), ("generative", "generative")]
+    for default in ANSWER_MODES:
+        settings = ikqa.Settings(sources_dir=tmp_path / "s", index_dir=tmp_path / "ix",
+                                 answer_mode=default)
+        demo = build_ui(ikqa.Assistant(settings))
+        [radio] = [b for b in demo.blocks.values() if getattr(b, "elem_id", None) == "ikqa-mode"]
+        assert [value for _, value in radio.choices] == list(ANSWER_MODES)
+        assert radio.value == default
+
+
+def test_restored_answers_keep_their_confidence_and_junk_confidence_is_ignored() -> None:
+    conversation = ikqa.Assistant(ikqa.Settings()).conversation()
+    answer = replace(ANSWER, confidence=0.77, mode="verified", note="n", standalone_question="Where?")
+    conversation.turns.append(Turn("Where?", "Where?", answer))
+    saved = json.loads(json.dumps(saved_turns(conversation)))
+    [turn] = restored_turns(saved)
+    assert (turn.answer.confidence, turn.answer.mode, turn.answer.note) == (0.77, "verified", "n")
+    for junk in ("high", [1], {"a": 1}):
+        assert restored_turns([{**saved[0], "answer": {**saved[0]["answer"], "confidence": junk}}]) == []
+    odd = replace(ANSWER, confidence=float("nan"))
+    assert "confidence 0.00" in answer_html(odd, 0)
+    assert "confidence 1.00" in answer_html(replace(ANSWER, confidence=7), 0)
 
 
 def test_paragraph_around_a_span() -> None:
@@ -264,3 +314,97 @@ def test_clicked_marker_and_votes_reach_the_right_turn(assistant: ikqa.Assistant
     down, up = [json.loads(line) for line in lines.splitlines()[-2:]]
     assert (down["vote"], down["question"]) == ("down", "Where is IKCRI based?")
     assert (up["vote"], up["question"]) == ("up", "What is FORGE?")
+
+
+# -- answer modes: each session picks its own ------------------------------------------------
+
+class StandIn(LanguageModel):
+    """A judge that says yes with probability ``p`` to every passage, or fails like an
+    unreachable server (logic tests; the real model is in test_browser_modes.py)."""
+
+    name = "stand-in judge"
+
+    def __init__(self, p: float = 0.9, fail: bool = False) -> None:
+        self.p, self.fail, self.calls = p, fail, 0
+
+    def check(self) -> None:
+        pass
+
+    def yes_probability(self, prompts):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        if self.fail:
+            raise ModelServerError("cannot reach the language model server: start it")
+        return [self.p for _ in prompts]
+
+    def complete(self, messages, max_tokens=256, stop=()):  # type: ignore[no-untyped-def]
+        return ""
+
+    def stream(self, messages, max_tokens=256, stop=()):  # type: ignore[no-untyped-def]
+        yield from ()
+
+
+def _judged(settings: ikqa.Settings, judge: StandIn) -> ikqa.Assistant:
+    assistant = ikqa.Assistant(settings)
+    assistant._llm = judge
+    return assistant
+
+
+@pytest.mark.slow
+def test_a_verified_turn_shows_checking_first_then_the_answer_with_its_confidence(
+        built_settings: ikqa.Settings) -> None:
+    judge = StandIn(0.9)
+    chat = ChatHandlers(_judged(built_settings, judge))
+    conversation = chat.assistant.conversation()
+    steps = list(chat.respond("Where is IKCRI based?", conversation, "verified"))
+    first = steps[0][1]
+    assert [m["role"] for m in first] == ["user", "assistant"]
+    assert 'class="ikqa-checking"' in first[-1]["content"] and "checking…" in first[-1]["content"]
+    final = steps[-1][1][-1]["content"]
+    assert "ikqa-checking" not in final and "New Delhi" in final and judge.calls == 1
+    assert "confidence 0.90" in final and '<span class="ikqa-mode">verified<' in final
+    fast = list(chat.respond("What is FORGE?", conversation, "extractive"))
+    assert fast[0][1][-1]["role"] == "user"  # a fast answer needs no "checking…"
+    assert '<span class="ikqa-mode">fast<' in fast[-1][1][-1]["content"] and judge.calls == 1
+    assert [t.answer.mode for t in conversation.turns] == ["verified", "extractive"]
+
+
+@pytest.mark.slow
+def test_a_failing_model_gives_the_fast_answer_with_its_note_and_the_chat_goes_on(
+        built_settings: ikqa.Settings) -> None:
+    chat = ChatHandlers(_judged(built_settings, StandIn(fail=True)))
+    conversation = chat.assistant.conversation()
+    for question, want in (("Where is IKCRI based?", "New Delhi"),
+                           ("What does it focus on?", "technology transfer")):
+        final = list(chat.respond(question, conversation, "verified"))[-1][1][-1]["content"]
+        assert want in final and "ikqa-abstain" not in final
+        assert '<div class="ikqa-note">Not checked by the language model&#58; cannot reach' in final
+        assert '<span class="ikqa-mode">fast<' in final
+    assert len(conversation.turns) == 2
+
+
+@pytest.mark.slow
+@pytest.mark.server
+def test_each_page_session_answers_in_the_mode_it_picked(built_settings: ikqa.Settings) -> None:
+    from gradio_client import Client
+    from gradio_client.exceptions import AppError
+
+    with served(_judged(built_settings, StandIn(0.9))) as url:
+        checked, fast = Client(url, verbose=False), Client(url, verbose=False)
+        params = checked.view_api(print_info=False, return_format="dict")[
+            "named_endpoints"]["/chat"]["parameters"]
+        assert [p["parameter_name"] for p in params] == ["message", "mode"]
+        assert params[1]["parameter_default"] == "extractive"  # the settings' default
+        _, mine, _ = checked.predict("Where is IKCRI based?", "verified", api_name="/chat")
+        _, theirs, _ = fast.predict("Where is IKCRI based?", api_name="/chat")
+        assert ">verified<" in message_text(mine[-1]) and "confidence 0.90" in message_text(mine[-1])
+        assert ">fast<" in message_text(theirs[-1])
+        _, mine, _ = checked.predict("What does it focus on?", "verified", api_name="/chat")
+        assert len(mine) == 4 and ">verified<" in message_text(mine[-1])
+        assert "technology transfer" in message_text(mine[-1])
+        got = checked.predict("Where is IKCRI based?", "verified", api_name="/ask")
+        assert (got["mode"], got["confidence"]) == ("verified", 0.9)
+        assert checked.predict("Where is IKCRI based?", api_name="/ask")["mode"] == "extractive"
+        with pytest.raises(AppError, match="unknown answer mode"):
+            checked.predict("Where is IKCRI based?", "bogus", api_name="/ask")
+        with pytest.raises(AppError, match="not in the list of choices"):
+            checked.predict("Where is IKCRI based?", "bogus", api_name="/chat")
