@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+import ikqa
 from ikqa.cli import EXIT_PARTIAL
 
 pytestmark = pytest.mark.slow
@@ -95,6 +97,70 @@ def test_chat_resolves_a_follow_up_in_the_terminal(tmp_path: Path, sources_copy:
     assert proc.returncode == 0, proc.stderr
     second = proc.stdout.split("you> ")[2]
     assert "New Delhi" in second
+
+
+CONFIDENCE_LINE = re.compile(r"^\(confidence (0\.\d\d|1\.00), (extractive|verified)\)$")
+UNREACHABLE_MODEL = {"IKQA_LLM": "openai", "IKQA_LLM_URL": "http://127.0.0.1:9/v1",
+                     "IKQA_LLM_MODEL": "m", "IKQA_LLM_TIMEOUT": "5"}
+
+
+def _answers(chat_stdout: str) -> list[str]:
+    """The answers ``ikqa chat`` printed, one per question."""
+    return [a.strip() for a in chat_stdout.split("you> ")[1:] if a.strip()]
+
+
+def test_ask_ends_with_the_confidence_and_mode_and_json_has_them(
+        tmp_path: Path, built_settings: ikqa.Settings) -> None:
+    index = str(built_settings.index_dir)
+    ask = run("ask", QUESTION, "--index", index, cwd=tmp_path)
+    assert ask.returncode == 0, ask.stderr
+    last = ask.stdout.strip().splitlines()[-1]
+    assert CONFIDENCE_LINE.match(last) and last.endswith(", extractive)"), last
+    data = json.loads(run("ask", QUESTION, "--json", "--index", index, cwd=tmp_path).stdout)
+    assert last == f"(confidence {data['confidence']:.2f}, {data['mode']})"
+    assert data["note"] == "" and "note:" not in ask.stdout
+    refused = run("ask", "Who heads the Zorblax Institute?", "--index", index, cwd=tmp_path)
+    lines = refused.stdout.strip().splitlines()
+    assert lines[-2].startswith("  note: ") and "zorblax" in lines[-2].lower()  # why it abstained
+    assert CONFIDENCE_LINE.match(lines[-1])
+
+
+def test_verified_with_an_unreachable_model_answers_fast_with_a_note(
+        tmp_path: Path, built_settings: ikqa.Settings) -> None:
+    index = str(built_settings.index_dir)
+    ask = run("ask", QUESTION, "--mode", "verified", "--index", index, cwd=tmp_path,
+              env=UNREACHABLE_MODEL)
+    assert ask.returncode == 0, ask.stderr
+    lines = ask.stdout.strip().splitlines()
+    assert "New Delhi" in lines[0] and lines[-1].endswith(", extractive)")
+    assert lines[-2].startswith("  note: Not checked by the language model: cannot reach")
+    chat = subprocess.run([str(IKQA), "chat", "--mode", "verified", "--index", index],
+                          input="What is IKCRI?\nWhere is it based?\n\n", cwd=tmp_path,
+                          env={**os.environ, **UNREACHABLE_MODEL}, capture_output=True,
+                          text=True, timeout=300)
+    assert chat.returncode == 0, chat.stderr
+    answers = _answers(chat.stdout)
+    assert len(answers) == 2 and "New Delhi" in answers[1]
+    for answer in answers:
+        assert "  note: Not checked by the language model" in answer
+        assert CONFIDENCE_LINE.match(answer.splitlines()[-1])
+
+
+@pytest.mark.llm
+def test_chat_in_verified_mode_prints_the_models_confidence(
+        tmp_path: Path, built_settings: ikqa.Settings) -> None:
+    """The real packaged model checks both turns of a terminal conversation."""
+    chat = subprocess.run([str(IKQA), "chat", "--mode", "verified", "--index",
+                           str(built_settings.index_dir)],
+                          input="What is FORGE?\nWhen was it launched?\n\n", cwd=tmp_path,
+                          capture_output=True, text=True, timeout=600)
+    assert chat.returncode == 0, chat.stderr
+    answers = _answers(chat.stdout)
+    assert len(answers) == 2 and "February 2026" in answers[1]
+    for answer in answers:
+        last = answer.splitlines()[-1]
+        assert CONFIDENCE_LINE.match(last) and last.endswith(", verified)"), answer
+        assert float(last.split()[1].rstrip(",")) >= 0.5  # the model's "yes" passed the cut-off
 
 
 def test_no_network_connection_during_ingest_and_ask(tmp_path: Path, sources_copy: Path) -> None:
