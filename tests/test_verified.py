@@ -110,8 +110,11 @@ def test_an_unreachable_model_server_is_a_note_not_an_error(built_settings: ikqa
 @pytest.mark.llm
 def test_qwen_confirms_an_answer_and_rejects_a_near_miss(verified: ikqa.Assistant) -> None:
     """The real packaged model: a stated fact passes; a question the brief only seems to answer
-    (it names the group but never says where it meets) is refused."""
+    (it names the initiative but never says who launched it), which the extractive layer
+    answers, is refused."""
     right = verified.ask("Where is the India Korea Centre for Research & Innovation based?")
-    assert not right.abstained and "New Delhi" in right.text and right.confidence >= 0.5
-    near_miss = verified.ask("Where will the ISRO–KASA Joint Working Group hold its meetings?")
-    assert near_miss.abstained, near_miss.text
+    assert not right.abstained and "New Delhi" in right.text and right.confidence >= 0.7
+    question = "Who launched the Pax Silica initiative?"
+    assert not verified.explain(question, mode="extractive")[0].abstained
+    near_miss = verified.ask(question)
+    assert near_miss.abstained and "language model" in near_miss.note, near_miss.text

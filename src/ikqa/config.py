@@ -17,8 +17,9 @@ from .errors import SettingsError
 __all__ = ["Settings", "ANSWER_MODES", "LLM_BACKENDS"]
 
 # How answers are made: ``extractive`` picks, trims and cites source sentences (no language model).
-# ``verified`` has a language model confirm the sentence before it is given.
-ANSWER_MODES = ("extractive", "verified")
+# ``verified`` has a language model confirm the sentence before it is given; ``generative`` has it
+# write a short answer from the best sentences, each claim checked against the sentence it cites.
+ANSWER_MODES = ("extractive", "verified", "generative")
 # Where the language model runs (``ikqa.llm.open_llm`` picks the backend from this one setting).
 LLM_BACKENDS = ("local", "openai", "ollama", "none")
 
@@ -50,7 +51,7 @@ class Settings:
     verify_candidates: int = _describe(
         3, "Verified mode: how many of the best sentences the model may judge, in rank order.")
     verify_cutoff: float = _describe(
-        0.5, "Verified mode: the model's probability of 'yes' a sentence needs to be the answer.")
+        0.7, "Verified mode: the model's probability of 'yes' a sentence needs to be the answer.")
     answer_mode: str = _describe("extractive", "How answers are made: " + ", ".join(ANSWER_MODES) + ".")
     host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
     port: int = _describe(7860, "Port of the web UI.")
