@@ -269,11 +269,12 @@ def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
                 box = gr.Textbox(placeholder="Ask a question…", show_label=False, scale=8,
                                  elem_id="ikqa-question", submit_btn=False)
                 send = gr.Button("Ask", variant="primary", scale=1, elem_id="ikqa-ask")
-            with gr.Row():
-                new = gr.Button("New conversation", size="sm", elem_id="ikqa-new")
-                copy = gr.Button("Copy answer", size="sm", elem_id="ikqa-copy")
-            mode = gr.Radio(mode_choices(ANSWER_MODES), value=h.mode(None), label="Answers",
-                            elem_id="ikqa-mode", info=mode_help(ANSWER_MODES))
+            with gr.Row(equal_height=False):
+                mode = gr.Radio(mode_choices(ANSWER_MODES), value=h.mode(None), scale=2,
+                                label="Answers", show_label=False, container=False,
+                                elem_id="ikqa-mode", info=mode_help(ANSWER_MODES))
+                new = gr.Button("New conversation", size="sm", elem_id="ikqa-new", scale=1)
+                copy = gr.Button("Copy answer", size="sm", elem_id="ikqa-copy", scale=1)
         with gr.Column(scale=2):
             panel = gr.HTML(PANEL_EMPTY, elem_id="ikqa-passage", label="Cited passage")
     plain = gr.Textbox(visible="hidden", elem_id="ikqa-plain")
@@ -293,8 +294,8 @@ def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
     new.click(_new_conversation, None, fresh, api_name="new_conversation").then(**forget)
     chatbot.clear(_new_conversation, None, fresh, api_visibility="private").then(**forget)
     demo.load(h.restore, saved, [chatbot, conversation], api_visibility="private")
-    demo.load(h.restore_mode, saved_mode, mode, api_visibility="private")
-    mode.input(_picked_mode, mode, saved_mode, api_visibility="private")
+    demo.load(h.restore_mode, saved_mode, mode, api_visibility="private", show_progress="hidden")
+    mode.input(_picked_mode, mode, saved_mode, api_visibility="private", show_progress="hidden")
     copy.click(None, [plain], None, js=COPY_JS, api_visibility="private")
     bridge.click(h.open_citation, [bridge, conversation], panel, api_visibility="private")
     chatbot.like(h.vote, [conversation], None, api_visibility="private")
