@@ -33,6 +33,10 @@ __all__ = ["build_chat", "saved_turns", "restored_turns", "EXAMPLES", "BRIDGE_JS
 STORAGE_KEY = "ikqa-conversation"  # the browser's localStorage entry holding the turns
 MODE_KEY = "ikqa-mode"  # ... and the one holding the answer mode the user picked
 INSTANT_MODES = ("extractive",)  # modes that answer at once (no "checking…" placeholder)
+# Chat answers in progress at once, across sessions (more wait in the queue, in order). Above
+# the page's default: an answer that waits for the language model's slots uses no CPU, and
+# each of 8 sessions should see its "checking…" at once rather than wait unseen in the queue.
+ANSWERS_AT_ONCE = 8
 SAVED_TURNS = 30  # the most recent turns kept there
 
 EXAMPLES = [
@@ -282,7 +286,8 @@ def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
                      elem_id="ikqa-bridge")
 
     io = dict(fn=h.respond, inputs=[box, conversation, mode],
-              outputs=[box, chatbot, conversation, plain])
+              outputs=[box, chatbot, conversation, plain], concurrency_id="answers",
+              concurrency_limit=ANSWERS_AT_ONCE)
     keep: dict[str, Any] = dict(fn=saved_turns, inputs=conversation, outputs=saved,
                                 api_visibility="private")
     forget: dict[str, Any] = dict(fn=_forget, inputs=None, outputs=saved, api_visibility="private")
