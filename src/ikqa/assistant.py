@@ -43,11 +43,14 @@ class Assistant:
         """Answer one standalone question."""
         return self.explain(question)[0]
 
-    def explain(self, question: str, mode: str | None = None) -> "tuple[Answer, Retrieval]":
+    def explain(self, question: str, mode: str | None = None,
+                on_token: Callable[[str], None] | None = None) -> "tuple[Answer, Retrieval]":
         """The answer to ``question`` together with the retrieval it was composed from.
 
         ``mode`` overrides ``settings.answer_mode`` for this question ("extractive",
-        "verified": a language model confirms the cited sentence first).
+        "verified": a language model confirms the cited sentence first, "generative": it
+        writes the answer and every claim is checked). ``on_token`` receives a generative
+        answer's draft piece by piece as the model writes it (before the check).
         """
         from .answering.compose import compose_answer, sub_questions
 
@@ -55,16 +58,30 @@ class Assistant:
         retrieval = self.retrieve(question)
         parts = sub_questions(question.strip())
         first = [self.retrieve(parts[0])] if len(parts) > 1 else []
-        if (mode or self.settings.answer_mode) == "verified":
+        chosen = mode or self.settings.answer_mode
+        if chosen == "verified":
             from .answering.verify import verified_answer
 
             answer = verified_answer(question.strip(), retrieval, self.settings, self.llm(),
                                      parts=first)
+        elif chosen == "generative":
+            from .answering.generate import generative_answer
+
+            answer = generative_answer(question.strip(), retrieval, self.settings, self.llm(),
+                                       parts=first, on_token=on_token)
         else:
             answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
+        if not answer.short and not answer.abstained and answer.citations:
+            from .answering.short import typed_short
+
+            answer.short = typed_short(retrieval.kinds, answer.citations[0].text, question)
         answer.standalone_question = question.strip()
         answer.seconds = time.perf_counter() - started
         return answer, retrieval
+
+    def uses_model(self, mode: str | None = None) -> bool:
+        """Whether answers in ``mode`` (default: the settings') call a language model."""
+        return (mode or self.settings.answer_mode) != "extractive" and self.settings.llm != "none"
 
     def llm(self) -> "LanguageModel":
         """The language model ``settings.llm`` names (opened once; loads on first use)."""

@@ -118,6 +118,7 @@ class Answer:
     short: str = ""  # the shortest phrase that answers (a date, a name, an amount), when one is found
     mode: str = "extractive"  # the answer mode that produced it
     note: str = ""  # a remark for the user: which name was matched, a fallback, why it abstained
+    struck: list[str] = field(default_factory=list)  # claims of a model's draft removed by the check
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -130,6 +131,7 @@ class Answer:
             "confidence": round(self.confidence, 3),
             "mode": self.mode,
             "note": self.note,
+            "struck": list(self.struck),
             "related": [c.to_dict() for c in self.related],
             "seconds": round(self.seconds, 4),
         }

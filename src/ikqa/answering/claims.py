@@ -1,0 +1,120 @@
+"""A model's draft answer cut into claims, and the checks that need no model.
+
+The model is asked for a short answer line, then 1-3 sentences (or list items) with ``[n]``
+after each claim. ``parse_draft`` reads what it wrote whatever the layout it chose: a marker
+before a sentence ("[2] IKCRI is based ...") or after it, "[1, 3]" or "[1][3]", bullets or
+numbered items. ``grounded`` is the cheap half of checking a claim: every name, number and
+date it states must occur in the sentences it cites (or in the question), and most of its
+content words too, so a claim the model made up or carried over from elsewhere fails
+before the model is asked to judge it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..indexing.lexical import terms
+
+__all__ = ["Claim", "Draft", "parse_draft", "grounded", "numbers", "SUPPORT_SHARE"]
+
+# Share of a claim's content terms (those not in the question) its cited sentences must hold.
+SUPPORT_SHARE = 0.6
+SHORT_WORDS = 12  # a first line longer than this is a claim, not the short answer
+_MARKERS = re.compile(r"\[(\d+(?:\s*[,;–-]\s*\d+)*)\]")
+_LEADING_MARKERS = re.compile(r"^(?:\s*\[\d+(?:\s*[,;–-]\s*\d+)*\])+\s*")
+_BULLET = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
+_LABEL = re.compile(r"^\s*(?:short answer|short|answer)\s*[:：-]\s*", re.I)
+# A sentence ends at ". " before a capital (not after an initial: "Sanjeev K. Varshney"), or
+# after a marker before a capital ("... New Delhi [1] It also ...").
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z]\.)(?<=[.!?])\s+(?=[\[\"“(]?[A-Z0-9])|(?<=\])\s+(?=[A-Z])")
+_DECLINED = re.compile(r"^\W*(?:not stated|not answered|the (?:numbered )?sentences do not|"
+                       r"i (?:do not|don't|cannot|can't) )", re.I)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One sentence or list item of a draft: its text without markers, and the markers."""
+
+    text: str
+    markers: tuple[int, ...]
+    item: bool = False  # a list item (often a fragment: "semiconductors")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What the model wrote: the short answer line, the claims, or a refusal."""
+
+    short: str
+    claims: tuple[Claim, ...]
+    declined: bool = False
+
+
+def parse_draft(text: str) -> Draft:
+    """The short answer and the claims of a model's reply (``declined`` when it says the
+    sentences do not answer)."""
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines or _DECLINED.match(lines[0]):
+        return Draft("", (), declined=True)
+    short = ""
+    first = _LABEL.sub("", lines[0])
+    if len(lines) > 1 and len(_MARKERS.sub("", first).split()) <= SHORT_WORDS \
+            and not _BULLET.match(lines[0]):
+        short = _clean(first).rstrip(".")
+        lines = lines[1:]
+    claims: list[Claim] = []
+    for line in lines:
+        item = _BULLET.match(line) is not None
+        line = _LABEL.sub("", _BULLET.sub("", line))
+        opening = _LEADING_MARKERS.match(line) is not None  # "[2] The centre is ... [1] It ..."
+        pending: tuple[int, ...] = ()
+        for piece in _SENTENCE_END.split(line):
+            markers, text = _marker_numbers(piece), _clean(piece)
+            if text.strip(" .;:,"):
+                claims.append(Claim(text, tuple(dict.fromkeys(pending + markers)), item))
+                pending = ()
+            elif opening:
+                pending += markers
+            elif claims:  # "... New Delhi. [1]": the marker closes the sentence before it
+                last = claims.pop()
+                claims.append(Claim(last.text, tuple(dict.fromkeys(last.markers + markers)),
+                                    last.item))
+    return Draft(short, tuple(claims), declined=not claims and not short)
+
+
+def _marker_numbers(text: str) -> tuple[int, ...]:
+    found: list[int] = []
+    for group in _MARKERS.findall(text):
+        bounds = [int(n) for n in re.findall(r"\d+", group)]
+        if re.search(r"[–-]", group) and len(bounds) == 2 and 0 <= bounds[1] - bounds[0] <= 5:
+            bounds = list(range(bounds[0], bounds[1] + 1))  # "[1-3]"
+        found.extend(bounds)
+    return tuple(dict.fromkeys(found))
+
+
+def _clean(text: str) -> str:
+    """``text`` without markers, with tidy spaces before punctuation."""
+    text = _MARKERS.sub("", _LEADING_MARKERS.sub("", text))
+    text = re.sub(r"\s+([.,;:!?)])", r"\1", " ".join(text.split()))
+    return re.sub(r"([.,;:])\1+", r"\1", text).strip()
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers ``text`` states, without thousands separators ("3,000" -> "3000")."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+
+
+def grounded(claim: str, support: str, question: str) -> bool:
+    """True when every number and name of ``claim`` occurs in ``support`` (the cited sentences,
+    their titles and the sentences they refer back to) or the question, and at least
+    ``SUPPORT_SHARE`` of its other content terms occur in ``support``."""
+    if not numbers(claim) <= numbers(support) | numbers(question):
+        return False
+    known = set(terms(support)) | set(terms(question))
+    for word in _CAPITALISED.findall(claim):
+        if not set(terms(word)) <= known:
+            return False
+    new = set(terms(claim)) - set(terms(question))
+    return not new or len(new & set(terms(support))) / len(new) >= SUPPORT_SHARE

@@ -1,0 +1,92 @@
+"""The shortest phrase that answers: a date, an amount, a place, an expansion.
+
+When a question asks for a typed fact (see ``qtype``) and the answer's cited sentence states
+one the question does not already give, that phrase is ``Answer.short`` ("20 April 2026",
+"€12 million", "New Delhi", "Korea India Defense Accelerator"). Regular expressions only, so
+it costs nothing in any answer mode.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["typed_short"]
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = re.compile(
+    rf"\b{_DAY}\s+{_MONTH},?\s+\d{{3,4}}\b|\b{_MONTH}\s+{_DAY},?\s+\d{{3,4}}\b|"
+    rf"\b{_MONTH}\s+\d{{3,4}}\b|\b\d{{4}}\s*[–-]\s*\d{{2,4}}\b|\b{_DAY}\s+{_MONTH}\b|"
+    rf"\b(?:1\d{{3}}|20\d\d)s?\b|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b")
+_SCALE = r"(?:\s+(?:million|billion|trillion|crores?|lakhs?|thousand))?"
+_CURRENCY = r"(?:US\$|CA\$|A\$|HK\$|[$€£₹₩¥]|CHF\s?|EUR\s?|USD\s?|INR\s?|KRW\s?|JPY\s?|Rs\.?\s?)"
+_UNIT = r"(?:dollars|euros|rupees|won|yen|francs|pounds|USD|EUR|INR|KRW|CHF|JPY)"
+_MONEY = re.compile(rf"{_CURRENCY}\d[\d,.]*{_SCALE}|\b\d[\d,.]*{_SCALE}\s+{_UNIT}\b")
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
+                 "thirty|forty|fifty|hundred|dozen")
+_COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS}))(?:\s+(?:per\s?cent|percent|%))?"
+                    rf"(?:\s+(?:[a-z][\w-]*)){{0,2}}", re.I)
+_PLACE = re.compile(r"\b(?:in|at|based in|located in|headquartered in|seat in)\s+"
+                    r"((?:the\s+)?[A-Z][\w’'-]+(?:\s+(?:de|da|do|of|upon|on)?\s*[A-Z][\w’'-]+)*)")
+_STOP_AFTER_COUNT = {"and", "or", "to", "in", "of", "the", "a", "for", "by", "with", "which",
+                     "that", "from", "on", "at", "as", "is", "are", "was", "were"}
+
+
+def typed_short(kinds: set[str], sentence: str, question: str) -> str:
+    """The phrase of ``sentence`` that states the kind of fact ``kinds`` asks for, and that the
+    question does not already give ("" when there is none)."""
+    for kind in sorted(kinds):
+        phrase = _phrase(kind, sentence, question)
+        if phrase:
+            return phrase
+    return ""
+
+
+def _phrase(kind: str, sentence: str, question: str) -> str:
+    if kind == "date":
+        return _first_new(_DATE, sentence, question)
+    if kind == "money":
+        return _first_new(_MONEY, sentence, question)
+    if kind in {"amount", "quantity", "magnitude", "duration"}:
+        return _first_new(_MONEY, sentence, question) or _count(sentence, question)
+    if kind == "place":
+        return _first_new(_PLACE, sentence, question, group=1)
+    if kind.startswith("expansion:"):
+        return _expansion(kind.split(":", 1)[1], sentence)
+    return ""
+
+
+def _first_new(pattern: re.Pattern[str], sentence: str, question: str, group: int = 0) -> str:
+    asked = question.casefold()
+    for match in pattern.finditer(sentence):
+        phrase = match.group(group).strip(" ,.")
+        if phrase and phrase.casefold() not in asked:
+            return re.sub(r"^the\s+", "", phrase, flags=re.I) if group else phrase
+    return ""
+
+
+def _count(sentence: str, question: str) -> str:
+    """A number with the words it counts ("3,000 tonnes", "42 fellowships", "three years")."""
+    without_dates = _DATE.sub(lambda m: " " * len(m.group(0)), sentence)
+    asked = question.casefold()
+    for match in _COUNT.finditer(without_dates):
+        words = match.group(0).split()
+        while len(words) > 1 and words[-1].lower() in _STOP_AFTER_COUNT:
+            words.pop()
+        phrase = " ".join(words).strip(" ,.")
+        if phrase.split()[0].casefold() not in asked.split():
+            return phrase
+    return ""
+
+
+def _expansion(acronym: str, sentence: str) -> str:
+    """The capitalised words just before "(ACRONYM)": "Korea India Defense Accelerator"."""
+    match = re.search(rf"((?:[A-Z][\w’'-]*|&|and|for|of|on|the)(?:\s+(?:[A-Z][\w’'-]*|&|and|for|of|"
+                      rf"on|the))*)\s*\({re.escape(acronym)}\)", sentence)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    while words and not words[0][0].isupper():
+        words.pop(0)
+    return " ".join(words)
