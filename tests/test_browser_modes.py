@@ -123,14 +123,19 @@ def test_verified_page_shows_checking_then_the_answer_with_its_confidence(
     assert _meta(first)[2] == "verified"  # restored turns keep their confidence and mode
 
 
-def _one_session(url: str, question: str, start: threading.Barrier) -> tuple[float, list[Any]]:
+def _one_session(url: str, question: str, start: threading.Barrier
+                 ) -> tuple[float, list[str], list[Any]]:
+    """Seconds to the finished answer, what stood in the answer's place at each update, and
+    the final history of one page session asking ``question`` in verified mode."""
     from gradio_client import Client
 
     client = Client(url, verbose=False)
     start.wait(timeout=120)
     started = time.perf_counter()
-    _, history, _ = client.submit(question, "verified", api_name="/chat").result(timeout=600)
-    return time.perf_counter() - started, history
+    job = client.submit(question, "verified", api_name="/chat")
+    shown = [message_text(update[1][-1]) for update in job if len(update[1]) == 2]
+    job.result(timeout=600)
+    return time.perf_counter() - started, shown, job.outputs()[-1][1]
 
 
 @pytest.mark.llm
@@ -139,13 +144,14 @@ def test_eight_parallel_verified_sessions_each_get_the_answer_to_their_own_quest
     start = threading.Barrier(len(SESSIONS))
     with ThreadPoolExecutor(len(SESSIONS)) as pool:
         results = list(pool.map(lambda s: _one_session(verified_url, s[0], start), SESSIONS))
-    for (question, want), (_, history) in zip(SESSIONS, results):
+    for (question, want), (_, shown, history) in zip(SESSIONS, results):
+        assert "ikqa-checking" in shown[0] and "ikqa-checking" not in shown[-1], shown
         assert [message_text(m) for m in history[::2]] == [question]  # its own turn only
         answer = message_text(history[-1])
         assert want in answer and '<span class="ikqa-mode">verified<' in answer, (question, answer)
         others = [w for q, w in SESSIONS if q != question and w in answer]
         assert not others, (question, others)
-    seconds = sorted(s for s, _ in results)
+    seconds = sorted(s for s, _, _ in results)
     print(f"\n{len(seconds)} verified sessions at once: p50 {statistics.median(seconds):.1f} s, "
           f"p95 {seconds[-1]:.1f} s")  # of 8, the 95th percentile is the slowest
 
