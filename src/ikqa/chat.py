@@ -9,19 +9,34 @@ Rule-based, in this order:
   thing its question asked about, else that question's topic phrase;
 * a fragment ("On what date?", "Through what mechanism?") — completed with the topic of
   the previous question.
+
+When the answer mode uses a language model, a follow-up that leans on the conversation (a
+pronoun, a fragment, a question naming nothing) is rewritten by the model instead (a
+condense step: the previous question and its short answer, then the follow-up); a rewrite
+that is empty, runs on, or names something the conversation never named is not used, and
+neither is a failing model: the rules above answer then.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
+from .errors import IkqaError
 from .types import Answer, Turn
 
 if TYPE_CHECKING:
     from .assistant import Assistant
+    from .llm import LanguageModel
 
-__all__ = ["Conversation", "rewrite_follow_up", "subject_of"]
+__all__ = ["Conversation", "rewrite_follow_up", "subject_of", "condense_prompt", "model_rewrite",
+           "needs_context", "CONDENSE_SYSTEM"]
+
+CONDENSE_SYSTEM = ("Rewrite the last question so it can be understood alone: replace words such "
+                   "as it, they, its, this or that with what they refer to in the earlier question "
+                   "or answer. Change nothing else. Reply with the rewritten question only.")
+_CONDENSE_ANSWER_WORDS = 25
+_MARKERS = re.compile(r"\s*\[\d+\]")
 
 _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|there)\b", re.I)
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
@@ -131,6 +146,46 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     return question
 
 
+def needs_context(question: str) -> bool:
+    """A question that leans on the conversation: it refers back ("it", "its", "of them",
+    "And KASA?"), is a fragment, or names nothing."""
+    return bool(_PRONOUN.search(question) or _POSSESSIVE.search(question)
+                or _WHAT_ABOUT.match(question) or _PARTITIVE.search(question)
+                or _is_fragment(question)
+                or not [e for e in _entities(question) if e.lower() not in _LEADING])
+
+
+def condense_prompt(question: str, last: Turn) -> list:
+    """The chat messages asking the model to make ``question`` standalone after turn ``last``."""
+    from .llm import Message
+
+    said = last.answer.short or " ".join(_MARKERS.sub("", last.answer.text).split()
+                                         [:_CONDENSE_ANSWER_WORDS])
+    said = "(not answered)" if last.answer.abstained else said
+    return [Message("system", CONDENSE_SYSTEM),
+            Message("user", f"Earlier question: {last.standalone_question}\nIts answer: {said}\n"
+                            f"Last question: {question.strip()}")]
+
+
+def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> str:
+    """The model's standalone version of ``question`` ("" when it is not usable)."""
+    from .answering.claims import grounded
+
+    if not history:
+        return ""
+    reply = llm.complete(condense_prompt(question, history[-1]), max_tokens=48, stop=["\n"])
+    rewritten = re.sub(r"^\s*(?:rewritten|standalone)?\s*question\s*:\s*", "", reply.strip(),
+                       flags=re.I).strip(" \"'“”")
+    if not rewritten or len(rewritten.split()) > 2 * len(question.split()) + 15:
+        return ""
+    last = history[-1]
+    known = " ".join([question, last.standalone_question, last.answer.short,
+                      _MARKERS.sub("", last.answer.text)])
+    if not grounded(rewritten, known, question):  # it may only use the conversation's words
+        return ""
+    return rewritten if rewritten.endswith("?") else rewritten.rstrip(".") + "?"
+
+
 class Conversation:
     """A multi-turn exchange with one ``Assistant``; ``ask`` resolves follow-ups first."""
 
@@ -138,11 +193,26 @@ class Conversation:
         self.assistant = assistant
         self.turns: list[Turn] = []
 
-    def ask(self, question: str, mode: str | None = None) -> Answer:
+    def standalone(self, question: str, mode: str | None = None) -> str:
+        """``question`` rewritten to stand alone: by the model when ``mode`` uses one and the
+        question leans on the conversation, else (or when the model fails) by the rules."""
+        question = question.strip()
+        if self.turns and needs_context(question) and self.assistant.uses_model(mode):
+            try:
+                rewritten = model_rewrite(question, self.turns, self.assistant.llm())
+            except IkqaError:
+                rewritten = ""
+            if rewritten:
+                return rewritten
+        return rewrite_follow_up(question, self.turns)
+
+    def ask(self, question: str, mode: str | None = None,
+            on_token: Callable[[str], None] | None = None) -> Answer:
         """Answer ``question`` as a follow-up of the earlier turns; ``mode`` overrides
-        ``settings.answer_mode`` for this turn (each page session picks its own)."""
-        standalone = rewrite_follow_up(question.strip(), self.turns)
-        answer = self.assistant.explain(standalone, mode)[0]
+        ``settings.answer_mode`` for this turn (each page session picks its own); ``on_token``
+        receives a generative answer's draft as the model writes it."""
+        standalone = self.standalone(question, mode)
+        answer = self.assistant.explain(standalone, mode, on_token=on_token)[0]
         answer.question = question
         answer.standalone_question = standalone
         self.turns.append(Turn(question=question, standalone_question=standalone, answer=answer))
