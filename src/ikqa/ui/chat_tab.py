@@ -275,7 +275,7 @@ def build_chat(assistant: "Assistant", demo: gr.Blocks) -> None:
                 send = gr.Button("Ask", variant="primary", scale=1, elem_id="ikqa-ask")
             with gr.Row(equal_height=False):
                 mode = gr.Radio(mode_choices(ANSWER_MODES), value=h.mode(None), scale=2,
-                                label="Answers", show_label=False, container=False,
+                                min_width=320, label="Answers", show_label=False, container=False,
                                 elem_id="ikqa-mode", info=mode_help(ANSWER_MODES))
                 new = gr.Button("New conversation", size="sm", elem_id="ikqa-new", scale=1)
                 copy = gr.Button("Copy answer", size="sm", elem_id="ikqa-copy", scale=1)
