@@ -7,7 +7,12 @@ the seed brief; the tests marked ``llm`` run the packaged Qwen2.5-Coder-1.5B.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 import pytest
@@ -19,6 +24,7 @@ from ikqa.answering.short import typed_short
 from ikqa.errors import ModelServerError
 from ikqa.llm import LanguageModel
 
+IKQA = Path(sys.executable).with_name("ikqa")
 Reply = Callable[[dict[str, int]], str]  # from "which number holds this text" to the draft
 
 
@@ -246,3 +252,54 @@ def test_a_name_no_brief_mentions_abstains_without_asking_the_model(
     writer = Writer("Zorblax is in Delhi [1].", yes_to=["IKCRI"])
     answer = _with(generative, writer).ask("Who heads the Zorblax Institute in New Delhi?")
     assert answer.abstained and writer.prompts == [] and writer.judged == []
+
+
+# ---------------------------------------------------------------- the packaged model
+
+def _markers_are_citations(answer: ikqa.Answer) -> bool:
+    markers = {int(m) for m in re.findall(r"\[(\d+)\]", answer.text)}
+    return markers == {c.marker for c in answer.citations} == set(range(1, len(markers) + 1))
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_qwen_writes_short_checked_answers_with_the_short_phrase_first(
+        generative: ikqa.Assistant) -> None:
+    place = generative.ask("Where is the India Korea Centre for Research & Innovation based?")
+    assert place.mode == "generative" and not place.abstained, place.note
+    assert "New Delhi" in place.text and place.short == "New Delhi"
+    assert _markers_are_citations(place) and "New Delhi" in place.citations[0].text
+    date = generative.ask("On what date was the India-ROK Space Day held in Bengaluru?")
+    assert "20th April 2026" in date.short and _markers_are_citations(date)
+    assert all(len(c.text) > 20 for c in date.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_ikqa_chat_prints_the_draft_as_it_comes_then_the_checked_answer(
+        tmp_path: Path, built_settings: ikqa.Settings) -> None:
+    """A real ``ikqa chat --mode generative`` process: the model's draft reaches the terminal
+    in pieces, before the check ends and the checked answer with its citations is printed."""
+    proc = subprocess.Popen([str(IKQA), "chat", "--mode", "generative", "--index",
+                             str(built_settings.index_dir)], cwd=tmp_path, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdin and proc.stdout
+    proc.stdin.write(b"When was FORGE launched?\n\n")
+    proc.stdin.close()
+    reads: list[tuple[float, bytes]] = []
+    while chunk := os.read(proc.stdout.fileno(), 4096):
+        reads.append((time.monotonic(), chunk))
+    assert proc.wait(timeout=600) == 0, proc.stderr.read() if proc.stderr else ""
+    out = b"".join(c for _, c in reads).decode()
+    draft = out.split("draft: ", 1)[1].split("\nchecked:", 1)[0]
+    assert "February 2026" in draft
+    checked = out.split("\nchecked:\n", 1)[1].split("you>")[0]
+    assert "February 2026 [1]" in checked and "  [1] india-rok-scientific-cooperation.txt" in checked
+    assert checked.rstrip().splitlines()[-1].endswith(", generative)")
+    seen = b""
+    pieces = 0
+    for _, chunk in reads:  # the draft arrived in several writes before "checked:" did
+        seen += chunk
+        if b"draft: " in seen and b"checked:" not in seen:
+            pieces += 1
+    assert pieces >= 2, reads

@@ -149,10 +149,12 @@ def ask(sources_dir: Path | None, index_dir: Path | None, question: str, as_json
     Example:
         ikqa ask "Where is the India Korea Centre for Research & Innovation based?" --json
     """
-    answer = _guard(lambda: _assistant(sources_dir, index_dir, answer_mode=mode).ask(question))
+    assistant = _assistant(sources_dir, index_dir, answer_mode=mode)
     if as_json:
+        answer = _guard(lambda: assistant.ask(question))
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
+        answer = _streamed(lambda on_token: assistant.explain(question, on_token=on_token)[0])
         click.echo(format_answer(answer))
 
 
@@ -175,7 +177,8 @@ def chat(sources_dir: Path | None, index_dir: Path | None, mode: str | None) -> 
         if question == "/new":
             conversation.reset()
             continue
-        click.echo(format_answer(_guard(lambda: conversation.ask(question))) + "\n")
+        answer = _streamed(lambda on_token: conversation.ask(question, on_token=on_token))
+        click.echo(format_answer(answer) + "\n")
 
 
 @cli.command()
@@ -262,6 +265,10 @@ def format_answer(answer: Answer) -> str:
     """The answer, one line per citation (marker, source, span, sentence), the answer's note,
     and a last line ``(confidence 0.83, verified)``."""
     lines = [answer.text]
+    if answer.short and answer.short != answer.text:
+        lines.append(f"  short: {answer.short}")
+    lines.extend(f"  struck: {claim} (not supported by the sentences it cites)"
+                 for claim in answer.struck)
     for c in answer.citations:
         page = f" p. {c.page}" if c.page else ""
         lines.append(f"  [{c.marker}] {c.source}{page} [{c.start}:{c.end}] {c.text}")
@@ -272,6 +279,24 @@ def format_answer(answer: Answer) -> str:
         lines.append(f"  note: {answer.note}")
     lines.append(f"(confidence {answer.confidence:.2f}, {answer.mode})")
     return "\n".join(lines)
+
+
+def _streamed(ask: Callable[[Callable[[str], None]], Answer]) -> Answer:
+    """``ask(on_token)``, printing a generative answer's draft as the model writes it (dimmed);
+    the checked answer is printed after it by the caller."""
+    started = []
+
+    def show(piece: str) -> None:
+        if not started:
+            started.append(True)
+            click.secho("draft: ", dim=True, nl=False)
+        click.secho(piece, dim=True, nl=False)
+        sys.stdout.flush()
+
+    answer = _guard(lambda: ask(show))
+    if started:
+        click.secho("\nchecked:", dim=True)
+    return answer
 
 
 def _guard(call: Callable[[], Any]) -> Any:
