@@ -20,7 +20,7 @@ from ikqa.errors import ModelServerError
 from ikqa.indexing.passage import paragraph_around
 from ikqa.llm import LanguageModel
 from ikqa.types import Answer, Citation, Passage, Turn
-from ikqa.ui.app import ServeError, build_ui, check_exposure, parse_auth
+from ikqa.ui.app import ServeError, build_ui, check_exposure, parse_auth, warm_model
 from ikqa.ui.chat_tab import ChatHandlers, restored_turns, saved_turns
 from ikqa.ui.render import (answer_html, answer_plain, mode_choices, parse_ref, passage_html,
                             safe, sources_html, stream_answer_html)
@@ -408,3 +408,12 @@ def test_each_page_session_answers_in_the_mode_it_picked(built_settings: ikqa.Se
             checked.predict("Where is IKCRI based?", "bogus", api_name="/ask")
         with pytest.raises(AppError, match="not in the list of choices"):
             checked.predict("Where is IKCRI based?", "bogus", api_name="/chat")
+
+
+def test_a_model_that_cannot_load_at_serve_time_is_one_logged_line(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    settings = ikqa.Settings(sources_dir=tmp_path / "s", index_dir=tmp_path / "ix", llm="none",
+                             answer_mode="verified")
+    warm_model(ikqa.Assistant(settings)).join(timeout=60)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "ikqa.ui"]
+    assert "language model is not available" in line and "IKQA_LLM" in line and "\n" not in line
