@@ -132,7 +132,7 @@ def _load(path: Path, settings: Settings) -> Any:
     started = time.perf_counter()
     try:
         server = xllamacpp.Server(params)
-    except Exception as exc:  # noqa: BLE001 - llama.cpp says only "failed to init"
+    except Exception as exc:  # llama.cpp says only "failed to init"
         raise ModelUnavailableError(
             f"llama.cpp could not load the language model {path.name} ({_one_line(exc)}): check "
             f"the file, or free memory; {INSTALL_FIX}") from exc
