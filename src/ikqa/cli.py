@@ -225,40 +225,71 @@ def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False),
               default=Path("eval/results"), show_default=True, help="Where to write the run.")
 @click.option("--baseline", is_flag=True, help="Also run the plain llama-index recipe, side by side.")
+@click.option("--baseline-llm", is_flag=True,
+              help="Also run the llama-index recipe with a model (as_query_engine(similarity_top_k=2), "
+                   "its default prompt) on the same language model ikqa uses.")
 @click.option("--dataset", "datasets", multiple=True,
               type=click.Path(path_type=Path, exists=True, file_okay=False),
               help="A dataset folder (sources/, questions.jsonl, optional conversations.jsonl), "
-                   "evaluated over a fresh index of its own; repeatable. Default: the questions "
-                   "and conversations above over the configured sources.")
-@_mode_option
+                   "evaluated over a fresh index of its own; repeatable. A folder without "
+                   "sources/ (such as eval/) is read against the configured sources. Default: "
+                   "the questions and conversations above over the configured sources.")
+@click.option("--mode", "modes", metavar="MODE[,MODE...]", default=None,
+              help=f"Answer mode(s), comma-separated, each run side by side: {', '.join(ANSWER_MODES)} "
+                   "(default: $IKQA_ANSWER_MODE or 'extractive').")
+@click.option("--split", type=click.Choice(["all", "dev", "held-out"]), default="all",
+              show_default=True, help="Evaluate only the dev or the held-out questions.")
 def eval_command(sources_dir: Path | None, index_dir: Path | None, questions: Path,
-                 conversations: Path, out: Path, baseline: bool, datasets: tuple[Path, ...],
-                 mode: str | None) -> None:
+                 conversations: Path, out: Path, baseline: bool, baseline_llm: bool,
+                 datasets: tuple[Path, ...], modes: str | None, split: str) -> None:
     """Measure answers, citations, retrieval, abstention and latency on a gold question set.
 
     Prints a table and writes results.json, report.md and plots to OUT/<timestamp>/
-    (OUT/<dataset>/<timestamp>/ for each --dataset).
+    (OUT/<dataset>/<timestamp>/ for each --dataset). With several modes, recipes or datasets,
+    also one table of them all and one risk-coverage plot (OUT/side-by-side-<timestamp>/).
 
     \b
     Examples:
         ikqa eval --baseline
         ikqa eval --dataset ../shared/datasets/squad2-dev --dataset eval/confusion
+        ikqa eval --mode extractive,verified,generative --baseline-llm --split held-out \\
+            --dataset eval --dataset ../shared/datasets/squad2-dev --dataset eval/confusion
     """
-    from .evaluation.report import print_table
+    from .evaluation.report import print_side_by_side, print_table, write_side_by_side
     from .evaluation.run import load_dataset, run_dataset, run_evaluation
 
-    assistant = _assistant(sources_dir, index_dir, answer_mode=mode)
+    chosen = _modes(modes)
+    assistant = _assistant(sources_dir, index_dir)
+    options = dict(baseline=baseline, modes=chosen, baseline_llm=baseline_llm, split=split)
+    results = []
     if not datasets:
         convs = conversations if conversations.exists() else None
-        result = _guard(lambda: run_evaluation(assistant, questions, convs, out, baseline))
+        result = _guard(lambda: run_evaluation(assistant, questions, convs, out, **options))
         print_table(result.runs)
         click.echo(f"written to {result.folder}")
-        return
+        results.append(result)
     for folder in datasets:
-        dataset = _guard(lambda: load_dataset(folder))
-        result = _guard(lambda: run_dataset(dataset, assistant.settings, out, baseline))
+        dataset = _guard(lambda: load_dataset(folder, assistant.settings.sources_dir))
+        result = _guard(lambda: run_dataset(dataset, assistant.settings, out, **options))
         print_table(result.runs, title=f"ikqa evaluation · {dataset.name}")
         click.echo(f"written to {result.folder}")
+        results.append(result)
+    if len(results) > 1 or len(chosen) > 1 or baseline_llm:
+        print_side_by_side(results)
+        click.echo(f"side by side: {write_side_by_side(results, out)}")
+
+
+def _modes(modes: str | None) -> list[str | None]:
+    """``"extractive,verified"`` -> the modes, checked (None: the settings' mode)."""
+    if not modes:
+        return [None]
+    chosen = [m.strip() for m in modes.split(",") if m.strip()]
+    unknown = [m for m in chosen if m not in ANSWER_MODES]
+    if unknown or not chosen:
+        named = ", ".join(unknown) or repr(modes)
+        raise click.BadParameter(f"unknown answer mode {named}: choose from "
+                                 f"{', '.join(ANSWER_MODES)}", param_hint="--mode")
+    return list(dict.fromkeys(chosen))
 
 
 def format_answer(answer: Answer) -> str:

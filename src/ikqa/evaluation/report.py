@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HEADLINE", "write_run", "print_table", "risk_coverage"]
+__all__ = ["HEADLINE", "SIDE_BY_SIDE", "write_run", "print_table", "risk_coverage",
+           "side_by_side_rows", "print_side_by_side", "write_side_by_side"]
 
 # (key, label, higher is better)
 HEADLINE = [
@@ -37,6 +38,20 @@ HEADLINE = [
 ]
 
 
+# The columns of the one table that sets every mode and recipe side by side, on every dataset.
+SIDE_BY_SIDE = [
+    ("exact_pass", "gold in reply"),
+    ("wrong_among_answered", "wrong among answered"),
+    ("coverage", "answered"),
+    ("abstention_recall", "abstention recall"),
+    ("short_f1", "short F1"),
+    ("citation_precision", "citation precision"),
+    ("followup_pass", "follow-up pass"),
+    ("latency_p50_ms", "p50 (ms)"),
+    ("latency_p95_ms", "p95 (ms)"),
+]
+
+
 def _fmt(value: Any) -> str:
     if value is None:
         return "–"
@@ -47,7 +62,8 @@ def _columns(runs: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     cols = []
     for run in runs:
         for split in ("held_out", "dev"):
-            cols.append((f"{run['system']} · {split.replace('_', '-')}", run["summary"][split]))
+            if run["summary"][split]["n"]:  # a run of one split only has no column for the other
+                cols.append((f"{run['system']} · {split.replace('_', '-')}", run["summary"][split]))
     return cols
 
 
@@ -170,6 +186,79 @@ def _risk_coverage_plot(runs: list[dict[str, Any]], path: Path) -> None:
     ax.set_ylim(0, 1)
     ax.grid(alpha=0.3)
     ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _main_split(run: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The held-out summary when the run has held-out questions, else all of them."""
+    held_out = run["summary"]["held_out"]
+    return ("held-out", held_out) if held_out["n"] else ("all", run["summary"]["all"])
+
+
+def side_by_side_rows(results: list[Any]) -> list[list[str]]:
+    """One row per dataset and system: dataset, system, split, n, then ``SIDE_BY_SIDE``."""
+    rows = []
+    for result in results:
+        for run in result.runs:
+            split, summary = _main_split(run)
+            rows.append([result.name, run["system"], split, str(summary["n"]),
+                         *[_fmt(summary.get(key)) for key, _ in SIDE_BY_SIDE]])
+    return rows
+
+
+def _side_header() -> list[str]:
+    return ["dataset", "system", "split", "n", *[label for _, label in SIDE_BY_SIDE]]
+
+
+def print_side_by_side(results: list[Any]) -> None:
+    """Every dataset's runs (answer modes, recipes) in one table."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="ikqa side by side")
+    for i, name in enumerate(_side_header()):
+        table.add_column(name, justify="left" if i < 3 else "right")
+    for row in side_by_side_rows(results):
+        table.add_row(*row)
+    Console(width=200).print(table)
+
+
+def write_side_by_side(results: list[Any], out_dir: Path) -> Path:
+    """``side_by_side.md`` (the one table) and ``risk_coverage.png`` (one panel per dataset,
+    one curve per system) in a new timestamped folder of ``out_dir``."""
+    folder = out_dir / f"side-by-side-{time.strftime('%Y%m%d-%H%M%S')}"
+    folder.mkdir(parents=True, exist_ok=True)
+    header = _side_header()
+    lines = ["# ikqa side by side", "", "| " + " | ".join(header) + " |",
+             "|" + "---|" * 4 + "---:|" * (len(header) - 4)]
+    lines += ["| " + " | ".join(row) + " |" for row in side_by_side_rows(results)]
+    lines += ["", "![risk-coverage](risk_coverage.png)", ""]
+    (folder / "side_by_side.md").write_text("\n".join(lines), encoding="utf-8")
+    _risk_coverage_panels(results, folder / "risk_coverage.png")
+    return folder
+
+
+def _risk_coverage_panels(results: list[Any], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(results), figsize=(5 * len(results), 4), squeeze=False)
+    for ax, result in zip(axes[0], results):
+        for run in result.runs:
+            points = risk_coverage(run["questions"])
+            if points:
+                ax.plot([c for c, _ in points], [r for _, r in points], label=run["system"])
+        ax.set_title(result.name)
+        ax.set_xlabel("share of questions answered (coverage)")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel("share of given answers that are wrong (risk)")
+    axes[0][-1].legend(fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
