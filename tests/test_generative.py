@@ -36,8 +36,9 @@ class Writer(LanguageModel):
     name = "stand-in writer"
 
     def __init__(self, reply: Reply | str = "", find: Sequence[str] = (), yes_to: Sequence[str] = (),
-                 fail: bool = False) -> None:
+                 fail: bool = False, no_to: Sequence[str] = ()) -> None:
         self.reply, self.find, self.yes_to, self.fail = reply, find, yes_to, fail
+        self.no_to = no_to
         self.judged: list[str] = []
         self.prompts: list[str] = []
 
@@ -46,7 +47,8 @@ class Writer(LanguageModel):
 
     def yes_probability(self, prompts: Sequence) -> list[float]:
         self.judged += [p[-1].content for p in prompts]
-        return [0.95 if any(y in p[-1].content for y in self.yes_to) else 0.05 for p in prompts]
+        return [0.95 if any(y in p[-1].content for y in self.yes_to)
+                and not any(n in p[-1].content for n in self.no_to) else 0.05 for p in prompts]
 
     def _draft(self, messages: Sequence) -> str:
         if self.fail:
@@ -161,7 +163,8 @@ def test_a_supported_claim_is_kept_with_its_marker_renumbered_and_the_short_answ
     assert answer.text == "IKCRI is based in New Delhi [1]." and answer.short == "New Delhi"
     assert len(answer.citations) == 1 and "based in New Delhi" in answer.citations[0].text
     assert answer.struck == [] and answer.confidence == pytest.approx(0.95)
-    assert len(writer.judged) == 1  # one judgement per cited sentence
+    assert len(writer.judged) == 2  # the sentence against the question, then the claim
+    assert writer.judged[1].startswith(writer.judged[0].split("Can the question")[0])
 
 
 @pytest.mark.slow
@@ -183,6 +186,17 @@ def test_an_invented_marker_is_dropped_and_an_unsupported_claim_is_struck(
     assert answer.text == "IKCRI is based in New Delhi [1]."  # [9] replaced by the real sentence
     assert answer.struck == ["It has 500 staff."] and "1 claim(s)" in answer.note
     assert [c.marker for c in answer.citations] == [1]
+
+
+@pytest.mark.slow
+def test_a_claim_the_passage_does_not_give_as_the_answer_is_struck(
+        generative: ikqa.Assistant) -> None:
+    """Grounded word for word, but not the answer: "IKCRI focuses on innovation" for "Where is
+    IKCRI based?" (the model's second judgement, the claim as the answer, says no)."""
+    writer = Writer(lambda n: f"IKCRI focuses on innovation [{n['New Delhi']}].", find=["New Delhi"],
+                    yes_to=["based in New Delhi"], no_to=["Proposed answer: IKCRI focuses"])
+    answer = _with(generative, writer).ask("Where is IKCRI based?")
+    assert answer.struck == ["IKCRI focuses on innovation."] and "New Delhi" in answer.text
 
 
 @pytest.mark.slow
