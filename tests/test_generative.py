@@ -36,9 +36,9 @@ class Writer(LanguageModel):
     name = "stand-in writer"
 
     def __init__(self, reply: Reply | str = "", find: Sequence[str] = (), yes_to: Sequence[str] = (),
-                 fail: bool = False, no_to: Sequence[str] = ()) -> None:
+                 fail: bool = False, no_to: Sequence[str] = (), delay: float = 0.0) -> None:
         self.reply, self.find, self.yes_to, self.fail = reply, find, yes_to, fail
-        self.no_to = no_to
+        self.no_to, self.delay = no_to, delay
         self.judged: list[str] = []
         self.prompts: list[str] = []
 
@@ -46,6 +46,7 @@ class Writer(LanguageModel):
         pass
 
     def yes_probability(self, prompts: Sequence) -> list[float]:
+        time.sleep(self.delay)
         self.judged += [p[-1].content for p in prompts]
         return [0.95 if any(y in p[-1].content for y in self.yes_to)
                 and not any(n in p[-1].content for n in self.no_to) else 0.05 for p in prompts]
@@ -68,6 +69,7 @@ class Writer(LanguageModel):
     def stream(self, messages, max_tokens: int = 256, stop=()) -> Iterator[str]:
         draft = self._draft(messages)
         for i in range(0, len(draft), 4):
+            time.sleep(self.delay)  # a model takes its time over each piece
             yield draft[i:i + 4]
 
 

@@ -44,13 +44,16 @@ class Assistant:
         return self.explain(question)[0]
 
     def explain(self, question: str, mode: str | None = None,
-                on_token: Callable[[str], None] | None = None) -> "tuple[Answer, Retrieval]":
+                on_token: Callable[[str], None] | None = None,
+                on_sources: Callable[[list[Citation]], None] | None = None
+                ) -> "tuple[Answer, Retrieval]":
         """The answer to ``question`` together with the retrieval it was composed from.
 
         ``mode`` overrides ``settings.answer_mode`` for this question ("extractive",
         "verified": a language model confirms the cited sentence first, "generative": it
         writes the answer and every claim is checked). ``on_token`` receives a generative
-        answer's draft piece by piece as the model writes it (before the check).
+        answer's draft piece by piece as the model writes it (before the check; an empty piece
+        ends it), ``on_sources`` first the numbered sentences its ``[n]`` refer to.
         """
         from .answering.compose import compose_answer, sub_questions
 
@@ -68,7 +71,7 @@ class Assistant:
             from .answering.generate import generative_answer
 
             answer = generative_answer(question.strip(), retrieval, self.settings, self.llm(),
-                                       parts=first, on_token=on_token)
+                                       parts=first, on_token=on_token, on_sources=on_sources)
         else:
             answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
         if not answer.short and not answer.abstained and answer.citations:

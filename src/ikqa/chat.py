@@ -23,7 +23,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from .errors import IkqaError
-from .types import Answer, Turn
+from .types import Answer, Citation, Turn
 
 if TYPE_CHECKING:
     from .assistant import Assistant
@@ -207,12 +207,14 @@ class Conversation:
         return rewrite_follow_up(question, self.turns)
 
     def ask(self, question: str, mode: str | None = None,
-            on_token: Callable[[str], None] | None = None) -> Answer:
+            on_token: Callable[[str], None] | None = None,
+            on_sources: Callable[[list[Citation]], None] | None = None) -> Answer:
         """Answer ``question`` as a follow-up of the earlier turns; ``mode`` overrides
         ``settings.answer_mode`` for this turn (each page session picks its own); ``on_token``
-        receives a generative answer's draft as the model writes it."""
+        and ``on_sources`` follow a generative answer's draft (see ``Assistant.explain``)."""
         standalone = self.standalone(question, mode)
-        answer = self.assistant.explain(standalone, mode, on_token=on_token)[0]
+        answer = self.assistant.explain(standalone, mode, on_token=on_token,
+                                        on_sources=on_sources)[0]
         answer.question = question
         answer.standalone_question = standalone
         self.turns.append(Turn(question=question, standalone_question=standalone, answer=answer))

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 from ..config import Settings
 from ..errors import IkqaError
 from ..llm import ChatPrompt, LanguageModel, Message
-from ..types import Answer, Evidence
+from ..types import Answer, Citation, Evidence
 from .claims import Claim, grounded, numbers, parse_draft
 from .compose import _citation, compose_answer
 from .short import typed_short
@@ -62,6 +62,7 @@ _TO_A_MODEL = re.compile(
     r"reply|respond|say|cite|output)\b", re.I)
 
 OnToken = Callable[[str], None]
+OnSources = Callable[[list[Citation]], None]
 
 
 def addresses_a_model(text: str) -> bool:
@@ -119,14 +120,21 @@ def answer_prompt(question: str, passage: str, claim: str) -> list[Message]:
 
 def generative_answer(question: str, retrieval: "Retrieval", settings: Settings,
                       llm: LanguageModel, parts: Sequence["Retrieval"] = (),
-                      on_token: OnToken | None = None) -> Answer:
-    """The model's answer with every claim checked, or the verified answer when none holds."""
+                      on_token: OnToken | None = None,
+                      on_sources: OnSources | None = None) -> Answer:
+    """The model's answer with every claim checked, or the verified answer when none holds.
+
+    ``on_sources`` receives the numbered sentences (as ``Citation``s, marker = the number the
+    draft uses) before the model writes; ``on_token`` then each piece of the draft, and an
+    empty piece when the draft is complete and the check begins."""
     extractive = compose_answer(question, retrieval, settings, parts)
     if _needs_no_model(question, retrieval, settings):
         return replace(extractive, mode="generative")
     pool = [e for e in candidates(retrieval, settings.verify_candidates + 3)
             if not addresses_a_model(e.text)][:settings.verify_candidates]
     judge = _Judge(llm, question, pool, retrieval)
+    if on_sources is not None:
+        on_sources([_citation(n, e) for n, e in enumerate(pool, 1)])
     try:
         reply = _write(llm, generation_prompt(question, pool, retrieval.previous), on_token)
         draft = parse_draft(reply)
@@ -150,9 +158,12 @@ def _write(llm: LanguageModel, prompt: list, on_token: OnToken | None) -> str:
     if on_token is None:
         return llm.complete(prompt, max_tokens=MAX_TOKENS)
     pieces = []
-    for piece in llm.stream(prompt, max_tokens=MAX_TOKENS):
-        pieces.append(piece)
-        on_token(piece)
+    try:
+        for piece in llm.stream(prompt, max_tokens=MAX_TOKENS):
+            pieces.append(piece)
+            on_token(piece)
+    finally:
+        on_token("")  # the draft is complete (or cut short): the check begins
     return "".join(pieces)
 
 

@@ -44,6 +44,9 @@ CSS = """
 .ikqa-note { margin-top: .35em; font-size: .88em; font-style: italic; opacity: .85; }
 .ikqa-checking { font-style: italic; opacity: .8; animation: ikqa-pulse 1.2s ease-in-out infinite; }
 @keyframes ikqa-pulse { 50% { opacity: .35; } }
+.ikqa-short { font-size: 1.1em; margin-bottom: .25em; }
+.ikqa-struck { margin-top: .35em; font-size: .88em; opacity: .85; }
+.ikqa-struck del { text-decoration-color: #b91c1c; text-decoration-thickness: 2px; }
 .ikqa-related { margin-top: .5em; font-size: .9em; opacity: .9; }
 .ikqa-passage { padding: .5em .8em; }
 .ikqa-passage-label { font-size: .85em; opacity: .75; }

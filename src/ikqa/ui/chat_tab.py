@@ -7,12 +7,17 @@ own storage (``gr.BrowserState``), so a page reload brings the conversation back
 "New conversation". Each session also picks its answer mode (fast = extractive, verified,
 any other in ``ANSWER_MODES``; default ``settings.answer_mode``; kept in the browser too); a
 mode that calls a language model shows a "checking…" placeholder until its answer is ready.
-Everything goes through ``Assistant``.
+In generative mode the model's draft streams in instead, each ``[n]`` a link to its sentence as
+soon as it is complete, then "checking…" until the checked answer replaces it (the claims
+the check removed shown struck through). Everything goes through ``Assistant``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import queue
+import threading
+import weakref
+from collections.abc import Generator, Iterator
 from dataclasses import fields
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +27,9 @@ from ..chat import Conversation
 from ..config import ANSWER_MODES
 from ..errors import IkqaError
 from ..types import Answer, Citation, Turn
-from .render import (PANEL_EMPTY, answer_html, answer_plain, checking_html, mode_choices,
-                     mode_help, parse_ref, passage_html, safe, stream_answer_html)
+from .render import (PANEL_EMPTY, answer_html, answer_plain, checking_html, draft_html,
+                     mode_choices, mode_help, parse_ref, passage_html, safe,
+                     stream_answer_html)
 
 if TYPE_CHECKING:
     from ..assistant import Assistant
@@ -33,6 +39,7 @@ __all__ = ["build_chat", "saved_turns", "restored_turns", "EXAMPLES", "BRIDGE_JS
 STORAGE_KEY = "ikqa-conversation"  # the browser's localStorage entry holding the turns
 MODE_KEY = "ikqa-mode"  # ... and the one holding the answer mode the user picked
 INSTANT_MODES = ("extractive",)  # modes that answer at once (no "checking…" placeholder)
+DRAFTED_MODES = ("generative",)  # modes whose answer the model writes: its draft streams in
 # Chat answers in progress at once, across sessions (more wait in the queue, in order). Above
 # the page's default: an answer that waits for the language model's slots uses no CPU, and
 # each of 8 sessions should see its "checking…" at once rather than wait unseen in the queue.
@@ -164,6 +171,9 @@ class ChatHandlers:
 
     def __init__(self, assistant: "Assistant") -> None:
         self.assistant = assistant
+        # Per session, the numbered sentences of the answer being drafted: (turn, citations).
+        self._drafts: weakref.WeakKeyDictionary[Conversation, tuple[int, list[Citation]]] = \
+            weakref.WeakKeyDictionary()
 
     def mode(self, mode: str | None) -> str:
         """The session's answer mode: one of ``ANSWER_MODES``, else the settings' default."""
@@ -184,15 +194,53 @@ class ChatHandlers:
                                                      "content": checking_html(mode)}]
         yield "", [*shown, *pending], conversation, gr.skip()
         try:
-            answer = conversation.ask(question, mode)
+            if mode in DRAFTED_MODES:
+                answer = yield from self._drafted(conversation, question, mode, shown)
+            else:
+                answer = conversation.ask(question, mode)
         except IkqaError as err:
             if pending:
                 yield "", shown, conversation, gr.skip()  # no "checking…" left behind
             raise gr.Error(safe(err)) from err  # the page shows it as HTML
         turn = len(conversation.turns) - 1
-        for html in stream_answer_html(answer, turn):
-            yield "", [*shown, {"role": "assistant", "content": html}], conversation, gr.skip()
+        if mode not in DRAFTED_MODES:  # a drafted answer has streamed already
+            for html in stream_answer_html(answer, turn):
+                yield "", [*shown, {"role": "assistant", "content": html}], conversation, gr.skip()
         yield "", _history(conversation), conversation, answer_plain(answer)
+
+    def _drafted(self, conversation: Conversation, question: str, mode: str,
+                 shown: list[Message]) -> Generator[tuple[Any, ...], None, Answer]:
+        """Ask on a worker thread and show the model's draft as it arrives (its ``[n]``
+        clickable at once), then "checking…" until the checked answer is returned."""
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        turn = len(conversation.turns)
+
+        def numbered(sources: list[Citation]) -> None:
+            self._drafts[conversation] = (turn, sources)
+
+        def work() -> None:
+            try:
+                events.put(("done", conversation.ask(
+                    question, mode, on_token=lambda piece: events.put(("token", piece)),
+                    on_sources=numbered)))
+            except Exception as err:  # noqa: BLE001 - raised again in the page's handler
+                events.put(("error", err))
+
+        threading.Thread(target=work, name="ikqa-draft", daemon=True).start()
+        draft, checking = "", False
+        while True:
+            batch = [events.get()]
+            while not events.empty():  # what arrived meanwhile is shown in one update
+                batch.append(events.get_nowait())
+            for kind, value in batch:
+                if kind == "error":
+                    raise value
+                if kind == "done":
+                    return value
+                draft, checking = draft + value, checking or value == ""
+            markers = {c.marker for c in self._drafts.get(conversation, (turn, []))[1]}
+            html = draft_html(draft, turn, markers, checking)
+            yield "", [*shown, {"role": "assistant", "content": html}], conversation, gr.skip()
 
     def restore_mode(self, saved: Any) -> Any:
         """On page load: the answer mode this browser picked last (ignored unless valid)."""
@@ -210,11 +258,23 @@ class ChatHandlers:
     def open_citation(self, ref: str, conversation: Conversation | None) -> str:
         """The side panel for a clicked ``[n]``: the sentence highlighted in its paragraph
         ("close" or an unknown reference empties it)."""
-        found = _cited(conversation, ref)
+        found = self._draft_cited(conversation, ref) or _cited(conversation, ref)
         if found is None:
             return PANEL_EMPTY
         citation, label = found
         return passage_html(self.assistant.passage(citation), label)
+
+    def _draft_cited(self, conversation: Conversation | None, ref: str
+                     ) -> tuple[Citation, str] | None:
+        """The numbered sentence a draft's ``[n]`` (``#ikqa-d-<turn>-<n>``) names."""
+        parsed = parse_ref(ref or "")
+        if parsed is None or parsed[0] != "d" or conversation is None:
+            return None
+        turn, sources = self._drafts.get(conversation, (-1, []))
+        found = next((c for c in sources if c.marker == parsed[2]), None)
+        if turn != parsed[1] or found is None:
+            return None
+        return found, f"[{parsed[2]}] of the draft · not checked yet"
 
     def vote(self, data: gr.LikeData, conversation: Conversation | None) -> None:
         """Record a thumbs up/down on the answer it was given to."""

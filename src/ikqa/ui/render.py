@@ -17,7 +17,7 @@ from typing import Any
 
 from ..types import Answer, Citation, Passage
 
-__all__ = ["answer_html", "stream_answer_html", "answer_plain", "passage_html", "parse_ref",
+__all__ = ["answer_html", "draft_html", "stream_answer_html", "answer_plain", "passage_html", "parse_ref",
            "source_rows", "sources_html", "safe", "answer_meta", "checking_html", "mode_label",
            "mode_choices", "mode_help", "PANEL_EMPTY", "SOURCE_COLUMNS", "CONFIDENT"]
 
@@ -30,11 +30,16 @@ CONFIDENT = 0.5  # a confidence from here up is shown as high, below it as low
 MODE_LABELS = {"extractive": "fast"}
 # What each mode costs, for the selector's help line (a mode without an entry is just listed).
 MODE_HELP = {"extractive": "at once",
-             "verified": "a language model checks the cited sentence first (1–3 s)"}
+             "verified": "a language model checks the cited sentence first (1–3 s)",
+             "generative": "the model writes a short answer; each claim is checked (3–8 s)"}
 # The placeholder shown while a mode that calls a language model works ("checking…" state).
-PENDING = {"verified": "checking… the language model is reading the cited passage"}
+PENDING = {"verified": "checking… the language model is reading the cited passage",
+           "generative": "the language model is reading the best passages…"}
+# Under a generative draft: while the model writes, then while each claim is checked.
+DRAFT_STATUS = ("writing… (not checked yet)", "checking each claim against the sentence it cites…")
 _MARKER = re.compile(r"\[(\d+)\]")
-_REF = re.compile(r"^#?ikqa-([cr])-(\d+)-(\d+)$")
+# c: a citation of a finished answer; r: a related passage; d: a sentence a draft cites.
+_REF = re.compile(r"^#?ikqa-([crd])-(\d+)-(\d+)$")
 # HTML's five, then every character Markdown, GFM autolinks, LaTeX or a template could act on.
 _ENTITIES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;",
              ord("'"): "&#x27;",
@@ -122,6 +127,38 @@ def checking_html(mode: str) -> str:
     return f'<div class="ikqa-checking" role="status">{safe(text)}</div>'
 
 
+def draft_html(draft: str, turn: int, numbered: set[int], checking: bool = False) -> str:
+    """A generative answer while the model writes it: the escaped draft, each complete ``[n]``
+    of a numbered sentence already a link (to ``#ikqa-d-<turn>-<n>``), and whether it is being
+    written or checked."""
+    pieces = _MARKER.split(draft)
+    out = [safe(pieces[0])]
+    for number, after in zip(pieces[1::2], pieces[2::2]):
+        n = int(number)
+        out.append(_cite_link("d", turn, n, f"[{n}]") if n in numbered else safe(f"[{number}]"))
+        out.append(safe(after))
+    status = DRAFT_STATUS[1 if checking else 0]
+    return (f'<div class="ikqa-answer ikqa-draft"><div class="ikqa-text">{"".join(out)}</div>'
+            f'<div class="ikqa-checking" role="status">{safe(status)}</div></div>')
+
+
+def _short_html(answer: Answer) -> str:
+    """The shortest phrase that answers, first and in bold (when it is not the whole text)."""
+    if answer.abstained or not answer.short or answer.short.strip() == _MARKER.sub(
+            "", answer.text).strip(" ."):
+        return ""
+    return f'<div class="ikqa-short"><b>{safe(answer.short)}</b></div>'
+
+
+def _struck_html(answer: Answer) -> str:
+    """The claims of a model's draft that the check removed, struck through."""
+    if not answer.struck:
+        return ""
+    items = "".join(f"<li><del>{safe(claim)}</del></li>" for claim in answer.struck)
+    return (f'<div class="ikqa-struck">Removed by the check (not supported by the sentence it '
+            f'cites):<ul>{items}</ul></div>')
+
+
 def answer_html(answer: Answer, turn: int, words: int | None = None) -> str:
     """One answer as chat HTML; ``words`` cuts the text short (a streaming step: no note,
     confidence or lists)."""
@@ -135,6 +172,7 @@ def answer_html(answer: Answer, turn: int, words: int | None = None) -> str:
         body = f'<div class="ikqa-text">{_linked_text(text, turn, markers)}</div>'
     if partial:
         return f'<div class="ikqa-answer">{body}</div>'
+    body = _short_html(answer) + body + _struck_html(answer)
     body += answer_meta(answer)
     if answer.abstained and answer.related:
         body += _related_list(answer.related, turn)
