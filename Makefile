@@ -6,8 +6,10 @@ STAMP  := $(VENV)/.ikqa-installed
 
 .PHONY: run test install index clean-index browser-deps test-model
 
+# The page answers in verified mode (the local language model checks each answer); pick
+# another with IKQA_ANSWER_MODE=extractive|generative make run, or per browser on the page.
 run: index
-	$(BIN)/ikqa serve
+	IKQA_ANSWER_MODE=$${IKQA_ANSWER_MODE:-verified} $(BIN)/ikqa serve
 
 test: install browser-deps test-model
 	$(BIN)/python -m pytest
