@@ -120,6 +120,7 @@ SENTENCE = ("FORGE is a United States-led multinational initiative launched in F
     ("FORGE was launched in February 2027.", False),  # nor that year
     ("Japan leads FORGE.", False),  # a name it does not state
     ("FORGE funds farmers, fishermen and bakers.", False),  # words it does not hold
+    ("FORGE was launched in February with $2026.", False),  # a currency it does not state
 ])
 def test_a_claim_is_grounded_only_in_what_its_sentence_states(claim: str, ok: bool) -> None:
     assert grounded(claim, SENTENCE, "When was FORGE launched?") is ok

@@ -32,6 +32,7 @@ _DECLINED = re.compile(r"^\W*(?:not stated|not answered|the (?:numbered )?senten
                        r"i (?:do not|don't|cannot|can't) )", re.I)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*")
+_CURRENCY = re.compile(r"[$€£₹₩¥]")
 
 
 @dataclass(frozen=True)
@@ -107,11 +108,13 @@ def numbers(text: str) -> set[str]:
 
 
 def grounded(claim: str, support: str, question: str) -> bool:
-    """True when every number and name of ``claim`` occurs in ``support`` (the cited sentences,
-    their titles and the sentences they refer back to) or the question, and at least
+    """True when every number, currency sign and name of ``claim`` occurs in ``support`` (the
+    cited sentences, and the sentences they refer back to) or the question, and at least
     ``SUPPORT_SHARE`` of its other content terms occur in ``support``."""
     if not numbers(claim) <= numbers(support) | numbers(question):
         return False
+    if not set(_CURRENCY.findall(claim)) <= set(_CURRENCY.findall(support + question)):
+        return False  # "$41.7 million" where the sentence says "£41.7 million"
     known = set(terms(support)) | set(terms(question))
     for word in _CAPITALISED.findall(claim):
         if not set(terms(word)) <= known:
