@@ -95,6 +95,8 @@ def _with(assistant: ikqa.Assistant, model: LanguageModel) -> ikqa.Assistant:
     ("- Semiconductors [1]\n- Defense [1, 3]\n2. Space [2][3]", "",
      [("Semiconductors", (1,)), ("Defense", (1, 3)), ("Space", (2, 3))]),
     ("Sanjeev K. Varshney [1]", "", [("Sanjeev K. Varshney", (1,))]),
+    ("Dr. Agnieszka Wójcik [2]. Vice-Admiral (retd.) Rajan Iyer chairs it [1].", "",
+     [("Dr. Agnieszka Wójcik.", (2,)), ("Vice-Admiral (retd.) Rajan Iyer chairs it.", (1,))]),
     ("February 2026", "", [("February 2026", ())]),
 ])
 def test_a_draft_is_read_into_a_short_answer_and_claims_with_their_markers(

@@ -33,6 +33,9 @@ _DECLINED = re.compile(r"^\W*(?:not stated|not answered|the (?:numbered )?senten
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*")
 _CURRENCY = re.compile(r"[$€£₹₩¥]")
+_ABBREVIATION = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|St|Jr|Sr|Gen|Col|Lt|Capt|Cdr|Adm|Rev|Hon|Mt|"
+                           r"Fr|Sen|Rep|Gov|No|Nos|Vol|vs|etc|approx|retd|Inc|Ltd|Co|Corp)\.\)?\s")
+_JOIN = "\ue000"  # holds an abbreviation's space while a line is cut into sentences
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ def parse_draft(text: str) -> Draft:
         line = _LABEL.sub("", _BULLET.sub("", line))
         opening = _LEADING_MARKERS.match(line) is not None  # "[2] The centre is ... [1] It ..."
         pending: tuple[int, ...] = ()
-        for piece in _SENTENCE_END.split(line):
+        for piece in _sentences(line):
             markers, text = _marker_numbers(piece), _clean(piece)
             if text.strip(" .;:,"):
                 claims.append(Claim(text, tuple(dict.fromkeys(pending + markers)), item))
@@ -83,6 +86,12 @@ def parse_draft(text: str) -> Draft:
                 claims.append(Claim(last.text, tuple(dict.fromkeys(last.markers + markers)),
                                     last.item))
     return Draft(short, tuple(claims), declined=not claims and not short)
+
+
+def _sentences(line: str) -> list[str]:
+    """The sentences of one line; "Dr. Agnieszka Wójcik", "Ms. Trần" stay whole."""
+    kept = _ABBREVIATION.sub(lambda m: m.group(0).replace(" ", _JOIN), line)
+    return [piece.replace(_JOIN, " ") for piece in _SENTENCE_END.split(kept)]
 
 
 def _marker_numbers(text: str) -> tuple[int, ...]:
