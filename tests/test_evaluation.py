@@ -56,6 +56,12 @@ def test_a_whole_passage_citation_counts_each_sentence_it_covers() -> None:
     assert m["citation_recall"] == 1.0
 
 
+def test_a_key_fact_is_found_without_the_punctuation_around_the_gold_answer() -> None:
+    ans = Answer("q", "Delhi [1].", citations=[_cite(1, 0, 24)])
+    assert score_answer(_q(must=[["Delhi."]]), ans, EvidenceIndex(SOURCES))["exact_pass"] == 1.0
+    assert score_answer(_q(must=[["Delhi, India"]]), ans, EvidenceIndex(SOURCES))["exact_pass"] == 0.0
+
+
 def test_abstaining_is_right_only_on_unanswerable_questions() -> None:
     abstain = Answer("q", "The briefings don't say.", abstained=True)
     assert score_answer(_q(), abstain, EvidenceIndex(SOURCES))["exact_pass"] == 0.0

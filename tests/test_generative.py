@@ -95,6 +95,7 @@ def _with(assistant: ikqa.Assistant, model: LanguageModel) -> ikqa.Assistant:
     ("- Semiconductors [1]\n- Defense [1, 3]\n2. Space [2][3]", "",
      [("Semiconductors", (1,)), ("Defense", (1, 3)), ("Space", (2, 3))]),
     ("Sanjeev K. Varshney [1]", "", [("Sanjeev K. Varshney", (1,))]),
+    ("Lyon [1]\nParis [2]", "", [("Lyon", (1,)), ("Paris", (2,))]),  # a list without bullets
     ("Dr. Agnieszka Wójcik [2]. Vice-Admiral (retd.) Rajan Iyer chairs it [1].", "",
      [("Dr. Agnieszka Wójcik.", (2,)), ("Vice-Admiral (retd.) Rajan Iyer chairs it.", (1,))]),
     ("February 2026", "", [("February 2026", ())]),

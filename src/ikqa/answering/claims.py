@@ -1,7 +1,8 @@
 """A model's draft answer cut into claims, and the checks that need no model.
 
-The model is asked for a short answer line, then 1-3 sentences (or list items) with ``[n]``
-after each claim. ``parse_draft`` reads what it wrote whatever the layout it chose: a marker
+The model is asked for the fewest words that answer (or a list), with ``[n]`` after each
+claim. ``parse_draft`` reads what it wrote whatever the layout it chose: a first line without
+a marker before longer lines (the short answer, then sentences), a marker
 before a sentence ("[2] IKCRI is based ...") or after it, "[1, 3]" or "[1][3]", bullets or
 numbered items. ``grounded`` is the cheap half of checking a claim: every name, number and
 date it states must occur in the sentences it cites (or in the question), and most of its
@@ -64,7 +65,7 @@ def parse_draft(text: str) -> Draft:
         return Draft("", (), declined=True)
     short = ""
     first = _LABEL.sub("", lines[0])
-    if len(lines) > 1 and len(_MARKERS.sub("", first).split()) <= SHORT_WORDS \
+    if len(lines) > 1 and len(first.split()) <= SHORT_WORDS and not _MARKERS.search(first) \
             and not _BULLET.match(lines[0]):
         short = _clean(first).rstrip(".")
         lines = lines[1:]

@@ -157,6 +157,12 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
+def _key_fact(alternative: str) -> str:
+    """A gold alternative as matched: normalised, without the sentence punctuation around it
+    (a SQuAD answer "Austria." is given by a reply saying "Austria")."""
+    return normalize(alternative).strip(" .,;:!?")
+
+
 def _tokens(text: str) -> list[str]:
     text = normalize(_MARKER.sub("", text))
     text = "".join(" " if ch in string.punctuation else ch for ch in text)
@@ -209,7 +215,7 @@ def score_answer(q: Question, answer: Answer, evidence: EvidenceIndex,
         m["wrong"] = None if answer.abstained else 1.0
         return m
     text = normalize(answer.text) if not answer.abstained else ""
-    groups = [any(normalize(alt) in text for alt in group) for group in q.must]
+    groups = [any(_key_fact(alt) in text for alt in group) for group in q.must]
     m["key_fact_recall"] = sum(groups) / len(groups) if groups else float(not answer.abstained)
     m["exact_pass"] = float(all(groups) and not answer.abstained)
     m["token_f1"] = token_f1(answer.text, q.answer) if not answer.abstained else 0.0
