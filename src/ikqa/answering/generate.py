@@ -64,7 +64,8 @@ _TO_A_MODEL = re.compile(
     r"above|previous)\b|\b(?:system|hidden|initial) prompt\b|\breveal\b[^.]{0,40}\b(?:prompt|"
     r"instructions?)\b|\b(?:as an?|you are an?) (?:ai|language model|assistant|chatbot)\b|"
     r"\b(?:ai|language model|llm|assistant|chatbot)s?\b[^.]{0,40}\b(?:must|should) (?:answer|"
-    r"reply|respond|say|cite|output)\b", re.I)
+    r"reply|respond|say|cite|output)\b|\bcite (?:sentence|source|passage|reference)s? "
+    r"(?:\[\d+\]|number \d+)", re.I)
 
 OnToken = Callable[[str], None]
 OnSources = Callable[[list[Citation]], None]
