@@ -79,6 +79,11 @@ def test_a_rewrite_naming_what_the_conversation_never_named_falls_back_to_the_ru
     assert _conversation(model).standalone("Who launched it?") == "Who launched FORGE?"
 
 
+def test_a_rewrite_that_drops_the_follow_ups_own_words_falls_back_to_the_rules() -> None:
+    model = Condenser("What is FORGE?")  # the earlier question again, not "launched"
+    assert _conversation(model).standalone("Who launched it?") == "Who launched FORGE?"
+
+
 def test_a_rewrite_that_runs_on_falls_back_to_the_rules() -> None:
     model = Condenser("Who launched FORGE? " + "FORGE is a United States-led initiative. " * 8)
     assert _conversation(model).standalone("Who launched it?") == "Who launched FORGE?"

@@ -36,6 +36,7 @@ CONDENSE_SYSTEM = ("Rewrite the last question so it can be understood alone: rep
                    "as it, they, its, this or that with what they refer to in the earlier question "
                    "or answer. Change nothing else. Reply with the rewritten question only.")
 _CONDENSE_ANSWER_WORDS = 25
+KEEP_SHARE = 0.8  # of the follow-up's own content words a rewrite must keep
 _MARKERS = re.compile(r"\s*\[\d+\]")
 
 _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|there)\b", re.I)
@@ -170,6 +171,7 @@ def condense_prompt(question: str, last: Turn) -> list:
 def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> str:
     """The model's standalone version of ``question`` ("" when it is not usable)."""
     from .answering.claims import grounded
+    from .indexing.lexical import terms
 
     if not history:
         return ""
@@ -183,6 +185,9 @@ def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> s
                       _MARKERS.sub("", last.answer.text)])
     if not grounded(rewritten, known, question):  # it may only use the conversation's words
         return ""
+    own = set(terms(question))
+    if own and len(own & set(terms(rewritten))) < KEEP_SHARE * len(own):
+        return ""  # it rewrote another question ("What climate actions...?" for "And minerals?")
     return rewritten if rewritten.endswith("?") else rewritten.rstrip(".") + "?"
 
 
