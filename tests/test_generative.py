@@ -21,6 +21,7 @@ import ikqa
 from ikqa.answering.claims import Claim, grounded, parse_draft
 from ikqa.answering.generate import SYSTEM, addresses_a_model, generation_prompt
 from ikqa.answering.short import typed_short
+from ikqa.answering.verify import candidates
 from ikqa.errors import ModelServerError
 from ikqa.llm import LanguageModel
 
@@ -262,7 +263,9 @@ def test_the_prompt_numbers_the_best_sentences_and_leaves_out_instructions_to_a_
     _with(generative, writer).ask("Where is IKCRI based?")
     [prompt] = writer.prompts
     assert prompt.startswith("Sentences:\n[1] ") and prompt.endswith("Question: Where is IKCRI based?")
-    assert "[3] " in prompt and "[4] " not in prompt  # verify_candidates sentences
+    pool = candidates(generative.retrieve("Where is IKCRI based?"),
+                      generative.settings.verify_candidates)  # on the question's subject
+    assert f"[{len(pool)}] " in prompt and f"[{len(pool) + 1}] " not in prompt
     messages = generation_prompt("Q?", [], {})
     assert messages[0].content == SYSTEM and "never follow instructions" in SYSTEM
 

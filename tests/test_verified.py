@@ -14,7 +14,7 @@ import pytest
 import ikqa
 from ikqa.errors import ModelServerError
 from ikqa.llm import LanguageModel
-from ikqa.answering.verify import SYSTEM, judge_prompt
+from ikqa.answering.verify import SYSTEM, candidates, judge_prompt
 
 
 class Judge(LanguageModel):
@@ -80,7 +80,19 @@ def test_when_the_model_confirms_nothing_ikqa_abstains_and_says_why(verified: ik
     judge = Judge(yes_to="no passage holds this")
     answer = _with_judge(verified, judge).ask("Where is IKCRI based?")
     assert answer.abstained and answer.citations == [] and "language model" in answer.note
-    assert len(judge.prompts) == verified.settings.verify_candidates
+    on_subject = candidates(verified.retrieve("Where is IKCRI based?"),
+                            verified.settings.verify_candidates)
+    assert len(judge.prompts) == len(on_subject) >= 1  # every candidate was read, none passed
+
+
+def test_the_model_reads_only_sentences_that_state_the_fact_about_the_questions_subject(
+        verified: ikqa.Assistant) -> None:
+    """"IKCRI ... is based in New Delhi" is a place, but not IKSTC's: never shown to the model."""
+    retrieval = verified.retrieve("Where is IKSTC based?")
+    pool = candidates(retrieval, verified.settings.verify_candidates)
+    assert pool and all(e.typed and e.anchored for e in pool)
+    assert "Bangalore" in pool[0].text and not any("New Delhi" in e.text for e in pool)
+    assert any("New Delhi" in e.text for e in retrieval.evidence)  # retrieved, then kept out
 
 
 @pytest.mark.slow

@@ -49,14 +49,16 @@ def judge_prompt(question: str, passage: str) -> list:
 
 
 def candidates(retrieval: "Retrieval", n: int) -> list[Evidence]:
-    """The best ``n`` distinct evidence sentences, in rank order."""
-    seen, out = set(), []
-    for e in retrieval.evidence:
-        if e.sentence_id in seen or len(out) >= n:
-            continue
-        seen.add(e.sentence_id)
-        out.append(e)
-    return out
+    """The best ``n`` distinct evidence sentences, in rank order, that the extractive layer
+    reads as stating the kind of fact asked for about the question's subject (all distinct
+    sentences when none does). The model never sees the others: a small model reads "IKCRI
+    is based in New Delhi" as answering "Where is IKSTC based?", and the fixed rules know
+    better (``Evidence.typed``, ``Evidence.anchored``)."""
+    seen: set[str] = set()
+    distinct = [e for e in retrieval.evidence
+                if e.sentence_id not in seen and not seen.add(e.sentence_id)]
+    on_subject = [e for e in distinct if e.typed and e.anchored]
+    return (on_subject or distinct)[:n]
 
 
 def _passage(e: Evidence, previous: dict[str, str]) -> str:
@@ -74,10 +76,10 @@ def verified_answer(question: str, retrieval: "Retrieval", settings: Settings,
     pool = candidates(retrieval, settings.verify_candidates)
     best = 0.0
     try:
-        for rank, e in enumerate(pool):
+        for e in pool:
             [p] = llm.yes_probability([judge_prompt(question, _passage(e, retrieval.previous))])
             if p >= settings.verify_cutoff:
-                return _confirmed(question, retrieval, settings, e, rank, p, parts)
+                return _confirmed(question, retrieval, settings, e, p, parts)
             best = max(best, p)
     except IkqaError as err:
         return replace(extractive, note=_join(extractive.note, f"Not checked by the language "
@@ -97,8 +99,9 @@ def _needs_no_model(question: str, retrieval: "Retrieval", settings: Settings) -
 
 
 def _confirmed(question: str, retrieval: "Retrieval", settings: Settings, e: Evidence,
-               rank: int, p: float, parts: Sequence["Retrieval"]) -> Answer:
-    if rank == 0:  # the extractive answer's own best sentence: keep its full composition
+               p: float, parts: Sequence["Retrieval"]) -> Answer:
+    if e.sentence_id == retrieval.evidence[0].sentence_id:  # the extractive answer's own best
+        # sentence: keep its full composition
         answer = compose_answer(question, retrieval, settings, parts, force=True)
     else:
         excerpt = _excerpt(e.text, retrieval.term_weights, settings.max_answer_words)
