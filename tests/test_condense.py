@@ -41,8 +41,9 @@ class Condenser(LanguageModel):
         yield self.complete(messages, max_tokens, stop)
 
 
-def _conversation(model: LanguageModel, mode: str = "generative") -> ikqa.chat.Conversation:
-    assistant = ikqa.Assistant(ikqa.Settings(answer_mode=mode))
+def _conversation(model: LanguageModel, mode: str = "generative",
+                  condense: str = "model") -> ikqa.chat.Conversation:
+    assistant = ikqa.Assistant(ikqa.Settings(answer_mode=mode, condense=condense))
     assistant._llm = model
     conversation = assistant.conversation()
     answer = Answer(question="What is FORGE?", short="a United States-led initiative",
@@ -101,12 +102,26 @@ def test_a_question_that_stands_alone_and_extractive_mode_never_ask_the_model() 
     assert model.asked == []
 
 
+def test_with_condense_rules_the_model_is_never_asked_even_in_a_model_mode() -> None:
+    model = Condenser("Who launched the FORGE initiative?")
+    assert ikqa.Settings().condense == "model"  # chosen on the dev conversations
+    assert _conversation(model, condense="rules").standalone("Who launched it?") == \
+        "Who launched FORGE?"
+    assert model.asked == []
+
+
+def test_an_unknown_condense_step_is_a_one_line_settings_error() -> None:
+    with pytest.raises(ikqa.errors.SettingsError, match="IKQA_CONDENSE"):
+        ikqa.Settings(condense="psychic")
+
+
 @pytest.mark.slow
 @pytest.mark.llm
 def test_qwen_rewrites_follow_ups_into_standalone_questions(built_settings: ikqa.Settings) -> None:
     """The real model, through a real conversation over the seed brief: the rewrite is what
     the answer is searched with, and it is shown as the turn's standalone question."""
-    conversation = ikqa.Assistant(built_settings.replace(answer_mode="generative")).conversation()
+    conversation = ikqa.Assistant(built_settings.replace(answer_mode="generative",
+                                                         condense="model")).conversation()
     conversation.ask("What is FORGE?")
     answer = conversation.ask("When was it launched?")
     assert "FORGE" in answer.standalone_question and "February 2026" in answer.text

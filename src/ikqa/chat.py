@@ -10,11 +10,12 @@ Rule-based, in this order:
 * a fragment ("On what date?", "Through what mechanism?") — completed with the topic of
   the previous question.
 
-When the answer mode uses a language model, a follow-up that leans on the conversation (a
-pronoun, a fragment, a question naming nothing) is rewritten by the model instead (a
-condense step: the previous question and its short answer, then the follow-up); a rewrite
-that is empty, runs on, or names something the conversation never named is not used, and
-neither is a failing model: the rules above answer then.
+With ``Settings.condense = "model"`` (the default) and a mode that uses a language model, a
+follow-up that leans on the conversation (a pronoun, a fragment, a question naming nothing) is
+rewritten by the model instead (a condense step: the previous question and its short answer,
+then the follow-up); a rewrite that is empty, runs on, drops most of the follow-up's own words
+or names something the conversation never named is not used, and neither is a failing model:
+the rules above answer then.
 """
 
 from __future__ import annotations
@@ -199,10 +200,12 @@ class Conversation:
         self.turns: list[Turn] = []
 
     def standalone(self, question: str, mode: str | None = None) -> str:
-        """``question`` rewritten to stand alone: by the model when ``mode`` uses one and the
-        question leans on the conversation, else (or when the model fails) by the rules."""
+        """``question`` rewritten to stand alone: by the model when ``settings.condense`` is
+        "model", ``mode`` uses one and the question leans on the conversation, else (or when
+        the model fails) by the rules."""
         question = question.strip()
-        if self.turns and needs_context(question) and self.assistant.uses_model(mode):
+        if (self.turns and needs_context(question) and self.assistant.settings.condense == "model"
+                and self.assistant.uses_model(mode)):
             try:
                 rewritten = model_rewrite(question, self.turns, self.assistant.llm())
             except IkqaError:

@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import SettingsError
 
-__all__ = ["Settings", "ANSWER_MODES", "LLM_BACKENDS"]
+__all__ = ["Settings", "ANSWER_MODES", "LLM_BACKENDS", "CONDENSE_MODES"]
 
 # How answers are made: ``extractive`` picks, trims and cites source sentences (no language model).
 # ``verified`` has a language model confirm the sentence before it is given; ``generative`` has it
@@ -22,6 +22,8 @@ __all__ = ["Settings", "ANSWER_MODES", "LLM_BACKENDS"]
 ANSWER_MODES = ("extractive", "verified", "generative")
 # Where the language model runs (``ikqa.llm.open_llm`` picks the backend from this one setting).
 LLM_BACKENDS = ("local", "openai", "ollama", "none")
+# How a follow-up is made standalone: ikqa's rules, or the language model (in the model modes).
+CONDENSE_MODES = ("rules", "model")
 
 
 
@@ -52,7 +54,12 @@ class Settings:
         3, "Verified mode: how many of the best sentences the model may judge, in rank order.")
     verify_cutoff: float = _describe(
         0.7, "Verified mode: the model's probability of 'yes' a sentence needs to be the answer.")
-    answer_mode: str = _describe("extractive", "How answers are made: " + ", ".join(ANSWER_MODES) + ".")
+    answer_mode: str = _describe(
+        "generative", "How answers are made: " + ", ".join(ANSWER_MODES) + " (generative measured "
+                      "best on right answers among those given; extractive is the fast one).")
+    condense: str = _describe(
+        "model", "How a follow-up is rewritten to stand alone: model (the language model, in "
+                 "the verified and generative modes; ikqa's rules otherwise) or rules (always).")
     host: str = _describe("127.0.0.1", "Interface the web UI binds to.")
     port: int = _describe(7860, "Port of the web UI.")
     max_upload_mb: float = _describe(20.0, "Largest file Assistant.add_source accepts, in MB.")
@@ -104,6 +111,9 @@ class Settings:
         if self.answer_mode not in ANSWER_MODES:
             raise SettingsError(f"unknown answer mode {self.answer_mode!r} "
                              f"(IKQA_ANSWER_MODE): choose one of {', '.join(ANSWER_MODES)}")
+        if self.condense not in CONDENSE_MODES:
+            raise SettingsError(f"unknown condense step {self.condense!r} (IKQA_CONDENSE): "
+                                f"choose one of {', '.join(CONDENSE_MODES)}")
         if self.llm not in LLM_BACKENDS:
             raise SettingsError(f"unknown language model backend {self.llm!r} (IKQA_LLM): "
                                 f"choose one of {', '.join(LLM_BACKENDS)}")
