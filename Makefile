@@ -6,10 +6,11 @@ STAMP  := $(VENV)/.ikqa-installed
 
 .PHONY: run test install index clean-index browser-deps test-model
 
-# The page answers in verified mode (the local language model checks each answer); pick
-# another with IKQA_ANSWER_MODE=extractive|generative make run, or per browser on the page.
+# The page answers in the default mode, generative (the local language model writes a short
+# answer and every claim is checked); pick another with IKQA_ANSWER_MODE=extractive|verified
+# make run, or per browser on the page.
 run: index
-	IKQA_ANSWER_MODE=$${IKQA_ANSWER_MODE:-verified} $(BIN)/ikqa serve
+	$(BIN)/ikqa serve
 
 test: install browser-deps test-model
 	$(BIN)/python -m pytest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -13,6 +14,9 @@ import ikqa
 REPO = Path(__file__).resolve().parents[1]
 BRIEF = REPO / "sources" / "india-rok-scientific-cooperation.txt"
 sys.path.insert(0, str(Path(__file__).parent))
+# Everything the suite does not ask otherwise runs in the fast extractive mode, the CLI and
+# `ikqa serve` children included (they inherit this); the model modes are tested where asked for.
+os.environ["IKQA_ANSWER_MODE"] = "extractive"
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +33,7 @@ def built_settings(tmp_path_factory: pytest.TempPathFactory) -> ikqa.Settings:
     root = tmp_path_factory.mktemp("built")
     (root / "sources").mkdir()
     shutil.copy(BRIEF, root / "sources" / BRIEF.name)
-    settings = ikqa.Settings(sources_dir=root / "sources", index_dir=root / "index")
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=root / "sources", index_dir=root / "index")
     ikqa.Assistant(settings).ingest()
     return settings
 

@@ -51,7 +51,7 @@ def test_ingest_and_ask_through_a_chroma_server(chroma_url: str, tmp_path: Path,
                                                 sources_copy: Path) -> None:
     import chromadb
 
-    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix", chroma_url=chroma_url)
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix", chroma_url=chroma_url)
     assistant = ikqa.Assistant(settings)
     first = assistant.ingest().snapshot
     answer = assistant.ask("Where is IKCRI based?")
@@ -71,7 +71,7 @@ def test_incremental_add_and_delete_through_a_chroma_server(chroma_url: str, tmp
                                                             sources_copy: Path) -> None:
     import chromadb
 
-    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix", chroma_url=chroma_url,
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix", chroma_url=chroma_url,
                              collection="incr")
     assistant = ikqa.Assistant(settings)
     assistant.ingest()

@@ -43,7 +43,7 @@ def _previous_index_answers(settings: ikqa.Settings, snapshot: str) -> None:
 
 def test_sigkill_at_every_stage_keeps_the_index_and_the_next_ingest_finishes(
         tmp_path: Path, sources_copy: Path) -> None:
-    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix")
     ikqa.Assistant(settings).ingest()
     snapshot = (settings.index_dir / "CURRENT").read_text().strip()
     records = settings.index_dir / "records"
@@ -78,7 +78,7 @@ def test_sigkill_at_every_stage_keeps_the_index_and_the_next_ingest_finishes(
 
 def test_an_assistant_keeps_answering_during_an_ingest_and_then_sees_new_briefs(
         tmp_path: Path, sources_copy: Path) -> None:
-    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix")
     assistant = ikqa.Assistant(settings)
     assistant.ingest()
     write_briefs(sources_copy, 12)
@@ -143,7 +143,7 @@ def test_two_ingests_at_once_take_turns(tmp_path: Path, sources_copy: Path) -> N
     """The writer lock: a second ingest waits, then finds nothing left to embed."""
     from ikqa.indexing.store import Store
 
-    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix")
     ikqa.Assistant(settings).ingest()
     write_briefs(sources_copy, 6)
     first, second = _ingest(sources_copy, settings.index_dir), _ingest(sources_copy, settings.index_dir)

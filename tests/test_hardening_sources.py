@@ -214,7 +214,7 @@ def test_an_indexed_brief_turned_into_a_link_out_is_removable_and_dropped(
         (folder / name).unlink()
     (folder / "private-note.txt").write_text("Port Note\n\nBusan opened its port in 1876.")
     (folder / "other-note.txt").write_text("Rail Note\n\nThe rail link opens in 2029.")
-    assistant = ikqa.Assistant(ikqa.Settings(sources_dir=folder, index_dir=tmp_path / "ix"))
+    assistant = ikqa.Assistant(ikqa.Settings(answer_mode="extractive", sources_dir=folder, index_dir=tmp_path / "ix"))
     assistant.ingest()
     assert {s["source"] for s in assistant.sources()} == {"brief.txt", "private-note.txt",
                                                           "other-note.txt"}
@@ -338,7 +338,7 @@ def test_ingest_refuses_bombs_quickly_and_indexes_the_rest(tmp_path: Path, sourc
     (sources_copy / "annex.txt").write_text("Fisheries Annex\n\n" + chunky)
     (sources_copy / "trade.txt").write_text("Trade Note\nRavi Rao\n\nKorea will open a chip "
                                             "packaging plant in Dholera in 2027.")
-    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix", max_source_chunks=50)
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix", max_source_chunks=50)
     assistant = ikqa.Assistant(settings)
     started = time.perf_counter()
     summary = assistant.ingest()

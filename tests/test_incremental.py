@@ -21,7 +21,7 @@ TRADE_V2 = ("Semiconductor Trade Note\nRavi Rao\n\nKorea will open a chip packag
 @pytest.fixture
 def settings(tmp_path: Path, sources_copy: Path) -> ikqa.Settings:
     (sources_copy / "trade note.txt").write_text(TRADE, encoding="utf-8")
-    return ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix")
+    return ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix")
 
 
 def _current(settings: ikqa.Settings) -> str:

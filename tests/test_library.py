@@ -18,7 +18,7 @@ HYDROGEN = ("Green Hydrogen Corridor\nMina Park\n\nIndia and Korea agreed to bui
 
 @pytest.fixture
 def assistant(tmp_path: Path, sources_copy: Path) -> ikqa.Assistant:
-    settings = ikqa.Settings(sources_dir=sources_copy, index_dir=tmp_path / "ix", max_upload_mb=1)
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=sources_copy, index_dir=tmp_path / "ix", max_upload_mb=1)
     assistant = ikqa.Assistant(settings)
     assistant.ingest()
     return assistant

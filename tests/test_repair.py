@@ -39,7 +39,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> ikqa.Settings:
     root = tmp_path_factory.mktemp("pristine")
     write_briefs(root / "sources", 100)
     shutil.copy(BRIEF, root / "sources" / BRIEF.name)
-    settings = ikqa.Settings(sources_dir=root / "sources", index_dir=root / "index")
+    settings = ikqa.Settings(answer_mode="extractive", sources_dir=root / "sources", index_dir=root / "index")
     ikqa.Assistant(settings).ingest()
     return settings
 

@@ -236,7 +236,7 @@ def serve(sources_dir: Path | None, index_dir: Path | None, host: str | None,
                    "the questions and conversations above over the configured sources.")
 @click.option("--mode", "modes", metavar="MODE[,MODE...]", default=None,
               help=f"Answer mode(s), comma-separated, each run side by side: {', '.join(ANSWER_MODES)} "
-                   "(default: $IKQA_ANSWER_MODE or 'extractive').")
+                   f"(default: $IKQA_ANSWER_MODE or {Settings.answer_mode!r}).")
 @click.option("--split", type=click.Choice(["all", "dev", "held-out"]), default="all",
               show_default=True, help="Evaluate only the dev or the held-out questions.")
 def eval_command(sources_dir: Path | None, index_dir: Path | None, questions: Path,

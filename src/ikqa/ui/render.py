@@ -31,7 +31,7 @@ MODE_LABELS = {"extractive": "fast"}
 # What each mode costs, for the selector's help line (a mode without an entry is just listed).
 MODE_HELP = {"extractive": "at once",
              "verified": "a language model checks the cited sentence first (1–3 s)",
-             "generative": "the model writes a short answer; each claim is checked (3–8 s)"}
+             "generative": "the model writes a short answer; each claim is checked (2–5 s)"}
 # The placeholder shown while a mode that calls a language model works ("checking…" state).
 PENDING = {"verified": "checking… the language model is reading the cited passage",
            "generative": "the language model is reading the best passages…"}
