@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import REPO, log, p50_p95, peak_mib, print_rows
+from benchlib import REPO, log, p50_p95, peak_mib, print_rows, write_figures
 
 GOALS = {"first token p50": 2.5, "whole answer p50": 6.0}
 
@@ -156,11 +156,7 @@ def main() -> None:
     print_rows("generative answers (seconds)", rows, headers=("figure", "p50", "p95"))
     print(f"outcomes: {figures['outcomes']}; model calls per drafted answer "
           f"{figures['model calls per drafted answer (mean)']:.1f}; peak {figures['peak RSS MiB']:.0f} MiB")
-    text = json.dumps(figures, indent=1)
-    if args.json_out:
-        args.json_out.write_text(text, encoding="utf-8")
-    else:
-        print(text)
+    write_figures(figures, args.json_out)
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchlib import log, p50_p95, peak_mib, run_child, time_calls_ms
+from benchlib import log, p50_p95, peak_mib, run_child, time_calls_ms, write_figures
 
 REPO = Path(__file__).resolve().parents[1]
 IKQA = Path(sys.executable).with_name("ikqa")
@@ -337,11 +337,7 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     report(results)
-    text = json.dumps(results, indent=1)
-    if args.json_out:
-        args.json_out.write_text(text, encoding="utf-8")
-    else:
-        print(text)
+    write_figures(results, args.json_out)
 
 
 if __name__ == "__main__":

@@ -135,3 +135,12 @@ def print_rows(title: str, rows: Sequence[tuple[str, str, str]],
     print(f"  {headers[0]:<{width}}  {headers[1]:>14}  {headers[2]:>14}")
     for name, ours, reference in rows:
         print(f"  {name:<{width}}  {ours:>14}  {reference:>14}")
+
+
+def write_figures(figures: dict[str, Any], json_out: Path | None) -> None:
+    """The figures as indented JSON: into ``json_out`` when given, else on stdout."""
+    text = json.dumps(figures, indent=1)
+    if json_out:
+        json_out.write_text(text, encoding="utf-8")
+    else:
+        print(text)
