@@ -49,16 +49,13 @@ def judge_prompt(question: str, passage: str) -> list:
 
 
 def candidates(retrieval: "Retrieval", n: int) -> list[Evidence]:
-    """The best ``n`` distinct evidence sentences, in rank order, that the extractive layer
-    reads as stating the kind of fact asked for about the question's subject (all distinct
-    sentences when none does). The model never sees the others: a small model reads "IKCRI
-    is based in New Delhi" as answering "Where is IKSTC based?", and the fixed rules know
-    better (``Evidence.typed``, ``Evidence.anchored``)."""
-    seen: set[str] = set()
-    distinct = [e for e in retrieval.evidence
-                if e.sentence_id not in seen and not seen.add(e.sentence_id)]
-    on_subject = [e for e in distinct if e.typed and e.anchored]
-    return (on_subject or distinct)[:n]
+    """The best ``n`` evidence sentences (retrieval scores each sentence once), in rank order,
+    that the extractive layer reads as stating the kind of fact asked for about the question's
+    subject (the best ``n`` of all when none does). The model never sees the others: a small
+    model reads "IKCRI is based in New Delhi" as answering "Where is IKSTC based?", and the
+    fixed rules know better (``Evidence.typed``, ``Evidence.anchored``)."""
+    on_subject = [e for e in retrieval.evidence if e.typed and e.anchored]
+    return (on_subject or retrieval.evidence)[:n]
 
 
 def _passage(e: Evidence, previous: dict[str, str]) -> str:
