@@ -18,7 +18,7 @@ from typing import Callable, Iterator, Sequence
 import pytest
 
 import ikqa
-from ikqa.answering.claims import Claim, grounded, parse_draft
+from ikqa.answering.claims import Claim, grounded, parse_draft, quoted, restates
 from ikqa.answering.generate import SYSTEM, addresses_a_model, generation_prompt
 from ikqa.answering.short import typed_short
 from ikqa.answering.verify import candidates
@@ -130,6 +130,41 @@ def test_a_claim_is_grounded_only_in_what_its_sentence_states(claim: str, ok: bo
     assert grounded(claim, SENTENCE, "When was FORGE launched?") is ok
 
 
+@pytest.mark.parametrize("claim,question,empty", [
+    ("Beyoncé", "Who did Beyoncé marry?", True),
+    ("SPECTRE.", "What did SPECTRE originally stand for?", True),
+    ("Jay Z", "Who did Beyoncé marry?", False),
+    ("Spectre", "Which film had a wider release, Skyfall or Spectre?", False),  # a choice
+    ("No, it is not.", "Is defence research part of the agreement?", False),
+    ("2026", "What happened in 2025?", False),
+])
+def test_a_claim_that_only_repeats_the_question_states_nothing(claim: str, question: str,
+                                                               empty: bool) -> None:
+    assert restates(claim, question) is empty
+
+
+@pytest.mark.parametrize("claim,sentence,quote", [
+    ("Flute, violin", "His father played the flute and violin.", "the flute and violin"),
+    ("150", "In all, over 150 aircraft took part.", "over 150"),
+    ("50", "It rose from 20 to 40 and then up to 50.", "up to 50"),
+    ("1271–1368", "The dynasty ruled from 1271 to 1368.", "1271 to 1368"),
+    ("Kobylanska Catalogue", "It is the Kobylańska Catalogue (KK).", "the Kobylańska Catalogue"),
+    ("IGN, Nintendo Power", "Awards came from IGN and Nintendo Power.", "IGN and Nintendo Power"),
+    ("Writing on the Wall", 'The album "Writing on the Wall" sold well.', "Writing on the Wall"),
+    ("Wii U", "Made for the Wii, it was ported to the Wii U in 2016.", "the Wii U"),
+    ("¥12 billion", "It has a budget of ¥12 billion a year.", "¥12 billion"),
+    ("Space", "They agreed in the Space sector to work together.", "Space"),  # no "the" mid-phrase
+    # words the sentence does not hold, or holds too far apart, or only across a bracket: unchanged
+    ("Decca Records", "It was released by Nintendo.", "Decca Records"),
+    ("Flute, violin", "The flute was his, and years later he bought a Cremona violin.",
+     "Flute, violin"),
+    ("IKSTC in Bangalore", "The India Korea Centre (IKSTC) in Bangalore opened.", "IKSTC in Bangalore"),
+])
+def test_a_phrase_is_quoted_in_its_sentence_s_own_words(claim: str, sentence: str,
+                                                         quote: str) -> None:
+    assert quoted(claim, [sentence]) == quote
+
+
 @pytest.mark.parametrize("kinds,sentence,question,short", [
     ({"date"}, "It began with the Space Day held in Bengaluru on 20th April 2026.",
      "When did it begin?", "20th April 2026"),
@@ -205,6 +240,23 @@ def test_a_claim_the_passage_does_not_give_as_the_answer_is_struck(
                     yes_to=["based in New Delhi"], no_to=["Proposed answer: IKCRI focuses"])
     answer = _with(generative, writer).ask("Where is IKCRI based?")
     assert answer.struck == ["IKCRI focuses on innovation."] and "New Delhi" in answer.text
+
+
+@pytest.mark.slow
+def test_a_phrase_answer_is_given_in_its_sentence_s_words(generative: ikqa.Assistant) -> None:
+    writer = Writer(lambda n: f"Biomedical devices, ICT convergence [{n['biomedical']}].",
+                    find=["biomedical"], yes_to=["biomedical"])
+    answer = _with(generative, writer).ask("Which focus areas involve devices and convergence?")
+    assert answer.text == "Biomedical devices, and ICT convergence [1]."  # as the brief words it
+    assert answer.short == "Biomedical devices, and ICT convergence"
+
+
+@pytest.mark.slow
+def test_a_claim_that_only_repeats_the_question_is_struck(generative: ikqa.Assistant) -> None:
+    writer = Writer(lambda n: f"IKSTC [{n['Bangalore']}].", find=["Bangalore"], yes_to=["IKSTC"])
+    answer = _with(generative, writer).ask("Where is IKSTC located?")
+    assert answer.struck == ["IKSTC."] and "Bangalore" in answer.text
+    assert len([p for p in writer.judged if "Proposed answer" in p]) == 0  # not even judged
 
 
 @pytest.mark.slow

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 
 from ..indexing.lexical import terms
 
-__all__ = ["Claim", "Draft", "parse_draft", "grounded", "numbers", "SUPPORT_SHARE"]
+__all__ = ["Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates",
+           "SUPPORT_SHARE"]
 
 # Share of a claim's content terms (those not in the question) its cited sentences must hold.
 SUPPORT_SHARE = 0.6
@@ -37,6 +38,21 @@ _CURRENCY = re.compile(r"[$€£₹₩¥]")
 _ABBREVIATION = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|St|Jr|Sr|Gen|Col|Lt|Capt|Cdr|Adm|Rev|Hon|Mt|"
                            r"Fr|Sen|Rep|Gov|No|Nos|Vol|vs|etc|approx|retd|Inc|Ltd|Co|Corp)\.\)?\s")
 _JOIN = "\ue000"  # holds an abbreviation's space while a line is cut into sentences
+# A quote may add this many words to the claim it replaces ("flute, violin" -> "flute and violin").
+QUOTE_SLACK = 3
+_WORD = re.compile(r"\w+(?:[.,'’]\w+)*")
+# What is kept before a quote: an article, and before a number the source's own qualification of
+# it ("over 150", "at least 12").
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|an?)\s+$", re.I)
+_QUALIFIER_BEFORE = re.compile(r"\b(?:up to|at least|at most|more than|less than|fewer than|"
+                               r"as (?:many|much|few) as|over|about|around|nearly|almost|"
+                               r"approximately|roughly|some|only|under|just|exactly|circa)\s+$",
+                               re.I)
+_CURRENCY_BEFORE = re.compile(r"(?:\b[A-Z]{1,3})?[$€£₹₩¥]\s?$")
+_UNIT_AFTER = re.compile(r"^\s?(?:%|per ?cent\b)")
+# After a whole noun phrase: punctuation, the end, or a lower-case function word.
+_PHRASE_ENDS = re.compile(r"^\s*(?:$|[^\w\s]|(?:which|who|that|and|or|but|in|on|at|of|for|to|"
+                          r"by|with|from|was|were|is|are|has|had|have|as|since|until|when|where)\b)")
 
 
 @dataclass(frozen=True)
@@ -131,3 +147,99 @@ def grounded(claim: str, support: str, question: str) -> bool:
             return False
     new = set(terms(claim)) - set(terms(question))
     return not new or len(new & set(terms(support))) / len(new) >= SUPPORT_SHARE
+
+
+def restates(claim: str, question: str) -> bool:
+    """True when ``claim`` states nothing its question does not already give ("Beyoncé" for
+    "Who did Beyoncé marry?"): no term or number of its own. An answer to a choice question
+    ("Skyfall or Spectre?") or a yes/no answer may repeat the question's words."""
+    if re.search(r"\bor\b", question, re.I) or re.match(r"\W*(?:yes|no)\b", claim, re.I):
+        return False
+    return not set(terms(claim)) - set(terms(question)) and numbers(claim) <= numbers(question)
+
+
+def quoted(claim: str, sentences: list[str]) -> str:
+    """``claim`` in the words of the first of ``sentences`` that states all its content words:
+    the shortest stretch of that sentence holding them, with the article or qualifier before it
+    ("Flute, violin" -> "flute and violin", "150" -> "over 150", "Solzinc process" -> "the
+    Solzinc process"). The claim itself when no sentence holds it within ``QUOTE_SLACK`` more
+    words: an answer is then shown in the source's exact words whenever it can be."""
+    wanted = {_key(w) for w in _WORD.findall(claim) if _key(w)}
+    if not wanted:
+        return claim
+    for sentence in sentences:
+        span = _shortest_span(wanted, sentence, len(_WORD.findall(claim)) + QUOTE_SLACK)
+        if span:
+            return span
+    return claim
+
+
+def _key(word: str) -> str:
+    """A word as compared when quoting: its stemmed content term, a number without separators,
+    a capital letter standing alone ("Wii U"), "" for a stop word."""
+    if any(ch.isdigit() for ch in word):
+        return word.replace(",", "")
+    if len(word) == 1 and word.isupper() and word != "A":
+        return word
+    found = terms(word)
+    return found[0] if found else ""
+
+
+def _shortest_span(wanted: set[str], sentence: str, limit: int) -> str:
+    words = list(_WORD.finditer(sentence))
+    keys = [_key(w.group(0)) for w in words]
+    if not wanted <= set(keys):
+        return ""
+    best: tuple[int, int] | None = None
+    for i, key in enumerate(keys):
+        if key not in wanted:
+            continue
+        seen: set[str] = set()
+        for j in range(i, min(len(keys), i + limit)):
+            if keys[j] in wanted:
+                seen.add(keys[j])
+            if seen == wanted:
+                if best is None or j - i < best[1] - best[0]:
+                    best = (i, j)
+                break
+    if best is None:
+        return ""
+    start, end = words[best[0]].start(), words[best[1]].end()
+    end += _match_len(_UNIT_AFTER, sentence[end:])
+    start -= _match_len(_CURRENCY_BEFORE, sentence[:start])
+    if sentence[start].isdigit():
+        start -= _match_len(_QUALIFIER_BEFORE, sentence[:start])
+    if _PHRASE_ENDS.match(sentence[end:]):  # "the Solzinc process," but not "the Space sector"
+        start -= _match_len(_ARTICLE_BEFORE, sentence[:start])
+    return _balanced(sentence[start:end], sentence[end:])
+
+
+def _match_len(pattern: re.Pattern[str], before: str) -> int:
+    found = pattern.search(before)
+    return len(found.group(0)) if found else 0
+
+
+def _balanced(span: str, rest: str) -> str:
+    """``span`` with the closing quote or bracket it opens (from ``rest``, the text after it),
+    or "" when its brackets or quotes cannot be balanced ("ISRO) and Korea Aerospace
+    Administration (KASA")."""
+    for opening, closing in (("(", ")"), ("[", "]"), ("“", "”")):
+        depth = 0
+        for ch in span:
+            depth += (ch == opening) - (ch == closing)
+            if depth < 0:
+                return ""
+        if depth > 1:
+            return ""
+        if depth == 1:
+            span = _closed(span, rest, closing)
+            if not span:
+                return ""
+    if span.count('"') % 2:
+        return _closed(span, rest, '"')
+    return span
+
+
+def _closed(span: str, rest: str, closing: str) -> str:
+    end = rest.find(closing)
+    return span + rest[:end + 1] if 0 <= end <= 40 else ""

@@ -29,7 +29,7 @@ from ..errors import IkqaError
 from ..indexing.lexical import terms
 from ..llm import ChatPrompt, LanguageModel, Message
 from ..types import Answer, Citation, Evidence
-from .claims import Claim, grounded, numbers, parse_draft
+from .claims import Claim, grounded, numbers, parse_draft, quoted, restates
 from .compose import _citation, compose_answer
 from .short import typed_short
 from .verify import _needs_no_model, _passage, candidates, judge_prompt, verified_answer
@@ -186,7 +186,8 @@ def _check(claims: Sequence[Claim], pool: Sequence[Evidence], question: str,
     """(claim, the markers that support it) for each claim kept; the texts of those struck."""
     kept, struck = [], []
     for claim in claims:
-        markers = _supporting(claim, pool, question, retrieval, settings, judge)
+        markers = () if restates(claim.text, question) else \
+            _supporting(claim, pool, question, retrieval, settings, judge)
         if markers:
             kept.append((claim, markers))
         else:
@@ -222,9 +223,10 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
     pieces = []
     for claim, markers in kept:
         refs = " ".join(f"[{order[n]}]" for n in markers)
-        body = claim.text.rstrip()
-        end = body[-1] if body and body[-1] in ".!?;" else ""
-        pieces.append(f"{body[:-1] if end else body} {refs}{end}")
+        text = claim.text.rstrip()
+        end = text[-1] if text and text[-1] in ".!?;" else ""
+        body = _in_source_words(text[:-1] if end else text, [pool[n - 1] for n in markers])
+        pieces.append(f"{body} {refs}{end}")
     items = all(claim.item for claim, _ in kept)
     text = "; ".join(p.rstrip(".;") for p in pieces) + "." if items and len(pieces) > 1 \
         else " ".join(p if p[-1] in ".!?" else p + "." for p in pieces)
@@ -232,9 +234,22 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
     confidence = min(max(judge(n) for n in markers) for _, markers in kept)
     answer = Answer(question=question, text=text, citations=citations, confidence=confidence,
                     mode="generative")
-    answer.short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
-        _phrase_answer(kept) or typed_short(retrieval.kinds, citations[0].text, question)
+    short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
+        _phrase_answer(kept)
+    answer.short = (_in_source_words(short, [pool[n - 1] for n in order]) if short else
+                    typed_short(retrieval.kinds, citations[0].text, question))
     return answer
+
+
+def _in_source_words(text: str, sentences: Sequence[Evidence]) -> str:
+    """A phrase (no verb: "Flute, violin") as its sentences word it (``claims.quoted``: "flute and
+    violin"), capitalised as the model wrote it; a sentence stays as the model wrote it."""
+    if _VERB.search(text):
+        return text
+    quote = quoted(text, [e.text for e in sentences])
+    if quote != text and text[:1].isupper():
+        quote = quote[:1].upper() + quote[1:]
+    return quote
 
 
 def _phrase_answer(kept: list[tuple[Claim, tuple[int, ...]]]) -> str:
