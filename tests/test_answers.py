@@ -94,3 +94,13 @@ def test_a_two_part_question_cites_a_sentence_for_each_part(assistant: ikqa.Assi
                            "and on what date did that group begin?")
     assert "Korea Aerospace Administration" in answer.text and "20th April 2026" in answer.text
     assert len(answer.citations) >= 2
+
+
+@pytest.mark.slow
+def test_a_question_dated_otherwise_than_the_brief_abstains_and_says_which_number(
+        assistant: ikqa.Assistant) -> None:
+    asked = "Which joint group began with the India–ROK Space Day held on 20th April {}?"
+    right = assistant.ask(asked.format(2026))
+    assert not right.abstained and "20th April 2026" in right.citations[0].text
+    wrong = assistant.ask(asked.format(2024))  # the brief's sentence is about 2026
+    assert wrong.abstained and "2024" in wrong.note

@@ -22,7 +22,7 @@ from .retrieve import W_TYPE, Retrieval
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
 __all__ = ["compose_answer", "abstention_reason", "related_evidence", "is_list_question",
-           "sub_questions", "ABSTAIN_TEXT"]
+           "sub_questions", "states_numbers", "question_numbers", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
 # A further sentence joins the answer only if it scores this close to the best one
@@ -38,6 +38,12 @@ _TOPICAL_KINDS = {"date", "duration", "money", "quantity", "magnitude", "place"}
 RELATED_DENSE = 0.45
 LIST_WORDS_FACTOR = 2.0  # a list answer may run to 120 words where a factoid gets 60
 _NEAR_DUPLICATE = 0.6
+# A number of two or more digits in a question (a year, a day, an amount) is part of what it
+# asks about: "Which two parties settled in November 2003?" is not answered by a sentence about
+# November 2013. A passage must state it (the sentence, the one it refers back to, or its
+# brief's title), one of the best NUMBER_LOOKAHEAD must, or ikqa abstains.
+_FACT_NUMBER = re.compile(r"(?<![\d.,])\d{2,}(?:[.,]\d+)*")
+NUMBER_LOOKAHEAD = 5
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 _AUX = frozenset("is was are were does do did has have had can could will would should may "
                  "might must of in on for to by with".split())
@@ -144,6 +150,10 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     unknown_names = _unknown_names(retrieval)
     if unknown_names:
         return f"the briefs never mention {', '.join(unknown_names)}"
+    asked = question_numbers(question)
+    if asked and not any(states_numbers(e, retrieval.previous, asked)
+                         for e in retrieval.evidence[:NUMBER_LOOKAHEAD]):
+        return f"no passage about it states {', '.join(sorted(asked))} as the question does"
     if not retrieval.query_terms:
         return "the question has no word to look for"
     if best.score < settings.abstain_threshold:
@@ -153,6 +163,17 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     if p < settings.min_confidence:
         return f"confidence {p:.2f} is under the {settings.min_confidence:.2f} cut-off"
     return ""
+
+
+def states_numbers(e: Evidence, previous: dict[str, str], asked: set[str]) -> bool:
+    """True when passage ``e`` (read with the sentence it refers back to and its title) states
+    every number of ``asked``."""
+    return asked <= question_numbers(f"{e.title} {previous.get(e.sentence_id, '')} {e.text}")
+
+
+def question_numbers(text: str) -> set[str]:
+    """The numbers of two or more digits ``text`` states ("3,000" as "3000")."""
+    return {n.replace(",", "") for n in _FACT_NUMBER.findall(text)}
 
 
 def _unknown_names(retrieval: Retrieval) -> list[str]:

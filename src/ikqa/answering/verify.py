@@ -24,7 +24,7 @@ from ..config import Settings
 from ..errors import IkqaError
 from ..types import Answer, Evidence
 from .compose import ABSTAIN_TEXT, _citation, _excerpt, abstention_reason, compose_answer, \
-    related_evidence
+    question_numbers, related_evidence, states_numbers
 
 if TYPE_CHECKING:
     from ..llm import LanguageModel
@@ -51,10 +51,14 @@ def judge_prompt(question: str, passage: str) -> list:
 def candidates(retrieval: "Retrieval", n: int) -> list[Evidence]:
     """The best ``n`` evidence sentences (retrieval scores each sentence once), in rank order,
     that the extractive layer reads as stating the kind of fact asked for about the question's
-    subject (the best ``n`` of all when none does). The model never sees the others: a small
-    model reads "IKCRI is based in New Delhi" as answering "Where is IKSTC based?", and the
-    fixed rules know better (``Evidence.typed``, ``Evidence.anchored``)."""
-    on_subject = [e for e in retrieval.evidence if e.typed and e.anchored]
+    subject, stating the numbers the question states (the best ``n`` of all when none does).
+    The model never sees the others: a small model reads "IKCRI is based in New Delhi" as
+    answering "Where is IKSTC based?", or a sentence about November 2013 as answering a
+    question about November 2003, and the fixed rules know better (``Evidence.typed``,
+    ``Evidence.anchored``, ``compose.states_numbers``)."""
+    asked = question_numbers(retrieval.question)
+    on_subject = [e for e in retrieval.evidence if e.typed and e.anchored
+                  and (not asked or states_numbers(e, retrieval.previous, asked))]
     return (on_subject or retrieval.evidence)[:n]
 
 
