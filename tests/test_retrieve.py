@@ -89,6 +89,22 @@ def test_fusion_finds_a_fact_by_acronym_and_by_paraphrase(assistant: ikqa.Assist
 
 
 @pytest.mark.slow
+def test_a_title_line_is_evidence_only_for_a_question_asking_for_a_title(
+        assistant: ikqa.Assistant) -> None:
+    about_it = assistant.retrieve("What does India-Republic of Korea scientific cooperation cover?")
+    assert about_it.evidence and all(e.kind != "title" for e in about_it.evidence)
+    asked = assistant.retrieve("What is the title of the brief written by Sanjeev K. Varshney?")
+    assert asked.evidence[0].kind == "title"
+
+
+@pytest.mark.slow
+def test_an_acronym_the_brief_spells_out_is_a_known_name(assistant: ikqa.Assistant) -> None:
+    spelled = assistant.retrieve("What does the IKJSTC nurture and guide?")  # never abbreviated so
+    assert "ikjstc" not in spelled.unknown_terms  # "India Korea Joint Science & Technology Committee"
+    assert "qxjt" in assistant.retrieve("What does the QXJT nurture and guide?").unknown_terms
+
+
+@pytest.mark.slow
 def test_unknown_names_are_reported(assistant: ikqa.Assistant) -> None:
     result = assistant.retrieve("Did Japan join the International Solar Alliance?")
     assert "japan" in result.unknown_terms

@@ -11,6 +11,7 @@ fact the question asks for. Sentences that state it rank above those that do not
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -124,8 +125,13 @@ class Retriever:
                       context.get(s.id, 0.0), subject_weights)
             for s, prior in sentences.values()
         ]
+        # A title line states only the title: it answers a question asking for one, no other
+        # ("The Legend of Zelda: Twilight Princess (part 2 of 4)" for "What category of game...?").
+        evidence = [e for e in evidence if e.kind != "title" or "title" in kinds]
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
-        unknown = [t for t in content_terms if not self.store.knows_term(t)]
+        spelled_out = _spelled_out_acronyms(question, evidence)
+        unknown = [t for t in content_terms
+                   if not self.store.knows_term(t) and t not in spelled_out]
         return Retrieval(question, chunks, evidence, content_terms, unknown,
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
                          kinds=kinds, matched={w: t for w, (_, t) in matched.items()},
@@ -205,6 +211,23 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
                     start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
                     coverage=coverage, kind=s.kind, typed=typed, page=s.page, anchored=anchored)
+
+
+_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
+_LINKING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*\s+"
+
+
+def _spelled_out_acronyms(question: str, evidence: list[Evidence]) -> set[str]:
+    """The terms of the question's acronyms that a retrieved sentence or its title spells out
+    ("NYC": "New York City", "IIT": "Indian Institute of Technology"): names the briefs do
+    mention, in full."""
+    found: set[str] = set()
+    for acronym in set(_ACRONYM.findall(question)):
+        spelled = re.compile(r"\b" + _LINKING.join(f"{letter}[\\w'’-]*" for letter in acronym)
+                             + r"\b")
+        if any(spelled.search(e.text) or spelled.search(e.title) for e in evidence):
+            found.update(terms(acronym))
+    return found
 
 
 def _chunk_spans(chunks: list[tuple[str, float]], members: dict[str, list[str]],
