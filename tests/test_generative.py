@@ -152,6 +152,7 @@ def test_a_claim_that_only_repeats_the_question_states_nothing(claim: str, quest
     ("IGN, Nintendo Power", "Awards came from IGN and Nintendo Power.", "IGN and Nintendo Power"),
     ("Writing on the Wall", 'The album "Writing on the Wall" sold well.', "Writing on the Wall"),
     ("Wii U", "Made for the Wii, it was ported to the Wii U in 2016.", "the Wii U"),
+    ("New York, New York", "Its anthem, New York, New York, was a hit.", "New York, New York"),
     ("¥12 billion", "It has a budget of ¥12 billion a year.", "¥12 billion"),
     ("Space", "They agreed in the Space sector to work together.", "Space"),  # no "the" mid-phrase
     # words the sentence does not hold, or holds too far apart, or only across a bracket: unchanged

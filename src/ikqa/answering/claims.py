@@ -13,6 +13,7 @@ before the model is asked to judge it.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..indexing.lexical import terms
@@ -164,7 +165,7 @@ def quoted(claim: str, sentences: list[str]) -> str:
     ("Flute, violin" -> "flute and violin", "150" -> "over 150", "Solzinc process" -> "the
     Solzinc process"). The claim itself when no sentence holds it within ``QUOTE_SLACK`` more
     words: an answer is then shown in the source's exact words whenever it can be."""
-    wanted = {_key(w) for w in _WORD.findall(claim) if _key(w)}
+    wanted = Counter(key for key in map(_key, _WORD.findall(claim)) if key)
     if not wanted:
         return claim
     for sentence in sentences:
@@ -185,20 +186,20 @@ def _key(word: str) -> str:
     return found[0] if found else ""
 
 
-def _shortest_span(wanted: set[str], sentence: str, limit: int) -> str:
+def _shortest_span(wanted: Counter[str], sentence: str, limit: int) -> str:
+    """The shortest stretch of ``sentence`` (at most ``limit`` words) holding every word of
+    ``wanted`` as often as the claim does, with its article, qualifier, currency and unit."""
     words = list(_WORD.finditer(sentence))
     keys = [_key(w.group(0)) for w in words]
-    if not wanted <= set(keys):
-        return ""
     best: tuple[int, int] | None = None
     for i, key in enumerate(keys):
         if key not in wanted:
             continue
-        seen: set[str] = set()
+        seen: Counter[str] = Counter()
         for j in range(i, min(len(keys), i + limit)):
             if keys[j] in wanted:
-                seen.add(keys[j])
-            if seen == wanted:
+                seen[keys[j]] += 1
+            if seen >= wanted:
                 if best is None or j - i < best[1] - best[0]:
                     best = (i, j)
                 break
