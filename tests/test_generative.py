@@ -261,6 +261,16 @@ def test_a_claim_that_only_repeats_the_question_is_struck(generative: ikqa.Assis
 
 
 @pytest.mark.slow
+def test_a_struck_phrase_the_verified_sentence_states_becomes_its_short_answer(
+        generative: ikqa.Assistant) -> None:
+    writer = Writer(lambda n: f"Global knowledge platform [{n['IKSTC']}]", find=["IKSTC"],
+                    yes_to=["IKSTC"], no_to=["Proposed answer"])  # the claim check fails
+    answer = _with(generative, writer).ask("What does IKSTC serve as?")
+    assert answer.struck == ["Global knowledge platform"] and "IKSTC" in answer.citations[0].text
+    assert answer.short == "A global knowledge platform"  # in the sentence's words
+
+
+@pytest.mark.slow
 def test_a_list_keeps_the_items_its_sentences_support(generative: ikqa.Assistant) -> None:
     writer = Writer(lambda n: "- semiconductors [{0}]\n- defense [{0}]\n- fisheries [{0}]".format(
         n["semiconductors"]), find=["semiconductors"], yes_to=["key discussions"])

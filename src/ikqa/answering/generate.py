@@ -225,7 +225,7 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
         refs = " ".join(f"[{order[n]}]" for n in markers)
         text = claim.text.rstrip()
         end = text[-1] if text and text[-1] in ".!?;" else ""
-        body = _in_source_words(text[:-1] if end else text, [pool[n - 1] for n in markers])
+        body = _in_source_words(text[:-1] if end else text, [pool[n - 1].text for n in markers])
         pieces.append(f"{body} {refs}{end}")
     items = all(claim.item for claim, _ in kept)
     text = "; ".join(p.rstrip(".;") for p in pieces) + "." if items and len(pieces) > 1 \
@@ -236,17 +236,17 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
                     mode="generative")
     short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
         _phrase_answer(kept)
-    answer.short = (_in_source_words(short, [pool[n - 1] for n in order]) if short else
+    answer.short = (_in_source_words(short, [pool[n - 1].text for n in order]) if short else
                     typed_short(retrieval.kinds, citations[0].text, question))
     return answer
 
 
-def _in_source_words(text: str, sentences: Sequence[Evidence]) -> str:
+def _in_source_words(text: str, sentences: Sequence[str]) -> str:
     """A phrase (no verb: "Flute, violin") as its sentences word it (``claims.quoted``: "flute and
     violin"), capitalised as the model wrote it; a sentence stays as the model wrote it."""
     if _VERB.search(text):
         return text
-    quote = quoted(text, [e.text for e in sentences])
+    quote = quoted(text, list(sentences))
     if quote != text and text[:1].isupper():
         quote = quote[:1].upper() + quote[1:]
     return quote
@@ -280,8 +280,23 @@ def _fallback(question: str, retrieval: "Retrieval", settings: Settings, llm: La
            else f"No claim of the model's draft was supported by its sentences ({len(struck)} "
                 f"removed)")
     return replace(answer, mode="generative", struck=struck,
+                   short=answer.short or _short_from_struck(struck, answer, question),
                    note=" ".join(x for x in (f"{why}; this is the checked extractive answer.",
                                              answer.note) if x))
+
+
+def _short_from_struck(struck: list[str], answer: Answer, question: str) -> str:
+    """The model's struck phrase as the short answer of the verified sentence that replaced it,
+    when that sentence states it word for word ("Midna" where the model cited another sentence)."""
+    if answer.abstained or len(answer.citations) != 1:
+        return ""
+    sentence = answer.citations[0].text
+    for claim in struck:
+        phrase = claim.rstrip(".")
+        if (phrase and not _VERB.search(phrase) and len(phrase.split()) <= PHRASE_WORDS
+                and not restates(phrase, question) and grounded(phrase, sentence, "")):
+            return _in_source_words(phrase, [sentence])
+    return ""
 
 
 class _Remembering(LanguageModel):
