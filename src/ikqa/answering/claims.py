@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Sequence
 
 from ..indexing.lexical import terms
 
@@ -159,7 +160,7 @@ def restates(claim: str, question: str) -> bool:
     return not set(terms(claim)) - set(terms(question)) and numbers(claim) <= numbers(question)
 
 
-def quoted(claim: str, sentences: list[str]) -> str:
+def quoted(claim: str, sentences: Sequence[str]) -> str:
     """``claim`` in the words of the first of ``sentences`` that states all its content words:
     the shortest stretch of that sentence holding them, with the article or qualifier before it
     ("Flute, violin" -> "flute and violin", "150" -> "over 150", "Solzinc process" -> "the

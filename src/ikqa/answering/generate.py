@@ -246,7 +246,7 @@ def _in_source_words(text: str, sentences: Sequence[str]) -> str:
     violin"), capitalised as the model wrote it; a sentence stays as the model wrote it."""
     if _VERB.search(text):
         return text
-    quote = quoted(text, list(sentences))
+    quote = quoted(text, sentences)
     if quote != text and text[:1].isupper():
         quote = quote[:1].upper() + quote[1:]
     return quote
@@ -257,7 +257,12 @@ def _phrase_answer(kept: list[tuple[Claim, tuple[int, ...]]]) -> str:
     if len(kept) != 1:
         return ""
     text = kept[0][0].text.rstrip(".")
-    return text if len(text.split()) <= PHRASE_WORDS and not re.search(_VERB, text) else ""
+    return text if _is_phrase(text) else ""
+
+
+def _is_phrase(text: str) -> bool:
+    """A short answer without a verb ("Green mobility", "ISRO and KASA"), not a sentence."""
+    return bool(text) and len(text.split()) <= PHRASE_WORDS and not _VERB.search(text)
 
 
 def _checked_short(short: str, kept: list[str], citations: list, question: str) -> str:
@@ -293,8 +298,7 @@ def _short_from_struck(struck: list[str], answer: Answer, question: str) -> str:
     sentence = answer.citations[0].text
     for claim in struck:
         phrase = claim.rstrip(".")
-        if (phrase and not _VERB.search(phrase) and len(phrase.split()) <= PHRASE_WORDS
-                and not restates(phrase, question) and grounded(phrase, sentence, "")):
+        if _is_phrase(phrase) and not restates(phrase, question) and grounded(phrase, sentence, ""):
             return _in_source_words(phrase, [sentence])
     return ""
 
