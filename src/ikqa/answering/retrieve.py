@@ -129,9 +129,10 @@ class Retriever:
         # ("The Legend of Zelda: Twilight Princess (part 2 of 4)" for "What category of game...?").
         evidence = [e for e in evidence if e.kind != "title" or "title" in kinds]
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
-        spelled_out = _spelled_out_acronyms(question, evidence)
-        unknown = [t for t in content_terms
-                   if not self.store.knows_term(t) and t not in spelled_out]
+        unknown = [t for t in content_terms if not self.store.knows_term(t)]
+        if unknown:
+            spelled_out = _spelled_out_acronyms(question, evidence)
+            unknown = [t for t in unknown if t not in spelled_out]
         return Retrieval(question, chunks, evidence, content_terms, unknown,
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
                          kinds=kinds, matched={w: t for w, (_, t) in matched.items()},
