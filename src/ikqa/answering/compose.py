@@ -22,7 +22,7 @@ from .retrieve import W_TYPE, Retrieval
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
 __all__ = ["compose_answer", "abstention_reason", "related_evidence", "is_list_question",
-           "sub_questions", "states_numbers", "question_numbers", "ABSTAIN_TEXT"]
+           "sub_questions", "states_numbers", "stated_numbers", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
 # A further sentence joins the answer only if it scores this close to the best one
@@ -150,7 +150,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     unknown_names = _unknown_names(retrieval)
     if unknown_names:
         return f"the briefs never mention {', '.join(unknown_names)}"
-    asked = question_numbers(question)
+    asked = stated_numbers(question)
     if asked and not any(states_numbers(e, retrieval.previous, asked)
                          for e in retrieval.evidence[:NUMBER_LOOKAHEAD]):
         return f"no passage about it states {', '.join(sorted(asked))} as the question does"
@@ -168,10 +168,10 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
 def states_numbers(e: Evidence, previous: dict[str, str], asked: set[str]) -> bool:
     """True when passage ``e`` (read with the sentence it refers back to and its title) states
     every number of ``asked``."""
-    return asked <= question_numbers(f"{e.title} {previous.get(e.sentence_id, '')} {e.text}")
+    return asked <= stated_numbers(f"{e.title} {previous.get(e.sentence_id, '')} {e.text}")
 
 
-def question_numbers(text: str) -> set[str]:
+def stated_numbers(text: str) -> set[str]:
     """The numbers of two or more digits ``text`` states ("3,000" as "3000")."""
     return {n.replace(",", "") for n in _FACT_NUMBER.findall(text)}
 
