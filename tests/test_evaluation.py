@@ -138,6 +138,7 @@ def test_eval_command_writes_results_report_and_plots_with_baseline(tmp_path: Pa
     assert [r["system"] for r in runs] == ["ikqa", "llama-index recipe"]
     assert len(runs[0]["questions"]) == 10 and runs[0]["followups"]
     assert all(q["seconds"] > 0 and "exact_pass" in q["metrics"] for q in runs[0]["questions"])
+    assert all("short" in q and "note" in q for q in runs[0]["questions"])  # for reading why
     report = (folder / "report.md").read_text(encoding="utf-8")
     assert "| exact pass |" in report and "held-out" in report
     assert (folder / "latency_hist.png").exists() and (folder / "scores_by_type.png").exists()

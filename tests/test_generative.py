@@ -19,7 +19,8 @@ import pytest
 
 import ikqa
 from ikqa.answering.claims import Claim, grounded, parse_draft, quoted, restates
-from ikqa.answering.generate import SYSTEM, addresses_a_model, generation_prompt
+from ikqa.answering.generate import PHRASE_SYSTEM, SYSTEM, _short_from_model, addresses_a_model, \
+    generation_prompt
 from ikqa.answering.short import typed_short
 from ikqa.answering.verify import candidates
 from ikqa.errors import ModelServerError
@@ -37,9 +38,10 @@ class Writer(LanguageModel):
     name = "stand-in writer"
 
     def __init__(self, reply: Reply | str = "", find: Sequence[str] = (), yes_to: Sequence[str] = (),
-                 fail: bool = False, no_to: Sequence[str] = (), delay: float = 0.0) -> None:
+                 fail: bool = False, no_to: Sequence[str] = (), delay: float = 0.0,
+                 yes: float = 0.95, phrase: str | None = None) -> None:
         self.reply, self.find, self.yes_to, self.fail = reply, find, yes_to, fail
-        self.no_to, self.delay = no_to, delay
+        self.no_to, self.delay, self.yes, self.phrase = no_to, delay, yes, phrase
         self.judged: list[str] = []
         self.prompts: list[str] = []
 
@@ -49,7 +51,7 @@ class Writer(LanguageModel):
     def yes_probability(self, prompts: Sequence) -> list[float]:
         time.sleep(self.delay)
         self.judged += [p[-1].content for p in prompts]
-        return [0.95 if any(y in p[-1].content for y in self.yes_to)
+        return [self.yes if any(y in p[-1].content for y in self.yes_to)
                 and not any(n in p[-1].content for n in self.no_to) else 0.05 for p in prompts]
 
     def _draft(self, messages: Sequence) -> str:
@@ -57,6 +59,8 @@ class Writer(LanguageModel):
             raise ModelServerError("the model server did not answer: start it")
         text = messages[-1].content
         self.prompts.append(text)
+        if self.phrase is not None and messages[0].content == PHRASE_SYSTEM:
+            return self.phrase  # asked for the phrase of a fallback's sentence
         numbers = {}
         for key in self.find:
             line = next((ln for ln in text.splitlines() if key in ln), "")
@@ -271,6 +275,37 @@ def test_a_struck_phrase_the_verified_sentence_states_becomes_its_short_answer(
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("phrase,short", [
+    ("technology transfer, innovation, and joint research projects",
+     "technology transfer, innovation, and joint research projects"),
+    ("quantum computing and space", ""),  # not what the sentence says: not a short answer
+    ("IKCRI", ""),  # only repeats the question
+])
+def test_a_fallback_answer_s_short_answer_is_the_model_s_phrase_of_its_sentence(
+        generative: ikqa.Assistant, phrase: str, short: str) -> None:
+    """The model pointed at a sentence ("[1]") without writing an answer: the verified sentence
+    is given, and the model is asked once more for the words of it that answer."""
+    writer = Writer("[1]", yes_to=["focuses on technology transfer"], phrase=phrase)
+    answer = _with(generative, writer).ask("What does IKCRI focus on?")
+    assert "focuses on technology transfer" in answer.text and "extractive answer" in answer.note
+    assert answer.short == short
+
+
+@pytest.mark.slow
+def test_a_fallback_sentence_needs_a_firmer_yes_than_a_verified_answer(
+        generative: ikqa.Assistant, built_settings: ikqa.Settings) -> None:
+    """A "yes" of 0.72 passes the verified mode's cut-off (0.7), but once the model's own draft
+    has declined, the sentence given instead needs more."""
+    question = "What does IKCRI focus on?"
+    verified = _with(ikqa.Assistant(built_settings.replace(answer_mode="verified")),
+                     Writer(yes_to=["focuses on technology transfer"], yes=0.72)).ask(question)
+    assert not verified.abstained and "focuses on technology transfer" in verified.text
+    answer = _with(generative, Writer("Not stated", yes_to=["focuses on technology transfer"],
+                                      yes=0.72)).ask(question)
+    assert answer.abstained and answer.mode == "generative"
+
+
+@pytest.mark.slow
 def test_a_list_keeps_the_items_its_sentences_support(generative: ikqa.Assistant) -> None:
     writer = Writer(lambda n: "- semiconductors [{0}]\n- defense [{0}]\n- fisheries [{0}]".format(
         n["semiconductors"]), find=["semiconductors"], yes_to=["key discussions"])
@@ -359,6 +394,18 @@ def test_qwen_writes_short_checked_answers_with_the_short_phrase_first(
     date = generative.ask("On what date was the India-ROK Space Day held in Bengaluru?")
     assert "20th April 2026" in date.short and _markers_are_citations(date)
     assert all(len(c.text) > 20 for c in date.citations)
+
+
+@pytest.mark.slow
+@pytest.mark.llm
+def test_qwen_gives_the_phrase_of_a_fallback_sentence_that_answers(
+        generative: ikqa.Assistant) -> None:
+    sentence = ("In July 1836 Chopin travelled to Marienbad and Dresden to be with the Wodzinski "
+                "family, and in September he proposed to Maria.")
+    answer = ikqa.Answer(question="", text=sentence + " [1]",
+                         citations=[ikqa.Citation(1, "chopin.txt", "Chopin", sentence, 0, 1, 1.0)])
+    assert _short_from_model(generative.llm(), "When did Chopin propose to Maria?",
+                             answer) == "September"
 
 
 @pytest.mark.slow

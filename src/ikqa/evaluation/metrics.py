@@ -202,6 +202,8 @@ class QuestionResult:
     citations: list[dict[str, Any]]
     seconds: float
     metrics: dict[str, float | None] = field(default_factory=dict)
+    short: str = ""  # Answer.short
+    note: str = ""  # Answer.note: why ikqa answered or abstained as it did
 
 
 def score_answer(q: Question, answer: Answer, evidence: EvidenceIndex,
@@ -292,7 +294,8 @@ def _run_question(system: System, q: Question, evidence: EvidenceIndex) -> Quest
         id=q.id, type=q.type, question=q.question, answerable=q.answerable, held_out=q.held_out,
         answer=answer.text, abstained=answer.abstained,
         citations=[c.to_dict() for c in answer.citations], seconds=seconds,
-        metrics=score_answer(q, answer, evidence, chunk_spans, sentence_spans))
+        metrics=score_answer(q, answer, evidence, chunk_spans, sentence_spans),
+        short=answer.short, note=answer.note)
 
 
 def _run_conversations(system: System, cases: list[ConversationCase],
@@ -314,7 +317,8 @@ def _run_conversations(system: System, cases: list[ConversationCase],
                 citations=[c.to_dict() for c in answer.citations],
                 seconds=time.perf_counter() - started,
                 metrics={**score_answer(turn, answer, evidence),
-                         "standalone": answer.standalone_question}))  # type: ignore[dict-item]
+                         "standalone": answer.standalone_question},  # type: ignore[dict-item]
+                short=answer.short, note=answer.note))
     return out
 
 
