@@ -18,7 +18,8 @@ from typing import Callable, Iterator, Sequence
 import pytest
 
 import ikqa
-from ikqa.answering.claims import Claim, grounded, parse_draft, quoted, restates
+from ikqa.answering.claims import Claim, grounded, parse_draft, quoted, restates, \
+    with_asked_noun
 from ikqa.answering.generate import PHRASE_SYSTEM, SYSTEM, _short_from_model, addresses_a_model, \
     generation_prompt
 from ikqa.answering.short import typed_short
@@ -168,6 +169,21 @@ def test_a_claim_that_only_repeats_the_question_states_nothing(claim: str, quest
 def test_a_phrase_is_quoted_in_its_sentence_s_own_words(claim: str, sentence: str,
                                                          quote: str) -> None:
     assert quoted(claim, [sentence]) == quote
+
+
+@pytest.mark.parametrize("phrase,sentence,question,named", [
+    ("Space", "In the Space sector, both countries agreed.", "In which sector did they agree?",
+     "Space sector"),
+    ("Ban Bossy", "She backed the Ban Bossy campaign.", "What campaign did she back?",
+     "Ban Bossy campaign"),
+    ("Space sector", "In the Space sector, both agreed.", "Which sector is it in?", "Space sector"),
+    ("Screen display", "Screen display shows the action.", "What shows the action?",
+     "Screen display"),  # "shows" is the question's verb, not the thing asked for
+    ("Space", "Space cooperation grew.", "In which sector did they agree?", "Space"),
+])
+def test_a_phrase_names_the_thing_the_question_asks_for_as_its_sentence_does(
+        phrase: str, sentence: str, question: str, named: str) -> None:
+    assert with_asked_noun(phrase, [sentence], question) == named
 
 
 @pytest.mark.parametrize("kinds,sentence,question,short", [

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from ..indexing.lexical import terms
 
-__all__ = ["Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates",
+__all__ = ["Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates", "with_asked_noun",
            "SUPPORT_SHARE"]
 
 # Share of a claim's content terms (those not in the question) its cited sentences must hold.
@@ -174,6 +174,32 @@ def quoted(claim: str, sentences: Sequence[str]) -> str:
         if span:
             return span
     return claim
+
+
+# "Which sector ...?": the word a question names as the kind of thing it asks for.
+_ASKED_NOUN = re.compile(r"\b(?:which|what)\s+([a-z][a-z-]+)\s+(?:is|are|was|were|did|does|do|has|"
+                         r"have|had|will|would|can|of|in|on|at|for|to|by)\b", re.I)
+_NOT_A_NOUN = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will",
+               "would", "can", "could", "should", "kind", "type", "sort", "of", "the", "a", "an",
+               "other", "else", "two", "three", "new", "main", "year", "date", "day", "month"}
+
+
+def with_asked_noun(phrase: str, sentences: Sequence[str], question: str) -> str:
+    """``phrase`` with the noun the question asks for when its sentence has that noun right
+    after it ("Which sector ...?": "Space" -> "Space sector", where the sentence says "In the
+    Space sector"), so the answer names the thing asked for as the brief names it."""
+    asked = _ASKED_NOUN.search(question)
+    noun = asked.group(1).lower() if asked else ""
+    if not noun or noun in _NOT_A_NOUN or not phrase or \
+            re.search(rf"\b{re.escape(noun)}s?$", phrase, re.I):
+        return phrase
+    for sentence in sentences:
+        at = sentence.casefold().find(phrase.casefold())
+        if at < 0:
+            continue
+        after = re.match(rf"\s+{re.escape(noun)}s?\b", sentence[at + len(phrase):], re.I)
+        return phrase + after.group(0) if after else phrase
+    return phrase
 
 
 def _key(word: str) -> str:

@@ -29,7 +29,8 @@ from ..errors import IkqaError
 from ..indexing.lexical import terms
 from ..llm import ChatPrompt, LanguageModel, Message
 from ..types import Answer, Citation, Evidence
-from .claims import SHORT_WORDS, Claim, grounded, numbers, parse_draft, quoted, restates
+from .claims import SHORT_WORDS, Claim, grounded, numbers, parse_draft, quoted, restates, \
+    with_asked_noun
 from .compose import _citation, compose_answer
 from .short import typed_short
 from .verify import _needs_no_model, _passage, candidates, judge_prompt, verified_answer
@@ -233,7 +234,8 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
         refs = " ".join(f"[{order[n]}]" for n in markers)
         text = claim.text.rstrip()
         end = text[-1] if text and text[-1] in ".!?;" else ""
-        body = _in_source_words(text[:-1] if end else text, [pool[n - 1].text for n in markers])
+        body = _in_source_words(text[:-1] if end else text, [pool[n - 1].text for n in markers],
+                                question)
         pieces.append(f"{body} {refs}{end}")
     items = all(claim.item for claim, _ in kept)
     text = "; ".join(p.rstrip(".;") for p in pieces) + "." if items and len(pieces) > 1 \
@@ -244,17 +246,19 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
                     mode="generative")
     short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
         _phrase_answer(kept)
-    answer.short = (_in_source_words(short, [pool[n - 1].text for n in order]) if short else
+    answer.short = (_in_source_words(short, [pool[n - 1].text for n in order], question) if short else
                     typed_short(retrieval.kinds, citations[0].text, question))
     return answer
 
 
-def _in_source_words(text: str, sentences: Sequence[str]) -> str:
+def _in_source_words(text: str, sentences: Sequence[str], question: str = "") -> str:
     """A phrase (no verb: "Flute, violin") as its sentences word it (``claims.quoted``: "flute and
-    violin"), capitalised as the model wrote it; a sentence stays as the model wrote it."""
+    violin"), capitalised as the model wrote it, with the noun the question asks for when the
+    sentence gives it ("Space" -> "Space sector": ``claims.with_asked_noun``); a sentence stays
+    as the model wrote it."""
     if _VERB.search(text):
         return text
-    quote = quoted(text, sentences)
+    quote = with_asked_noun(quoted(text, sentences), sentences, question)
     if quote != text and text[:1].isupper():
         quote = quote[:1].upper() + quote[1:]
     return quote
@@ -311,7 +315,7 @@ def _short_from_struck(struck: list[str], answer: Answer, question: str) -> str:
     for claim in struck:
         phrase = claim.rstrip(".")
         if _is_phrase(phrase) and not restates(phrase, question) and grounded(phrase, sentence, ""):
-            return _in_source_words(phrase, [sentence])
+            return _in_source_words(phrase, [sentence], question)
     return ""
 
 
@@ -339,7 +343,7 @@ def _short_from_model(llm: LanguageModel, question: str, answer: Answer) -> str:
             or not set(terms(phrase)) <= set(terms(sentence))
             or not numbers(phrase) <= numbers(sentence)):
         return ""
-    return _in_source_words(phrase, [sentence])
+    return _in_source_words(phrase, [sentence], question)
 
 
 class _Remembering(LanguageModel):
