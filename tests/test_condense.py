@@ -11,7 +11,7 @@ from typing import Iterator, Sequence
 import pytest
 
 import ikqa
-from ikqa.chat import CONDENSE_SYSTEM, condense_prompt, needs_context
+from ikqa.chat import CONDENSE_EXAMPLES, CONDENSE_SYSTEM, condense_prompt, needs_context
 from ikqa.errors import ModelServerError
 from ikqa.llm import LanguageModel
 from ikqa.types import Answer, Turn
@@ -63,10 +63,19 @@ def test_a_question_that_leans_on_the_conversation_is_recognised(question: str, 
 
 def test_the_condense_prompt_holds_the_earlier_question_its_short_answer_and_the_follow_up() -> None:
     conversation = _conversation(Condenser())
-    [system, user] = condense_prompt("Who launched it?", conversation.turns[-1])
+    system, *examples, user = condense_prompt("Who launched it?", conversation.turns[-1])
     assert system.content == CONDENSE_SYSTEM
     assert user.content == ("Earlier question: What is FORGE?\nIts answer: a United States-led "
                             "initiative\nLast question: Who launched it?")
+    # worked examples first, as turns: a pronoun after "which" names the answer, else the subject
+    assert [m.role for m in examples] == ["user", "assistant"] * len(CONDENSE_EXAMPLES)
+    assert examples[1].content == "Where is Nordvik Cycles based?"
+    assert examples[3].content == "Who founded Nordvik Cycles?"
+
+
+def test_a_rewrite_copied_from_a_worked_example_falls_back_to_the_rules() -> None:
+    model = Condenser("Who founded Nordvik Cycles?")  # names nothing this conversation named
+    assert _conversation(model).standalone("Who launched it?") == "Who launched FORGE?"
 
 
 def test_with_a_model_the_follow_up_is_the_models_rewrite() -> None:

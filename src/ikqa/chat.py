@@ -12,10 +12,10 @@ Rule-based, in this order:
 
 With ``Settings.condense = "model"`` (the default) and a mode that uses a language model, a
 follow-up that leans on the conversation (a pronoun, a fragment, a question naming nothing) is
-rewritten by the model instead (a condense step: the previous question and its short answer,
-then the follow-up); a rewrite that is empty, runs on, drops most of the follow-up's own words
-or names something the conversation never named is not used, and neither is a failing model:
-the rules above answer then.
+rewritten by the model instead (a condense step: three worked examples, then the previous
+question, its short answer and the follow-up); a rewrite that is empty, runs on, drops most of
+the follow-up's own words or names something the conversation never named is not used, and
+neither is a failing model: the rules above answer then.
 """
 
 from __future__ import annotations
@@ -31,11 +31,24 @@ if TYPE_CHECKING:
     from .llm import LanguageModel
 
 __all__ = ["Conversation", "rewrite_follow_up", "subject_of", "condense_prompt", "model_rewrite",
-           "needs_context", "CONDENSE_SYSTEM"]
+           "needs_context", "CONDENSE_SYSTEM", "CONDENSE_EXAMPLES"]
 
 CONDENSE_SYSTEM = ("Rewrite the last question so it can be understood alone: replace words such "
                    "as it, they, its, this or that with what they refer to in the earlier question "
                    "or answer. Change nothing else. Reply with the rewritten question only.")
+# Worked examples shown to the model before the conversation's own turns: a pronoun after a
+# "which"/"who" question names the thing answered; after another question, the thing asked about.
+# Chosen on the dev conversations: the same pass rate as without them (seed +1 turn, confusion
+# -1), with fewer pronouns left unresolved ("Which principles guide them?" -> "... guide
+# India-Korea Digital Bridge?"). Their made-up names are never in a brief, so a rewrite copied
+# from them fails the grounding check and the rules answer.
+CONDENSE_EXAMPLES = (
+    ("Which company makes the Zephyr bicycle?", "Nordvik Cycles", "Where is it based?",
+     "Where is Nordvik Cycles based?"),
+    ("Where is Nordvik Cycles based?", "Tromsø", "Who founded it?", "Who founded Nordvik Cycles?"),
+    ("Who leads the Arctic Soil Survey?", "Dr. Ines Halvorsen", "What is her position?",
+     "What is Dr. Ines Halvorsen's position?"),
+)
 _CONDENSE_ANSWER_WORDS = 25
 KEEP_SHARE = 0.8  # of the follow-up's own content words a rewrite must keep
 _MARKERS = re.compile(r"\s*\[\d+\]")
@@ -164,9 +177,14 @@ def condense_prompt(question: str, last: Turn) -> list:
     said = last.answer.short or " ".join(_MARKERS.sub("", last.answer.text).split()
                                          [:_CONDENSE_ANSWER_WORDS])
     said = "(not answered)" if last.answer.abstained else said
-    return [Message("system", CONDENSE_SYSTEM),
-            Message("user", f"Earlier question: {last.standalone_question}\nIts answer: {said}\n"
-                            f"Last question: {question.strip()}")]
+    shots = [m for (q, a, f, r) in CONDENSE_EXAMPLES
+             for m in (Message("user", _condense_turn(q, a, f)), Message("assistant", r))]
+    return [Message("system", CONDENSE_SYSTEM), *shots,
+            Message("user", _condense_turn(last.standalone_question, said, question.strip()))]
+
+
+def _condense_turn(earlier: str, said: str, question: str) -> str:
+    return f"Earlier question: {earlier}\nIts answer: {said}\nLast question: {question}"
 
 
 def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> str:
