@@ -180,6 +180,13 @@ def test_a_phrase_is_quoted_in_its_sentence_s_own_words(claim: str, sentence: st
     ("Screen display", "Screen display shows the action.", "What shows the action?",
      "Screen display"),  # "shows" is the question's verb, not the thing asked for
     ("Space", "Space cooperation grew.", "In which sector did they agree?", "Space"),
+    ("14", "A joint team has restored 14 lakes since 2021.", "How many lakes has it restored?",
+     "14 lakes"),
+    ("120,000", "It holds 120,000 tissue samples.", "How many tissue samples does it hold?",
+     "120,000 tissue samples"),
+    ("30 students", "It admitted 30 students.", "How many students did it admit?", "30 students"),
+    ("20", "It is set 20 years after Mockingbird.", "How many years after Mockingbird is it set?",
+     "20 years"),
 ])
 def test_a_phrase_names_the_thing_the_question_asks_for_as_its_sentence_does(
         phrase: str, sentence: str, question: str, named: str) -> None:

@@ -176,29 +176,43 @@ def quoted(claim: str, sentences: Sequence[str]) -> str:
     return claim
 
 
-# "Which sector ...?": the word a question names as the kind of thing it asks for.
-_ASKED_NOUN = re.compile(r"\b(?:which|what)\s+([a-z][a-z-]+)\s+(?:is|are|was|were|did|does|do|has|"
-                         r"have|had|will|would|can|of|in|on|at|for|to|by)\b", re.I)
+# "Which sector ...?", "How many lakes ...?": the words a question names as the kind of thing it
+# asks for (after "which"/"what" only when a verb or preposition follows: "What shows ...?").
+_ASKED_NOUN = re.compile(r"\b(?:(?:which|what)\s+([a-z][a-z-]+)\s+(?:is|are|was|were|did|does|do|"
+                         r"has|have|had|will|would|can|of|in|on|at|for|to|by)\b|how many\s+("
+                         r"[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}))", re.I)
 _NOT_A_NOUN = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will",
                "would", "can", "could", "should", "kind", "type", "sort", "of", "the", "a", "an",
                "other", "else", "two", "three", "new", "main", "year", "date", "day", "month"}
+_FUNCTION_WORDS = {"after", "before", "of", "in", "on", "at", "for", "to", "by", "from", "with",
+                   "does", "did", "do", "is", "are", "was", "were", "has", "have", "had", "will",
+                   "would", "can", "could", "the", "a", "an", "and", "or"}
 
 
 def with_asked_noun(phrase: str, sentences: Sequence[str], question: str) -> str:
     """``phrase`` with the noun the question asks for when its sentence has that noun right
     after it ("Which sector ...?": "Space" -> "Space sector", where the sentence says "In the
-    Space sector"), so the answer names the thing asked for as the brief names it."""
+    Space sector"; "How many lakes ...?": "14" -> "14 lakes"), so the answer names the thing
+    asked for as the brief names it."""
     asked = _ASKED_NOUN.search(question)
-    noun = asked.group(1).lower() if asked else ""
-    if not noun or noun in _NOT_A_NOUN or not phrase or \
-            re.search(rf"\b{re.escape(noun)}s?$", phrase, re.I):
+    words = (asked.group(1) or asked.group(2)).split() if asked else []
+    cut = next((i for i, w in enumerate(words) if w.lower() in _FUNCTION_WORDS), len(words))
+    words = words[:cut]  # "How many years after X ...?" asks for years
+    if not words or words[0].lower() in _NOT_A_NOUN or not phrase:
         return phrase
     for sentence in sentences:
         at = sentence.casefold().find(phrase.casefold())
         if at < 0:
             continue
-        after = re.match(rf"\s+{re.escape(noun)}s?\b", sentence[at + len(phrase):], re.I)
-        return phrase + after.group(0) if after else phrase
+        rest = sentence[at + len(phrase):]
+        for n in range(len(words), 0, -1):  # the longest run of the asked words that follows
+            named = r"\s+".join(re.escape(w) for w in words[:n])
+            if re.search(rf"\b{named}s?$", phrase, re.I):
+                return phrase  # the phrase already names it
+            after = re.match(rf"\s+{named}s?\b", rest, re.I)
+            if after:
+                return phrase + after.group(0)
+        return phrase
     return phrase
 
 

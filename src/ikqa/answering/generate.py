@@ -246,16 +246,17 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
                     mode="generative")
     short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
         _phrase_answer(kept)
-    answer.short = (_in_source_words(short, [pool[n - 1].text for n in order], question) if short else
+    answer.short = (_in_source_words(short, [pool[n - 1].text for n in order]) if short else
                     typed_short(retrieval.kinds, citations[0].text, question))
     return answer
 
 
 def _in_source_words(text: str, sentences: Sequence[str], question: str = "") -> str:
     """A phrase (no verb: "Flute, violin") as its sentences word it (``claims.quoted``: "flute and
-    violin"), capitalised as the model wrote it, with the noun the question asks for when the
-    sentence gives it ("Space" -> "Space sector": ``claims.with_asked_noun``); a sentence stays
-    as the model wrote it."""
+    violin"), capitalised as the model wrote it; in an answer's text (``question`` given) with
+    the noun the question asks for when the sentence gives it ("Space" -> "Space sector", "14"
+    -> "14 lakes": ``claims.with_asked_noun``), while the short answer stays the bare phrase.
+    A sentence stays as the model wrote it."""
     if _VERB.search(text):
         return text
     quote = with_asked_noun(quoted(text, sentences), sentences, question)
@@ -315,7 +316,7 @@ def _short_from_struck(struck: list[str], answer: Answer, question: str) -> str:
     for claim in struck:
         phrase = claim.rstrip(".")
         if _is_phrase(phrase) and not restates(phrase, question) and grounded(phrase, sentence, ""):
-            return _in_source_words(phrase, [sentence], question)
+            return _in_source_words(phrase, [sentence])
     return ""
 
 
@@ -343,7 +344,7 @@ def _short_from_model(llm: LanguageModel, question: str, answer: Answer) -> str:
             or not set(terms(phrase)) <= set(terms(sentence))
             or not numbers(phrase) <= numbers(sentence)):
         return ""
-    return _in_source_words(phrase, [sentence], question)
+    return _in_source_words(phrase, [sentence])
 
 
 class _Remembering(LanguageModel):
