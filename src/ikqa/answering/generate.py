@@ -302,9 +302,9 @@ def _fallback(question: str, retrieval: "Retrieval", settings: Settings, llm: La
                 f"removed)")
     short = answer.short or _short_from_struck(struck, answer, question) or \
         _short_from_model(llm, question, answer)
+    given = "." if answer.abstained else "; this is the checked extractive answer."
     return replace(answer, mode="generative", struck=struck, short=short,
-                   note=" ".join(x for x in (f"{why}; this is the checked extractive answer.",
-                                             answer.note) if x))
+                   note=" ".join(x for x in (why + given, answer.note) if x))
 
 
 def _short_from_struck(struck: list[str], answer: Answer, question: str) -> str:
