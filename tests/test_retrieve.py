@@ -126,3 +126,28 @@ def test_stored_chunks_keep_source_title_spans_and_hash(built_settings: ikqa.Set
         assert len(meta["sha256"]) == 64
         spans = json.loads(meta["sentence_spans"])
         assert spans and spans[0][0] == meta["start"] and spans[-1][1] == meta["end"]
+
+
+@pytest.mark.slow
+def test_a_sentence_is_read_with_the_chain_of_sentences_it_refers_back_to(tmp_path) -> None:
+    """"Its committee is chaired by ..." after "The platform lets ..." after "... the Arctic
+    Data Platform, hosted in Tromsø": the chair is the Tromsø platform's, two sentences back."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "nordic.txt").write_text(
+        "Nordic-Indian Health Cooperation\n\n"
+        "The first pillar is a vaccine laboratory in Pune. It is led by Dr. Meera Rao.\n\n"
+        "The second pillar is the Arctic Data Platform (ADP), hosted by the university hospital in "
+        "Tromsø. The platform lets researchers study anonymised hospital records without moving "
+        "them. Its scientific committee is chaired by Professor Ola Nordmann, a physician.\n",
+        encoding="utf-8")
+    (sources / "lisbon.txt").write_text(
+        "Portuguese-Indian Ocean Cooperation\n\n"
+        "The Lisbon Ocean Centre studies coastal currents. Its advisory board is chaired by "
+        "Dr. Ana Costa, an oceanographer.\n", encoding="utf-8")
+    assistant = ikqa.Assistant(ikqa.Settings(sources_dir=sources, index_dir=tmp_path / "index",
+                                             answer_mode="extractive"))
+    assistant.ingest()
+    answer = assistant.ask("Who chairs the health-data platform in Tromsø?")
+    assert not answer.abstained, answer.note
+    assert "Ola Nordmann" in answer.citations[0].text

@@ -118,11 +118,17 @@ class Retriever:
         sentences = self._candidate_sentences(vector, bm25, chunks, members)
         context = _context_similarity(members, chunk_cosines)
         previous = self._previous_sentences(sentences)
+        # "Its committee is chaired by ..." after "The platform lets ...": the chain goes on to
+        # the sentence that names the platform, which says whom the sentence is about.
+        further = {sid: self._before({p.id: p for p in [prev]}).get(prev.id)
+                   for sid, prev in previous.items()}
+        further = {sid: f for sid, f in further.items() if f is not None}
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
         evidence = [
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
-                      context.get(s.id, 0.0), subject_weights)
+                      context.get(s.id, 0.0), subject_weights,
+                      further[s.id].text if s.id in further else "")
             for s, prior in sentences.values()
         ]
         # A title line states only the title: it answers a question asking for one, no other
@@ -136,7 +142,8 @@ class Retriever:
         return Retrieval(question, chunks, evidence, content_terms, unknown,
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
                          kinds=kinds, matched={w: t for w, (_, t) in matched.items()},
-                         previous={sid: prev.text for sid, prev in previous.items()})
+                         previous={sid: " ".join(x.text for x in (further.get(sid), prev) if x)
+                                   for sid, prev in previous.items()})
 
     def _near_names(self, question: str) -> dict[str, tuple[str, str]]:
         """For each name of the question the index does not know but nearly does:
@@ -176,8 +183,11 @@ class Retriever:
     def _previous_sentences(self, sentences: dict[str, tuple["StoredSentence", float]]
                             ) -> dict[str, "StoredSentence"]:
         """For each candidate that opens with an anaphor ("This allows..."), the sentence before it."""
+        return self._before({sid: s for sid, (s, _) in sentences.items()})
+
+    def _before(self, sentences: dict[str, "StoredSentence"]) -> dict[str, "StoredSentence"]:
         wanted: dict[str, str] = {}
-        for sid, (s, _) in sentences.items():
+        for sid, s in sentences.items():
             parsed = parse_sentence_id(sid)
             if parsed and parsed[1] > 0 and ANAPHOR.match(s.text):
                 wanted[sid] = sentence_id(parsed[0], parsed[1] - 1)
@@ -190,7 +200,9 @@ class Retriever:
 def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
               content_terms: list[str], weights: dict[str, float], lexical: float, prior: float,
               previous: "StoredSentence | None", context: float = 0.0,
-              subject: dict[str, float] | None = None) -> Evidence:
+              subject: dict[str, float] | None = None, further: str = "") -> Evidence:
+    """One sentence scored against the question. It is read with ``previous``, the sentence it
+    refers back to; its subject also with ``further``, the sentence that one refers back to."""
     import numpy as np
 
     dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
@@ -200,7 +212,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
         sentence_terms |= set(terms(previous.text))
     coverage = term_coverage(content_terms, sentence_terms, weights)
     anchored = not subject or s.kind != "body" or term_coverage(
-        list(subject), sentence_terms | set(terms(s.title)), subject) >= ANCHOR_MIN
+        list(subject), sentence_terms | set(terms(s.title + " " + further)), subject) >= ANCHOR_MIN
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
     typed = (anchored or not kinds) and (relevant or not kinds) and all(
         supplies(k, s.text, s.kind, question) for k in kinds)
