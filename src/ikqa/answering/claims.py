@@ -181,9 +181,9 @@ def quoted(claim: str, sentences: Sequence[str]) -> str:
 _ASKED_NOUN = re.compile(r"\b(?:(?:which|what)\s+([a-z][a-z-]+)\s+(?:is|are|was|were|did|does|do|"
                          r"has|have|had|will|would|can|of|in|on|at|for|to|by)\b|how many\s+("
                          r"[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}))", re.I)
-_NOT_A_NOUN = {"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will",
-               "would", "can", "could", "should", "kind", "type", "sort", "of", "the", "a", "an",
-               "other", "else", "two", "three", "new", "main", "year", "date", "day", "month"}
+# Words that follow "which"/"what" without naming a thing (function words are cut first).
+_NOT_A_NOUN = {"should", "kind", "type", "sort", "other", "else", "two", "three", "new", "main",
+               "year", "date", "day", "month"}
 _FUNCTION_WORDS = {"after", "before", "of", "in", "on", "at", "for", "to", "by", "from", "with",
                    "does", "did", "do", "is", "are", "was", "were", "has", "have", "had", "will",
                    "would", "can", "could", "the", "a", "an", "and", "or"}

@@ -338,11 +338,9 @@ def _short_from_model(llm: LanguageModel, question: str, answer: Answer) -> str:
         reply = llm.complete(prompt, max_tokens=SHORT_TOKENS)
     except IkqaError:
         return ""
-    phrase = _MARKER_TEXT.sub("", reply.strip().splitlines()[0] if reply.strip() else "")
-    phrase = phrase.strip(" .;:\"'“”")
-    if (not phrase or len(phrase.split()) > SHORT_WORDS or restates(phrase, question)
-            or not set(terms(phrase)) <= set(terms(sentence))
-            or not numbers(phrase) <= numbers(sentence)):
+    first_line = reply.strip().splitlines()[0] if reply.strip() else ""
+    phrase = _checked_short(_MARKER_TEXT.sub("", first_line), [], answer.citations, question)
+    if not phrase or len(phrase.split()) > SHORT_WORDS or restates(phrase, question):
         return ""
     return _in_source_words(phrase, [sentence])
 

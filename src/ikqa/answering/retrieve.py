@@ -120,9 +120,8 @@ class Retriever:
         previous = self._previous_sentences(sentences)
         # "Its committee is chaired by ..." after "The platform lets ...": the chain goes on to
         # the sentence that names the platform, which says whom the sentence is about.
-        further = {sid: self._before({p.id: p for p in [prev]}).get(prev.id)
-                   for sid, prev in previous.items()}
-        further = {sid: f for sid, f in further.items() if f is not None}
+        before = self._before({prev.id: prev for prev in previous.values()})  # one lookup
+        further = {sid: before[prev.id] for sid, prev in previous.items() if prev.id in before}
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
         evidence = [
             _evidence(s, question, kinds, vector, content_terms, weights,
