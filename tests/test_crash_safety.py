@@ -123,15 +123,15 @@ def test_a_running_ikqa_serve_answers_over_http_during_an_ingest_and_then_sees_n
             assert time.monotonic() < deadline, "server never came up"
             time.sleep(0.5)
         client = Client(url, verbose=False)
-        write_briefs(sources_copy, 12)
+        write_briefs(sources_copy, 60)  # an ingest of several seconds, long beside one /ask round trip
         ingest = _ingest(sources_copy, index)
-        answered = 0
+        answered_while_ingesting = 0
         while ingest.poll() is None:
             got = client.predict("Where is IKCRI based?", api_name="/ask")
             assert "New Delhi" in got["text"] and not got["abstained"]
-            answered += 1
+            answered_while_ingesting += ingest.poll() is None
         assert ingest.returncode == 0, ingest.communicate()
-        assert answered >= 3
+        assert answered_while_ingesting >= 2
         got = client.predict("How much will the fintech centre number 9 cost?", api_name="/ask")
         assert "109 million dollars" in got["text"]  # the new brief, no restart
     finally:
