@@ -160,6 +160,11 @@ def test_a_claim_that_only_repeats_the_question_states_nothing(claim: str, quest
     ("New York, New York", "Its anthem, New York, New York, was a hit.", "New York, New York"),
     ("¥12 billion", "It has a budget of ¥12 billion a year.", "¥12 billion"),
     ("Space", "They agreed in the Space sector to work together.", "Space"),  # no "the" mid-phrase
+    # a whole name before a preposition or a verb keeps its article
+    ("Solzinc process", "The Solzinc process under development there uses a furnace.",
+     "The Solzinc process"),
+    ("Chicago Sunday Tribune", "The Chicago Sunday Tribune noted its approach.",
+     "The Chicago Sunday Tribune"),
     # words the sentence does not hold, or holds too far apart, or only across a bracket: unchanged
     ("Decca Records", "It was released by Nintendo.", "Decca Records"),
     ("Flute, violin", "The flute was his, and years later he bought a Cremona violin.",
@@ -187,6 +192,8 @@ def test_a_phrase_is_quoted_in_its_sentence_s_own_words(claim: str, sentence: st
     ("30 students", "It admitted 30 students.", "How many students did it admit?", "30 students"),
     ("20", "It is set 20 years after Mockingbird.", "How many years after Mockingbird is it set?",
      "20 years"),
+    ("64", "It lists her with a total of 64 certifications.",  # the head noun of "music ..."
+     "How many music certifications has she received?", "64 certifications"),
 ])
 def test_a_phrase_names_the_thing_the_question_asks_for_as_its_sentence_does(
         phrase: str, sentence: str, question: str, named: str) -> None:

@@ -52,9 +52,13 @@ _QUALIFIER_BEFORE = re.compile(r"\b(?:up to|at least|at most|more than|less than
                                re.I)
 _CURRENCY_BEFORE = re.compile(r"(?:\b[A-Z]{1,3})?[$€£₹₩¥]\s?$")
 _UNIT_AFTER = re.compile(r"^\s?(?:%|per ?cent\b)")
-# After a whole noun phrase: punctuation, the end, or a lower-case function word.
+# After a whole noun phrase: punctuation, the end, a lower-case function word or preposition, or a
+# verb of the sentence ("The Solzinc process under development ...", "The Chicago Sunday Tribune
+# noted ...": the name keeps its article).
 _PHRASE_ENDS = re.compile(r"^\s*(?:$|[^\w\s]|(?:which|who|that|and|or|but|in|on|at|of|for|to|"
-                          r"by|with|from|was|were|is|are|has|had|have|as|since|until|when|where)\b)")
+                          r"by|with|from|under|over|during|after|before|into|through|between|"
+                          r"against|near|across|within|without|about|was|were|is|are|has|had|have|"
+                          r"as|since|until|when|where|said|says|wrote|writes|[a-z]+ed)\b)")
 
 
 @dataclass(frozen=True)
@@ -192,8 +196,9 @@ _FUNCTION_WORDS = {"after", "before", "of", "in", "on", "at", "for", "to", "by",
 def with_asked_noun(phrase: str, sentences: Sequence[str], question: str) -> str:
     """``phrase`` with the noun the question asks for when its sentence has that noun right
     after it ("Which sector ...?": "Space" -> "Space sector", where the sentence says "In the
-    Space sector"; "How many lakes ...?": "14" -> "14 lakes"), so the answer names the thing
-    asked for as the brief names it."""
+    Space sector"; "How many lakes ...?": "14" -> "14 lakes"; "How many music certifications
+    ...?": "64" -> "64 certifications", the head noun alone), so the answer names the thing asked
+    for as the brief names it."""
     asked = _ASKED_NOUN.search(question)
     words = (asked.group(1) or asked.group(2)).split() if asked else []
     cut = next((i for i, w in enumerate(words) if w.lower() in _FUNCTION_WORDS), len(words))
@@ -205,8 +210,10 @@ def with_asked_noun(phrase: str, sentences: Sequence[str], question: str) -> str
         if at < 0:
             continue
         rest = sentence[at + len(phrase):]
-        for n in range(len(words), 0, -1):  # the longest run of the asked words that follows
-            named = r"\s+".join(re.escape(w) for w in words[:n])
+        runs = [words[:n] for n in range(len(words), 0, -1)] + [words[k:] for k in
+                                                                 range(1, len(words))]
+        for run in runs:  # the longest run of the asked words that follows, then its head noun
+            named = r"\s+".join(re.escape(w) for w in run)
             if re.search(rf"\b{named}s?$", phrase, re.I):
                 return phrase  # the phrase already names it
             after = re.match(rf"\s+{named}s?\b", rest, re.I)
