@@ -151,3 +151,42 @@ def test_a_sentence_is_read_with_the_chain_of_sentences_it_refers_back_to(tmp_pa
     answer = assistant.ask("Who chairs the health-data platform in Tromsø?")
     assert not answer.abstained, answer.note
     assert "Ola Nordmann" in answer.citations[0].text
+
+
+THREE_PROGRAMMES = {
+    "aurora.md": "# The Aurora Coastal Programme\n\nThe Aurora Coastal Programme was founded in 2019 "
+                 "in Valparaíso, Chile. Its director is Dr. Elena Marquez, a hydrologist.\n\n"
+                 "The programme has an annual budget of 14.2 million euros. It employs 87 "
+                 "researchers across four field stations.\n",
+    "helix.txt": "Helix Urban Mobility Initiative\n\nThe Helix Urban Mobility Initiative is a research "
+                 "programme based in Tampere, Finland. It was launched in 2021 by the Finnish "
+                 "Ministry of Transport.\n\nHelix runs pilot projects on autonomous buses in three "
+                 "Finnish cities. A partnership with Aurora was signed in 2024.\n",
+    "kestrel.md": "# Kestrel Seed Bank Network\n\nThe Kestrel Seed Bank Network was established in "
+                  "2008 in Nairobi, Kenya. Its chief executive is Wanjiru Kamau.\n",
+}
+
+
+@pytest.mark.slow
+def test_in_a_few_short_briefs_a_name_confined_to_some_of_them_anchors_the_question(
+        tmp_path) -> None:
+    """Every name is frequent among the 15 sentences of three short briefs; "Helix" is still
+    named by one brief only, so another programme's director is not Helix's."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name, text in THREE_PROGRAMMES.items():
+        (sources / name).write_text(text, encoding="utf-8")
+    assistant = ikqa.Assistant(ikqa.Settings(sources_dir=sources, index_dir=tmp_path / "index",
+                                             answer_mode="extractive"))
+    assistant.ingest()
+    helix = assistant.ask("Who is the director of Helix?")
+    assert helix.abstained or "Marquez" not in helix.text, helix.text
+    aurora = assistant.ask("Who is the director of Aurora?")
+    assert not aurora.abstained and "Elena Marquez" in aurora.citations[0].text
+
+
+def test_a_nationality_names_no_subject_in_the_singular_or_the_plural() -> None:
+    from ikqa.answering.names import subject_terms
+
+    assert subject_terms("What percentage of Americans drive to work in Boston?") == ["boston"]
+    assert subject_terms("Who heads the Korean office in Hanoi?") == ["hanoi"]

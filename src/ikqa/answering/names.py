@@ -35,11 +35,15 @@ def name_terms(question: str) -> list[str]:
     return [t for w in name_words(question) for t in terms(w, drop_question_words=True)]
 
 
-# Nationality adjectives ("Korean", "Japanese", "French") qualify a subject; they do not name one.
+# Nationality adjectives and nouns ("Korean", "Japanese", "French", "Americans") qualify a subject;
+# they do not name one.
 # So do the combining forms of "Indo-Korean", "Sino-Tibetan", "Franco-German".
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i)$|^(?:French|Czech|Swiss|Dutch|Greek|Thai|"
-                      r"Welsh|Irish|Scots?|Basque|Slovak|Lao|Khmer|Indo|Sino|Franco|Anglo|Afro|"
-                      r"Euro|Russo|Austro|Italo|Greco|Luso|Nippo|Hispano|Germano|Polono)$")
+# (Not every word ending in -i: "Hanoi", "Delhi", "Nairobi" are places.)
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ans?|ese|ish)$|^(?:French|Czech|Swiss|Dutch|Greeks?|"
+                      r"Thais?|Welsh|Irish|Scots?|Basques?|Slovaks?|Lao|Khmer|Indo|Sino|Franco|"
+                      r"Anglo|Afro|Euro|Russo|Austro|Italo|Greco|Luso|Nippo|Hispano|Germano|"
+                      r"Polono|(?:Israel|Pakistan|Iraq|Bangladesh|Nepal|Saud|Oman|Kuwait|Qatar|"
+                      r"Emirat|Somal|Yemen|Bahrain|Azerbaijan|Punjab|Bengal|Gujarat|Hind)is?)$")
 
 
 def subject_terms(question: str) -> list[str]:

@@ -38,6 +38,11 @@ W_TYPE = 0.15
 # fact about another subject ("Its director is ..." of another centre): it then does not count
 # as stating the kind of fact asked for.
 ANCHOR_MIN = 0.34
+# A name counts as the question's subject when it is rare among the sentences, or when it is
+# confined to this share of the briefs: in a handful of short briefs every name is frequent
+# ("Helix" in 4 of 21 sentences), yet "Who is the director of Helix?" is still about the
+# briefs that name Helix, not the one that names another programme's director.
+SUBJECT_BRIEF_SHARE = 0.5
 # A sentence that states a name or a date but shares no meaning with the question ("Who won
 # the 2030 world cup?" -> a sentence naming a "2026-2030" vision) does not state the fact asked.
 RELEVANT_COVERAGE, RELEVANT_DENSE = 0.2, 0.3
@@ -110,8 +115,8 @@ class Retriever:
         weights = {t: self.store.idf(t) for t in content_terms}
         subject = {swap.get(t, t) for t in subject_terms(question)} & set(weights)
         rare = 0.5 * self.store.idf("\0")  # half the IDF of an unseen term: a specific name
-        subject_weights = {t: weights[t] for t in subject
-                           if self.store.knows_term(t) and weights[t] >= rare}
+        subject_weights = {t: weights[t] for t in subject if self.store.knows_term(t) and (
+            weights[t] >= rare or self.store.brief_share(t) <= SUBJECT_BRIEF_SHARE)}
         chunks, chunk_cosines = self._fused_chunks(vector, bm25_terms)
         members = self.store.chunk_sentence_ids([c for c, _ in chunks])
         bm25 = self.store.bm25_sentence_scores(bm25_terms)

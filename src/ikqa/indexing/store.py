@@ -148,6 +148,7 @@ class Store:
         self.settings = settings
         self.snapshot = current_snapshot(settings)
         self._client = None
+        self._brief_count: int | None = None
         with _reading(f"manifest of {self.snapshot.name}"):
             self.manifest = json.loads((self.snapshot / MANIFEST).read_text(encoding="utf-8"))
             ids = self.manifest if "chunk_ids" in self.manifest else json.loads(
@@ -261,6 +262,19 @@ class Store:
         column = self._bm25_sentences.vocab_dict.get(term)
         df = 0 if column is None else int(scores["indptr"][column + 1] - scores["indptr"][column])
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+    def brief_share(self, term: str) -> float:
+        """The share of indexed briefs with a sentence holding the analysed ``term`` (a sentence
+        id starts with its brief's key: ``<key>:s<n>``)."""
+        scores = self._bm25_sentences.scores
+        column = self._bm25_sentences.vocab_dict.get(term)
+        if column is None:
+            return 0.0
+        rows = scores["indices"][scores["indptr"][column]:scores["indptr"][column + 1]]
+        briefs = {self.sentence_ids[int(i)].split(":", 1)[0] for i in rows}
+        if self._brief_count is None:
+            self._brief_count = len({sid.split(":", 1)[0] for sid in self.sentence_ids})
+        return len(briefs) / max(1, self._brief_count)
 
     def chunk_sentence_ids(self, chunk_ids: list[str]) -> dict[str, list[str]]:
         """For each chunk id, the ids of its sentences in order."""
