@@ -45,6 +45,12 @@ def test_question_the_brief_cannot_answer_abstains(assistant: ikqa.Assistant, qu
     assert "don't say" in answer.text
 
 
+def test_an_abstention_names_the_unknown_name_as_the_question_spells_it(
+        assistant: ikqa.Assistant) -> None:
+    answer = assistant.ask("What is the capital of France?")
+    assert answer.abstained and "never mention France" in answer.note, answer.note
+
+
 def test_abstention_offers_related_passages(assistant: ikqa.Assistant) -> None:
     answer = assistant.ask("What is the annual budget of IKCRI?")
     assert answer.abstained

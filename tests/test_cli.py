@@ -99,6 +99,17 @@ def test_chat_resolves_a_follow_up_in_the_terminal(tmp_path: Path, sources_copy:
     assert "New Delhi" in second
 
 
+def test_chat_ends_when_the_user_types_exit_instead_of_answering_it(
+        tmp_path: Path, sources_copy: Path) -> None:
+    env = {"IKQA_SOURCES_DIR": str(sources_copy), "IKQA_INDEX_DIR": str(tmp_path / "ix")}
+    proc = subprocess.run([str(IKQA), "chat", "--mode", "extractive"],
+                          input="Where is IKCRI based?\nexit\nWhat is KIND-X?\n",
+                          env={**os.environ, **env}, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert len(_answers(proc.stdout)) == 1 and "KIND-X" not in proc.stdout
+
+
 CONFIDENCE_LINE = re.compile(r"^\(confidence (0\.\d\d|1\.00), (extractive|verified)\)$")
 UNREACHABLE_MODEL = {"IKQA_LLM": "openai", "IKQA_LLM_URL": "http://127.0.0.1:9/v1",
                      "IKQA_LLM_MODEL": "m", "IKQA_LLM_TIMEOUT": "5"}

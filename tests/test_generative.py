@@ -246,6 +246,14 @@ def test_a_supported_claim_is_kept_with_its_marker_renumbered_and_the_short_answ
 
 
 @pytest.mark.slow
+def test_a_generative_answer_says_which_name_it_read_a_misspelt_one_as(
+        generative: ikqa.Assistant) -> None:
+    writer = Writer(lambda n: f"IKSTC [{n['Bangalore']}].", find=["Bangalore"], yes_to=["IKSTC"])
+    answer = _with(generative, writer).ask("Which centre is in Bangalre?")
+    assert not answer.abstained and "Read 'Bangalre' as 'Bangalore'." in answer.note
+
+
+@pytest.mark.slow
 def test_a_claim_citing_the_wrong_sentence_gets_the_marker_of_the_one_that_supports_it(
         generative: ikqa.Assistant) -> None:
     writer = Writer(lambda n: f"IKSTC is in Bangalore [{n['New Delhi']}].",

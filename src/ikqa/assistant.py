@@ -55,7 +55,7 @@ class Assistant:
         answer's draft piece by piece as the model writes it (before the check; an empty piece
         ends it), ``on_sources`` first the numbered sentences its ``[n]`` refer to.
         """
-        from .answering.compose import compose_answer, sub_questions
+        from .answering.compose import compose_answer, matched_note, sub_questions
 
         started = time.perf_counter()
         retrieval = self.retrieve(question)
@@ -74,6 +74,9 @@ class Assistant:
                                        parts=first, on_token=on_token, on_sources=on_sources)
         else:
             answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
+        matched = matched_note(retrieval, answer.citations)  # every mode says which name it read
+        if matched and matched not in answer.note:
+            answer.note = f"{matched} {answer.note}".strip()
         if not answer.short and not answer.abstained and answer.citations:
             from .answering.short import typed_short
 

@@ -164,7 +164,8 @@ def ask(sources_dir: Path | None, index_dir: Path | None, question: str, as_json
 def chat(sources_dir: Path | None, index_dir: Path | None, mode: str | None) -> None:
     """A conversation in the terminal; follow-ups may refer to earlier turns.
 
-    Type a question per line; an empty line or Ctrl-D ends it, "/new" starts afresh.
+    Type a question per line; an empty line, "exit", "quit", "/exit", "/quit" or Ctrl-D ends
+    it, "/new" starts afresh.
     """
     conversation = _assistant(sources_dir, index_dir, answer_mode=mode).conversation()
     while True:
@@ -172,7 +173,7 @@ def chat(sources_dir: Path | None, index_dir: Path | None, mode: str | None) -> 
             question = input("you> ").strip()
         except EOFError:
             break
-        if not question:
+        if not question or question.lower().lstrip("/") in {"exit", "quit"}:
             break
         if question == "/new":
             conversation.reset()

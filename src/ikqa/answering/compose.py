@@ -22,7 +22,7 @@ from .retrieve import W_TYPE, Retrieval
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
 __all__ = ["compose_answer", "abstention_reason", "related_evidence", "is_list_question",
-           "sub_questions", "states_numbers", "stated_numbers", "ABSTAIN_TEXT"]
+           "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
 # A further sentence joins the answer only if it scores this close to the best one
@@ -117,12 +117,14 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         parts.append(f"{excerpt} [{n}]")
         citations.append(_citation(n, e))
     return Answer(question=question, text=" ".join(parts), citations=citations,
-                  confidence=p, note=_matched_note(retrieval, citations))
+                  confidence=p, note=matched_note(retrieval, citations))
 
 
-def _matched_note(retrieval: Retrieval, citations: list[Citation]) -> str:
-    """"Read 'Bangalre' as 'Bangalore'." for each near name the question was matched by."""
-    return " ".join(f"Read {word!r} as {surface_of(term, [c.text for c in citations])!r}."
+def matched_note(retrieval: Retrieval, citations: list[Citation]) -> str:
+    """"Read 'Bangalre' as 'Bangalore'." for each near name the question was matched by (as the
+    cited sentences spell it, else the passages retrieved)."""
+    texts = [c.text for c in citations] + [f"{e.title} {e.text}" for e in retrieval.evidence]
+    return " ".join(f"Read {word!r} as {surface_of(term, texts)!r}."
                     for word, term in retrieval.matched.items())
 
 
@@ -148,8 +150,9 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval.evidence):
         return "the passages about the subject do not state the kind of fact asked for"
     unknown_names = _unknown_names(retrieval)
-    if unknown_names:
-        return f"the briefs never mention {', '.join(unknown_names)}"
+    if unknown_names:  # as the question spells them ("France", not the analysed "franc")
+        said = [surface_of(t, [retrieval.question]) for t in unknown_names]
+        return f"the briefs never mention {', '.join(said)}"
     asked = stated_numbers(question)
     if asked and not any(states_numbers(e, retrieval.previous, asked)
                          for e in retrieval.evidence[:NUMBER_LOOKAHEAD]):
