@@ -158,7 +158,8 @@ THREE_PROGRAMMES = {
                  "in Valparaíso, Chile. Its director is Dr. Elena Marquez, a hydrologist.\n\n"
                  "The programme has an annual budget of 14.2 million euros. It employs 87 "
                  "researchers across four field stations.\n",
-    "helix.txt": "Helix Urban Mobility Initiative\n\nThe Helix Urban Mobility Initiative is a research "
+    "helix.txt": "Helix Urban Mobility Initiative\nPolicy Brief No. 7\nJonas Ferreira, Institute "
+                 "for Transport Futures\n\nThe Helix Urban Mobility Initiative is a research "
                  "programme based in Tampere, Finland. It was launched in 2021 by the Finnish "
                  "Ministry of Transport.\n\nHelix runs pilot projects on autonomous buses in three "
                  "Finnish cities. A partnership with Aurora was signed in 2024.\n",
@@ -183,6 +184,32 @@ def test_in_a_few_short_briefs_a_name_confined_to_some_of_them_anchors_the_quest
     assert helix.abstained or "Marquez" not in helix.text, helix.text
     aurora = assistant.ask("Who is the director of Aurora?")
     assert not aurora.abstained and "Elena Marquez" in aurora.citations[0].text
+    stations = assistant.ask("How many field stations does Helix have?")  # Aurora's four
+    assert stations.abstained or "field stations" not in stations.text, stations.text
+    assert "Jonas Ferreira" in assistant.ask("Who wrote the Helix brief?").citations[0].text
+    author = assistant.ask("Who wrote the Aurora brief?")  # no byline; Helix's is not Aurora's
+    assert author.abstained or "Ferreira" not in author.text, author.text
+
+
+@pytest.mark.parametrize("question,counted", [
+    ("How many field stations does Helix have?", {"field", "station"}),
+    ("How many lakes has it restored?", {"lake"}),
+    ("What is the number of students enrolled?", {"student", "enrol"}),
+    ("When was it founded?", set()),
+])
+def test_a_count_question_names_the_things_it_counts(question: str, counted: set[str]) -> None:
+    from ikqa.answering.qtype import counted_terms
+
+    assert counted_terms(question) == counted
+
+
+def test_a_count_of_other_things_does_not_answer_how_many() -> None:
+    from ikqa.answering.qtype import supplies
+
+    question = "How many field stations does Helix have?"
+    assert not supplies("quantity", "Helix runs projects in three Finnish cities.", "body", question)
+    assert supplies("quantity", "It employs 87 researchers across four field stations.", "body",
+                    question)
 
 
 def test_a_nationality_names_no_subject_in_the_singular_or_the_plural() -> None:

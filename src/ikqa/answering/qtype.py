@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["expected_types", "supplies", "asks_enumeration"]
+__all__ = ["expected_types", "supplies", "asks_enumeration", "counted_terms"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\bsince when\b", re.I)
@@ -133,6 +133,9 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
     if kind == "leader":
         return _LEADER.search(sentence) is not None and _new_name(sentence, question)
     if kind == "quantity":
+        counted = counted_terms(question)
+        if counted and not counted & set(_terms(sentence)):
+            return False  # "How many field stations ...?": a count of cities is not the answer
         return _new_match(_COUNT, _without_dates(sentence), question)
     if kind == "duration":  # stated as a span ("for three years") or by dates to subtract
         return _new_match(_DATE, sentence, question) or _new_match(_COUNT, _without_dates(sentence),
@@ -153,6 +156,32 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
     if kind.startswith("role:"):
         return re.search(rf"\b{re.escape(kind[5:])}", sentence, re.I) is not None
     return True
+
+
+_COUNTED = re.compile(r"\b(?:how many|number of)\s+((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)", re.I)
+_NOT_COUNTED = {"of", "in", "on", "at", "for", "to", "by", "from", "with", "does", "did", "do",
+                "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
+                "the", "a", "an", "and", "or", "that", "which", "who", "there", "it", "they"}
+
+
+def counted_terms(question: str) -> set[str]:
+    """The analysed terms of the things a "how many" question counts ("How many field stations
+    does it have?" -> field, station), up to its first function word."""
+    found = _COUNTED.search(question)
+    if not found:
+        return set()
+    words = []
+    for word in found.group(1).split():
+        if word.lower() in _NOT_COUNTED:
+            break
+        words.append(word)
+    return set(_terms(" ".join(words)))
+
+
+def _terms(text: str) -> list[str]:
+    from ..indexing.lexical import terms
+
+    return terms(text)
 
 
 def _new_name(sentence: str, question: str) -> bool:
