@@ -106,3 +106,20 @@ def test_chunks_record_sentence_spans_hash_and_author(brief_text: str) -> None:
         assert all(brief_text[a:b] in c.text for a, b in c.sentence_spans)
         assert c.sha256 == hashlib.sha256(c.text.encode("utf-8")).hexdigest()
         assert c.author == "Sanjeev K. Varshney"
+
+
+def test_a_first_ingest_that_fails_leaves_no_empty_index_folder(tmp_path: Path) -> None:
+    import ikqa
+    from ikqa.indexing.run import run_ingest
+
+    settings = ikqa.Settings(sources_dir=tmp_path / "nope", index_dir=tmp_path / "ix")
+    with pytest.raises(SourcesError, match="not found"):
+        run_ingest(settings)
+    assert not settings.index_dir.exists()
+
+
+def test_the_author_is_the_byline_line_that_names_a_person_not_a_series_number() -> None:
+    brief = parse_brief("helix.txt", "Helix Urban Mobility Initiative\nPolicy Brief No. 7\n"
+                                     "Jonas Ferreira, Institute for Transport Futures\n\n"
+                                     "The initiative is led by Professor Annika Lindqvist.\n")
+    assert brief.author == "Jonas Ferreira, Institute for Transport Futures"

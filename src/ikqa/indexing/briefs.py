@@ -168,9 +168,16 @@ def parse_brief(source: str, text: str, *, title: str = "", author: str = "", ki
     title = title or next((s.text for s in sentences if s.kind == "title"), "")
     if not any(ch.isalnum() for ch in title):  # a rule line such as "---" is not a title
         title = Path(source).stem
-    author = author or next((s.text.split("\n")[0] for s in sentences if s.kind == "byline"), "")
+    author = author or next((_author_line(s.text) for s in sentences if s.kind == "byline"), "")
     return Brief(source=source, title=title, author=author, text=text, sha256=sha,
                  sentences=tuple(sentences), kind=kind, date=date, pages=pages)
+
+
+def _author_line(byline: str) -> str:
+    """The line of a byline block that names its author: the first without a digit ("Policy
+    Brief No. 7" or "March 2026" above "Jonas Ferreira, Institute ..." is not the author)."""
+    lines = [line.strip() for line in byline.split("\n") if line.strip()]
+    return next((line for line in lines if not any(ch.isdigit() for ch in line)), lines[0] if lines else "")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

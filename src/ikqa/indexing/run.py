@@ -74,8 +74,23 @@ class _Plan:
 def run_ingest(settings: Settings, progress: Progress | None = None, *, full: bool = False,
                allow_empty: bool = False) -> IngestSummary:
     """Bring the index of ``settings.sources_dir`` up to date (``full``: rebuild everything)."""
-    with ingest_lock(settings.index_dir):
-        return _run(settings, progress, full, allow_empty)
+    created = not settings.index_dir.exists()
+    try:
+        with ingest_lock(settings.index_dir):
+            return _run(settings, progress, full, allow_empty)
+    except BaseException:
+        if created:  # a first ingest that failed leaves no empty index folder behind
+            _remove_if_only_lock(settings.index_dir)
+        raise
+
+
+def _remove_if_only_lock(index_dir: Path) -> None:
+    try:
+        if [p.name for p in index_dir.iterdir()] == [".ingest.lock"]:
+            (index_dir / ".ingest.lock").unlink()
+            index_dir.rmdir()
+    except OSError:
+        pass
 
 
 def _run(settings: Settings, progress: Progress | None, full: bool, allow_empty: bool) -> IngestSummary:
