@@ -24,6 +24,15 @@ def _turn(question: str, answer_text: str = "") -> Turn:
     ("Which of Korea's centres is newest?", "What is its purpose?", "What is Korea's purpose?"),
     ("What did Lee Jae Myung discuss?", "Which topic has its own accelerator?",
      "Which topic has its own accelerator?"),  # "its own" points inside its own question
+    ("What was the Helix budget for 2024?", "And what about Aurora?",
+     "What was the Aurora budget for 2024?"),
+    ("Where are the Observatory headquarters?", "And the Academia Real de Lisboa?",
+     "Where are the Academia Real de Lisboa headquarters?"),  # one "the", not two
+    ("Where are its headquarters?", "And the institute in Belém, when did it open?",
+     "When did the institute in Belém open?"),  # a named thing, then a question about it
+    ("Who heads IJRI?", "What about the materials laboratory in Sendai? Who heads that one?",
+     "Who heads the materials laboratory in Sendai?"),
+    ("What is IKCRI?", "And what is its purpose?", "What is IKCRI's purpose?"),
 ])
 def test_follow_up_is_rewritten_from_the_previous_question(previous: str, follow_up: str,
                                                            expected: str) -> None:

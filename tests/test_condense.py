@@ -99,6 +99,16 @@ def test_a_rewrite_that_runs_on_falls_back_to_the_rules() -> None:
     assert _conversation(model).standalone("Who launched it?") == "Who launched FORGE?"
 
 
+def test_a_rewrite_holding_two_questions_falls_back_to_the_rules() -> None:
+    model = Condenser("What is FORGE? And who launched it?")
+    assert _conversation(model).standalone("Who launched it?") == "Who launched FORGE?"
+
+
+def test_a_name_alone_given_back_unresolved_falls_back_to_the_rules() -> None:
+    model = Condenser("And KASA?")
+    assert _conversation(model).standalone("And KASA?") == "What is KASA?"
+
+
 def test_a_failing_model_falls_back_to_the_rules() -> None:
     assert _conversation(Condenser(fail=True)).standalone("Who launched it?") == "Who launched FORGE?"
 

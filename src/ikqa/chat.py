@@ -3,6 +3,7 @@
 Rule-based, in this order:
 
 * "And KASA?" / "What about IKSTC?" — the previous question, its subject swapped;
+  "And the institute in Belém, when did it open?" — its own question, "it" being that thing;
 * "Which of them ...?" after "Which <things> ...?" — "of the <things>";
 * a pronoun ("Where is it based?", "What is his position?") — replaced by the subject of
   the previous turn: the person its answer named after a "who" question, else the named
@@ -13,9 +14,10 @@ Rule-based, in this order:
 With ``Settings.condense = "model"`` (the default) and a mode that uses a language model, a
 follow-up that leans on the conversation (a pronoun, a fragment, a question naming nothing) is
 rewritten by the model instead (a condense step: three worked examples, then the previous
-question, its short answer and the follow-up); a rewrite that is empty, runs on, drops most of
-the follow-up's own words or names something the conversation never named is not used, and
-neither is a failing model: the rules above answer then.
+question, its short answer and the follow-up); a rewrite that is empty, runs on, holds two
+questions, gives the follow-up back unchanged, drops most of the follow-up's own words or names
+something the conversation never named is not used, and neither is a failing model: the rules
+above answer then.
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|the
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 # "its own" refers inside its own clause ("Which topic has its own accelerator?"): not a follow-up.
 _POSSESSIVE = re.compile(r"\b(its|their|his|her)\b(?!\s+own\b)", re.I)
-_WHAT_ABOUT = re.compile(r"^\s*(?:and|what about|how about|and what about)\s+(.+?)\s*\??\s*$", re.I)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and what about|and how about|what about|how about|and)\s+(.+?)\s*\??\s*$",
+                         re.I)
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 # Capitalised phrases and acronyms: "India Korea Centre for Research & Innovation", "KIND-X".
 _NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w&’'-]*)"  # "Sanjeev", "K." (an initial), "KIND-X"
@@ -140,13 +143,28 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
         return question
     last = history[-1]
     what_about = _WHAT_ABOUT.match(question)
+    named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
+    if named_then_asked:  # the question is about the thing it names: "it" is that thing
+        thing, asked = named_then_asked.group(1), named_then_asked.group(2).rstrip(" ?")
+        owner = f"{thing}'s"
+        resolved = _THAT_ONE.sub(thing, asked, count=1)
+        if resolved == asked:
+            resolved = _POSSESSIVE.sub(owner, asked, count=1)
+        if resolved == asked:
+            resolved = _PRONOUN.sub(thing, asked, count=1)
+        return f"{resolved[0].upper()}{resolved[1:]}?"
     if what_about and not _WH.match(what_about.group(1)):
         previous_subject = subject_of(last.standalone_question)
         if previous_subject and previous_subject in last.standalone_question:
-            return last.standalone_question.replace(previous_subject, what_about.group(1), 1)
+            before, after = last.standalone_question.split(previous_subject, 1)
+            other = what_about.group(1)
+            if re.search(r"\bthe\s+$", before, re.I) and re.match(r"the\s", other, re.I):
+                other = other[4:]  # "the Observatory" -> "the Academia ...", not "the the"
+            return f"{before}{other}{after}"
         return f"{last.standalone_question.rstrip('?')} for {what_about.group(1)}?"
     if what_about:
         question = what_about.group(1).rstrip("?") + "?"
+        question = question[0].upper() + question[1:]
     partitive, asked = _PARTITIVE.search(question), _PLURAL_ASKED.match(last.standalone_question)
     if partitive and asked:
         return question[:partitive.start(1)] + f"the {asked.group(1)}" + question[partitive.end(1):]
@@ -199,6 +217,9 @@ def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> s
                        flags=re.I).strip(" \"'“”")
     if not rewritten or len(rewritten.split()) > 2 * len(question.split()) + 15:
         return ""
+    if rewritten.rstrip(" ?").count("?") or (_same_words(rewritten, question)
+                                             and _bare_what_about(question)):
+        return ""  # two questions run together, or "And Kestrel?" given back unresolved
     last = history[-1]
     known = " ".join([question, last.standalone_question, last.answer.short,
                       _MARKERS.sub("", last.answer.text)])
@@ -208,6 +229,23 @@ def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> s
     if own and len(own & set(terms(rewritten))) < KEEP_SHARE * len(own):
         return ""  # it rewrote another question ("What climate actions...?" for "And minerals?")
     return rewritten if rewritten.endswith("?") else rewritten.rstrip(".") + "?"
+
+
+# "And the institute in Belém, when did it open?": a named thing, then a question about it.
+_NAMED_THEN_ASKED = re.compile(r"^(.+?)[,?]\s*((?:what|which|who|whom|whose|when|where|why|how)\b"
+                               r".+)$", re.I)
+_THAT_ONE = re.compile(r"\b(?:that|this|the same) one\b", re.I)
+
+
+def _bare_what_about(question: str) -> bool:
+    """"And Kestrel?", "What about IKSTC?": a name alone, asking the previous question of it."""
+    what_about = _WHAT_ABOUT.match(question)
+    return bool(what_about) and not _WH.match(what_about.group(1)) and \
+        not _NAMED_THEN_ASKED.match(what_about.group(1))
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.findall(r"\w+", a.casefold()) == re.findall(r"\w+", b.casefold())
 
 
 class Conversation:
