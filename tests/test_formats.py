@@ -132,7 +132,8 @@ def _encrypted_pdf() -> bytes:
     ("truncated.pdf", None, "PDF"),
     ("zero.docx", b"", "file is empty"),
     ("fake.docx", b"PK\x03\x04" + bytes(100), "not a .docx"),
-    ("text.pdf", b"just some text, not a pdf at all", "not a .pdf"),
+    ("text.pdf", b"just some text, not a pdf at all", "content is text, not a .pdf"),
+    ("random.docx", bytes(range(1, 256)) * 16, "content is binary data, not a .docx"),
     ("table.xlsx", b"a,b\n1,2\n", "unsupported file type .xlsx"),
     ("bad-utf16.txt", b"\xff\xfe\x00\x81\x00binary\x00\xc3", "UTF-16"),
 ])

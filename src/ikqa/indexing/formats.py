@@ -148,9 +148,19 @@ def sniff(data: bytes, suffix: str) -> str:
             "markdown" if suffix in (".md", ".markdown") else "text")
     expected = {".pdf": {"pdf"}, ".docx": {"docx"}}.get(suffix, {"text", "markdown", "html"})
     if kind not in expected:
-        found = {"zip": "a ZIP archive", "pdf": "a PDF", "docx": "a Word document"}.get(kind, "text")
+        found = {"zip": "a ZIP archive", "pdf": "a PDF", "docx": "a Word document"}.get(kind) or (
+            "text" if _looks_like_text(data) else "binary data")
         raise SourceRejectedError(f"content is {found}, not a {suffix} file")
     return kind
+
+
+def _looks_like_text(data: bytes) -> bool:
+    """True when ``data`` decodes as text (``decode_text``), for naming what a file holds."""
+    try:
+        decode_text(data[:65536])
+    except SourceRejectedError:
+        return False
+    return True
 
 
 def _is_docx(data: bytes) -> bool:
