@@ -189,3 +189,18 @@ def test_no_network_connection_during_ingest_and_ask(tmp_path: Path, sources_cop
                               capture_output=True, text=True, timeout=300)
         assert proc.returncode == 0, proc.stderr
     assert not log.exists() or log.read_text() == ""
+
+
+def test_sources_without_index_warns_when_the_index_was_built_from_another_folder(
+        tmp_path: Path, sources_copy: Path) -> None:
+    built = run("ingest", "--sources", str(sources_copy), cwd=tmp_path)  # ./index of the seed brief
+    assert built.returncode == 0, built.stderr
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "delta.txt").write_text("The Delta Soil Observatory is run by Dr. Ana Lima.\n",
+                                     encoding="utf-8")
+    ask = run("ask", "Who runs the Delta Soil Observatory?", "--sources", str(other),
+              "--mode", "extractive", cwd=tmp_path)
+    assert "holds none of the files in" in ask.stderr and "--index" in ask.stderr
+    same = run("ask", QUESTION, "--sources", str(sources_copy), "--mode", "extractive", cwd=tmp_path)
+    assert "holds none" not in same.stderr and "New Delhi" in same.stdout

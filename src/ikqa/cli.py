@@ -30,7 +30,25 @@ def _location_options(func: F) -> F:
 def _assistant(sources_dir: Path | None, index_dir: Path | None, **more: Any) -> Assistant:
     ctx = click.get_current_context(silent=True)
     more.setdefault("chroma_url", ((ctx.find_root().obj or {}) if ctx else {}).get("chroma_url"))
-    return Assistant(Settings.from_env(sources_dir=sources_dir, index_dir=index_dir, **more))
+    settings = Settings.from_env(sources_dir=sources_dir, index_dir=index_dir, **more)
+    if sources_dir is not None and index_dir is None:
+        _warn_if_built_elsewhere(settings)
+    return Assistant(settings)
+
+
+def _warn_if_built_elsewhere(settings: Settings) -> None:
+    """``--sources`` given without ``--index``: say so when the index holds none of its files."""
+    from .indexing.store import current_manifest
+
+    manifest = current_manifest(settings)
+    if manifest is None or not settings.sources_dir.is_dir():
+        return
+    indexed = {e.get("source") for e in manifest.get("sources", []) if isinstance(e, dict)}
+    present = {p.name for p in settings.sources_dir.iterdir() if p.is_file()}
+    if indexed and present and not indexed & present:
+        click.echo(f"warning: the index at {settings.index_dir} holds none of the files in "
+                   f"{settings.sources_dir} (it was built from another folder); add --index DIR "
+                   f"to build one for it", err=True)
 
 
 def _mode_option(func: F) -> F:
