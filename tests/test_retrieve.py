@@ -79,6 +79,15 @@ def test_money_needs_an_amount_not_just_a_number() -> None:
     assert supplies("money", "Its budget is USD 4 million.", "body", q)
 
 
+def test_a_leader_is_someone_the_sentence_names_after_by() -> None:
+    q = "Who heads IKCRI?"
+    assert not supplies("leader", "Besides the Committee, co-chaired by two countries, Korea "
+                                  "launched IKCRI.", "body", q)
+    assert supplies("leader", "The initiative is led by Professor Annika Lindqvist.", "body", q)
+    assert supplies("leader", "Its director is Dr. Elena Marquez.", "body", q)
+    assert supplies("leader", "Dr. Meera Rao heads the centre.", "body", q)
+
+
 @pytest.mark.slow
 def test_fusion_finds_a_fact_by_acronym_and_by_paraphrase(assistant: ikqa.Assistant) -> None:
     by_acronym = assistant.retrieve("IKCRI")

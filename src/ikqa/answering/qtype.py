@@ -131,7 +131,7 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
     if kind == "agent":
         return sentence_kind == "byline" or _new_name(sentence, question)
     if kind == "leader":
-        return _LEADER.search(sentence) is not None and _new_name(sentence, question)
+        return _names_a_leader(sentence) and _new_name(sentence, question)
     if kind == "quantity":
         counted = counted_terms(question)
         if counted and not counted & set(_terms(sentence)):
@@ -182,6 +182,20 @@ def _terms(text: str) -> list[str]:
     from ..indexing.lexical import terms
 
     return terms(text)
+
+
+# "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
+_BY_AGENT = re.compile(r"\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)")
+
+
+def _names_a_leader(sentence: str) -> bool:
+    """A leading role in ``sentence`` whose holder it names: a passive "... by" must be
+    followed by a name ("chaired by Dr. Rao", not "co-chaired by two countries")."""
+    for cue in _LEADER.finditer(sentence):
+        by = _BY_AGENT.match(sentence, cue.end())
+        if by is None or by.group(1)[:1].isupper():
+            return True
+    return False
 
 
 def _new_name(sentence: str, question: str) -> bool:
