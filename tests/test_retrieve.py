@@ -88,6 +88,18 @@ def test_a_leader_is_someone_the_sentence_names_after_by() -> None:
     assert supplies("leader", "Dr. Meera Rao heads the centre.", "body", q)
 
 
+@pytest.mark.parametrize("sentence,says_who", [
+    ("Its chief executive is Wanjiru Kamau.", False),
+    ("The Kestrel Network was established in 2008 in Nairobi, Kenya.", False),  # by no one named
+    ("It was founded in 2008 by the Ministry of Agriculture.", True),
+    ("Cardinal Richelieu founded the Académie française in 1635.", True),
+    ("Its founder, Dr. Ana Lima, trained in Lisbon.", True),
+])
+def test_who_founded_is_answered_only_by_a_sentence_saying_who_founded_it(
+        sentence: str, says_who: bool) -> None:
+    assert supplies("agent", sentence, "body", "Who founded Kestrel?") is says_who
+
+
 @pytest.mark.slow
 def test_fusion_finds_a_fact_by_acronym_and_by_paraphrase(assistant: ikqa.Assistant) -> None:
     by_acronym = assistant.retrieve("IKCRI")

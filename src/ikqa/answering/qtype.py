@@ -129,6 +129,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return _new_match(_COUNT, _without_dates(sentence), question) or _new_match(_MONEY, sentence,
                                                                                    question)
     if kind == "agent":
+        if _FOUNDED_Q.search(question) and not _names_a_founder(sentence):
+            return False  # "Who founded Kestrel?": its chief executive is not its founder
         return sentence_kind == "byline" or _new_name(sentence, question)
     if kind == "leader":
         return _names_a_leader(sentence) and _new_name(sentence, question)
@@ -184,8 +186,26 @@ def _terms(text: str) -> list[str]:
     return terms(text)
 
 
+_FOUNDED_Q = re.compile(r"^\s*(?:who|by whom)\b.*\b(?:founded|co-founded|established|set up)\b", re.I)
+_FOUNDING = re.compile(r"\b(?:(?:co-?)?found(?:ed|er|ers|ing)|establish\w*|set up|creat\w*|"
+                       r"start\w*|launch\w*|form(?:ed|ing)|initiat\w*|inaugurat\w*)\b", re.I)
+
+
+def _names_a_founder(sentence: str) -> bool:
+    """The sentence says who founded something: a founding verb, and after a passive one
+    ("was established in 2008") a named agent ("by the Ministry", "by Dr. Rao")."""
+    for cue in _FOUNDING.finditer(sentence):
+        passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$",
+                            sentence[:cue.start()], re.I)
+        by = _BY_AGENT_LATER.match(sentence, cue.end())  # "founded in 2008 by the Ministry"
+        if not passive or (by is not None and by.group(1)[:1].isupper()):
+            return True
+    return False
+
+
 # "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
 _BY_AGENT = re.compile(r"\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)")
+_BY_AGENT_LATER = re.compile(r"(?:\s+[^\s.;]+){0,5}?\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)")
 
 
 def _names_a_leader(sentence: str) -> bool:
