@@ -94,6 +94,7 @@ def test_a_leader_is_someone_the_sentence_names_after_by() -> None:
     ("It was founded in 2008 by the Ministry of Agriculture.", True),
     ("Cardinal Richelieu founded the Académie française in 1635.", True),
     ("Its founder, Dr. Ana Lima, trained in Lisbon.", True),
+    ("The initiative is directed by Amara Okafor, a former engineer.", False),  # not "initiated"
 ])
 def test_who_founded_is_answered_only_by_a_sentence_saying_who_founded_it(
         sentence: str, says_who: bool) -> None:
@@ -238,3 +239,25 @@ def test_a_nationality_names_no_subject_in_the_singular_or_the_plural() -> None:
 
     assert subject_terms("What percentage of Americans drive to work in Boston?") == ["boston"]
     assert subject_terms("Who heads the Korean office in Hanoi?") == ["hanoi"]
+
+
+@pytest.mark.slow
+def test_a_typed_sentence_holding_what_is_asked_answers_though_a_long_name_outscores_it(
+        tmp_path) -> None:
+    """The sentence repeating "São Paulo–Zürich Water Exchange" outscores "Its budget is ...";
+    the budget sentence still answers: it holds "budget", all the question asks besides names."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "water.txt").write_text(
+        "The São Paulo–Zürich Water Exchange\n\nThe São Paulo–Zürich Water Exchange is a "
+        "partnership between the water utilities of São Paulo and Zürich to reduce leakage. It "
+        "was launched in March 2021.\n\nThe exchange is coordinated by Dr. Renée Müller. Its "
+        "budget is CHF 7.2 million, shared equally by the two cities.\n", encoding="utf-8")
+    (sources / "other.txt").write_text(
+        "Baltic Ferries\n\nThe Blue Corridor Programme supports low-carbon ferry routes. It has a "
+        "budget of $18.5 million over five years.\n", encoding="utf-8")
+    assistant = ikqa.Assistant(ikqa.Settings(sources_dir=sources, index_dir=tmp_path / "index",
+                                             answer_mode="extractive"))
+    assistant.ingest()
+    answer = assistant.ask("What is the budget of the São Paulo–Zürich Water Exchange?")
+    assert not answer.abstained and "CHF 7.2 million" in answer.text, answer.note

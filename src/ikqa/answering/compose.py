@@ -147,7 +147,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     best = retrieval.evidence[0]
     if not best.typed:
         return "no passage states the kind of fact asked for about its subject"
-    if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval.evidence):
+    if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval):
         return "the passages about the subject do not state the kind of fact asked for"
     unknown_names = _unknown_names(retrieval)
     if unknown_names:  # as the question spells them ("France", not the analysed "franc")
@@ -184,12 +184,20 @@ def _unknown_names(retrieval: Retrieval) -> list[str]:
     return sorted(set(name_terms(retrieval.question)) & set(retrieval.unknown_terms))
 
 
-def _off_topic(best: Evidence, evidence: list[Evidence]) -> bool:
+def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
     """True when the best sentence stating the asked-for kind of fact ranks there only by that
     kind: without its type bonus it trails the best sentence lacking it by more than TYPE_GAP
-    ("When did India join Pax Silica?" answered by the date of another initiative)."""
-    untyped = next((e for e in evidence if not e.typed), None)
-    return untyped is not None and (best.score - W_TYPE) < untyped.score - TYPE_GAP
+    ("When did India join Pax Silica?" answered by the date of another initiative) and it does
+    not hold every word the question asks with besides its names ("Its budget is CHF 7.2
+    million" does answer "What is the budget of the São Paulo–Zürich Water Exchange?", trailing
+    a sentence that only repeats the long name)."""
+    untyped = next((e for e in retrieval.evidence if not e.typed), None)
+    if untyped is None or (best.score - W_TYPE) >= untyped.score - TYPE_GAP:
+        return False
+    asked = set(terms(retrieval.question, drop_question_words=True)) - set(name_terms(
+        retrieval.question))
+    said = set(terms(best.text + " " + retrieval.previous.get(best.sentence_id, "")))
+    return not asked or not asked <= said
 
 
 def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,

@@ -187,8 +187,9 @@ def _terms(text: str) -> list[str]:
 
 
 _FOUNDED_Q = re.compile(r"^\s*(?:who|by whom)\b.*\b(?:founded|co-founded|established|set up)\b", re.I)
-_FOUNDING = re.compile(r"\b(?:(?:co-?)?found(?:ed|er|ers|ing)|establish\w*|set up|creat\w*|"
-                       r"start\w*|launch\w*|form(?:ed|ing)|initiat\w*|inaugurat\w*)\b", re.I)
+_FOUNDING = re.compile(r"\b(?:(?:co-?)?found(?:ed|er|ers|ing)|establish(?:ed|es|ing)?|set up|"
+                       r"creat(?:ed|es|ing|ors?)|start(?:ed|s|ing)?|launch(?:ed|es|ing)?|"
+                       r"form(?:ed|ing)|initiat(?:ed|es|ing|ors?)|inaugurat(?:ed|es|ing))\b", re.I)
 
 
 def _names_a_founder(sentence: str) -> bool:
