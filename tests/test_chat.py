@@ -39,6 +39,15 @@ def test_follow_up_is_rewritten_from_the_previous_question(previous: str, follow
     assert rewrite_follow_up(follow_up, [_turn(previous)]) == expected
 
 
+def test_after_a_who_question_it_is_the_thing_asked_about_and_he_is_the_person() -> None:
+    turn = Turn("Who leads the Blue Corridor Programme?", "Who leads the Blue Corridor Programme?",
+                Answer(question="Who leads the Blue Corridor Programme?", short="Tomasz Wieczorek",
+                       text="The programme is led by Tomasz Wieczorek [1]."))
+    assert rewrite_follow_up("Where is it based?", [turn]) == "Where is Blue Corridor Programme based?"
+    assert rewrite_follow_up("What is his background?", [turn]) == \
+        "What is Tomasz Wieczorek's background?"
+
+
 def test_subject_falls_back_to_the_previous_answer() -> None:
     turn = _turn("What was launched to connect defense startups?",
                  "Now, Korea India Defense Accelerator (KIND-X) has been launched [1]")

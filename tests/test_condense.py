@@ -109,6 +109,15 @@ def test_a_name_alone_given_back_unresolved_falls_back_to_the_rules() -> None:
     assert _conversation(model).standalone("And KASA?") == "What is KASA?"
 
 
+def test_a_rewrite_reading_it_as_the_person_just_named_falls_back_to_the_rules() -> None:
+    conversation = _conversation(Condenser("Where is Tomasz Wieczorek based?"))
+    answer = Answer(question="Who leads the Blue Corridor Programme?", short="Tomasz Wieczorek",
+                    text="The programme is led by Tomasz Wieczorek [1].")
+    conversation.turns.append(Turn("Who leads the Blue Corridor Programme?",
+                                   "Who leads the Blue Corridor Programme?", answer))
+    assert conversation.standalone("Where is it based?") == "Where is Blue Corridor Programme based?"
+
+
 def test_a_failing_model_falls_back_to_the_rules() -> None:
     assert _conversation(Condenser(fail=True)).standalone("Who launched it?") == "Who launched FORGE?"
 

@@ -57,6 +57,14 @@ _MARKERS = re.compile(r"\s*\[\d+\]")
 
 _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|there)\b", re.I)
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
+_IMPERSONAL = re.compile(r"\b(it|its)\b", re.I)
+# A short answer naming a body or a place, not a person ("United States", "Ministry of ...").
+_NOT_A_PERSON = re.compile(
+    r"\d|\b(?:States|Kingdom|Republic|Union|Nations|Ministry|Department|Government|Institute|"
+    r"University|College|Council|Agency|Administration|Organi[sz]ation|Corporation|Company|Ltd|Inc|"
+    r"Foundation|Bank|Committee|Commission|Office|Cent(?:re|er)|Program(?:me)?|Initiative|Forum|"
+    r"Alliance|Association|Society|Group|Authority|Board|Network|Laboratory|Lab|Observatory|"
+    r"Academy|School|Hospital|Museum|Party|City|Province|County|District|Island)s?\b")
 # "its own" refers inside its own clause ("Which topic has its own accelerator?"): not a follow-up.
 _POSSESSIVE = re.compile(r"\b(its|their|his|her)\b(?!\s+own\b)", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and what about|and how about|what about|how about|and)\s+(.+?)\s*\??\s*$",
@@ -114,10 +122,11 @@ def _topic(question: str) -> str:
     return topic if topic != question.strip().rstrip(" ?") else re.sub(_WH, "", topic).strip()
 
 
-def _referent(turn: Turn, personal: bool) -> str:
-    """What a pronoun in the next question points at."""
+def _referent(turn: Turn, personal: bool, impersonal: bool = False) -> str:
+    """What a pronoun in the next question points at: after "Who leads X?", "he"/"her" is the
+    person answered, "it"/"its" is X."""
     asked_who = re.match(r"^\s*who\b", turn.standalone_question, re.I) is not None
-    if personal or asked_who:
+    if personal or (asked_who and not impersonal):
         person = subject_of("", turn.answer.text)
         if person:
             return person
@@ -169,7 +178,8 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if partitive and asked:
         return question[:partitive.start(1)] + f"the {asked.group(1)}" + question[partitive.end(1):]
     if _PRONOUN.search(question) or _POSSESSIVE.search(question):
-        referent = _referent(last, personal=_PERSONAL.search(question) is not None)
+        referent = _referent(last, personal=_PERSONAL.search(question) is not None,
+                             impersonal=_IMPERSONAL.search(question) is not None)
         if referent:
             owner = referent if referent.endswith(("'s", "’s")) else f"{referent}'s"
             rewritten = _POSSESSIVE.sub(owner, question, count=1)
@@ -225,6 +235,8 @@ def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> s
                       _MARKERS.sub("", last.answer.text)])
     if not grounded(rewritten, known, question):  # it may only use the conversation's words
         return ""
+    if _person_for_it(rewritten, question, last):
+        return ""  # "Where is it based?" after "Who leads X?" asks where X is, not the person
     own = set(terms(question))
     if own and len(own & set(terms(rewritten))) < KEEP_SHARE * len(own):
         return ""  # it rewrote another question ("What climate actions...?" for "And minerals?")
@@ -235,6 +247,18 @@ def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> s
 _NAMED_THEN_ASKED = re.compile(r"^(.+?)[,?]\s*((?:what|which|who|whom|whose|when|where|why|how)\b"
                                r".+)$", re.I)
 _THAT_ONE = re.compile(r"\b(?:that|this|the same) one\b", re.I)
+
+
+def _person_for_it(rewritten: str, question: str, last: Turn) -> bool:
+    """True when ``rewritten`` reads an "it"/"its" of ``question`` as the person the previous
+    "who" question was answered with."""
+    person = last.answer.short
+    if not person or _NOT_A_PERSON.search(person) or not 2 <= len(person.split()) <= 5:
+        return False
+    return bool(_IMPERSONAL.search(question) and not _PERSONAL.search(question)
+                and re.match(r"^\s*who\b", last.standalone_question, re.I)
+                and person.casefold() in rewritten.casefold()
+                and person.casefold() not in question.casefold())
 
 
 def _bare_what_about(question: str) -> bool:
