@@ -70,6 +70,18 @@ def test_markdown_front_matter_gives_title_author_and_date(tmp_path: Path) -> No
     assert any(s.text == "The corridor links Ulsan and Kandla." for s in brief.sentences)
 
 
+def test_a_front_matter_author_is_a_byline_under_the_body_s_own_title(tmp_path: Path) -> None:
+    path = tmp_path / "harbour.md"
+    path.write_text("---\ntitle: The Green Harbour Initiative\nauthor: Policy Unit, Coastal Futures "
+                    "Forum\n---\n\n# The Green Harbour Initiative\n\nThe initiative cuts port "
+                    "emissions in Rotterdam.\n", encoding="utf-8")
+    brief = load_brief("harbour.md", path)
+    kinds = [(s.kind, s.text) for s in brief.sentences]
+    assert kinds[:2] == [("title", "The Green Harbour Initiative"),
+                         ("byline", "Policy Unit, Coastal Futures Forum")]
+    assert brief.text.count("The Green Harbour Initiative") == 1
+
+
 def test_pdf_keeps_page_numbers_on_sentences(tmp_path: Path) -> None:
     path = tmp_path / "paged.pdf"
     path.write_bytes(make_pdf(["Trade Outlook 2026", "Exports grew by nine percent in 2025.",

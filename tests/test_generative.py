@@ -18,8 +18,8 @@ from typing import Callable, Iterator, Sequence
 import pytest
 
 import ikqa
-from ikqa.answering.claims import Claim, grounded, parse_draft, quoted, restates, \
-    with_asked_noun
+from ikqa.answering.claims import Claim, describes_subject, grounded, parse_draft, quoted, \
+    restates, with_asked_noun
 from ikqa.answering.generate import PHRASE_SYSTEM, SYSTEM, _short_from_model, addresses_a_model, \
     generation_prompt
 from ikqa.answering.short import typed_short
@@ -146,6 +146,19 @@ def test_a_claim_is_grounded_only_in_what_its_sentence_states(claim: str, ok: bo
 def test_a_claim_that_only_repeats_the_question_states_nothing(claim: str, question: str,
                                                                empty: bool) -> None:
     assert restates(claim, question) is empty
+
+
+@pytest.mark.parametrize("phrase,question,describing", [
+    ("the merchant Inácio Ferreira", "What did Inacio Ferreira chair?", True),
+    ("Royal Granary Board", "What did Inacio Ferreira chair?", False),
+    ("Wall Street", "On what street is the New York Stock Exchange headquartered?", False),
+    ("Ögedei Khan", "Who was Genghis Khan's successor?", False),
+    ("IKCRI in New Delhi", "Where is IKCRI based?", False),
+    ("Dr. Kenji Watanabe", "Who directs it?", False),
+])
+def test_a_phrase_that_only_describes_the_question_s_subject_is_no_answer(
+        phrase: str, question: str, describing: bool) -> None:
+    assert describes_subject(phrase, question) is describing
 
 
 @pytest.mark.parametrize("claim,sentence,quote", [

@@ -123,3 +123,5 @@ def test_the_author_is_the_byline_line_that_names_a_person_not_a_series_number()
                                      "Jonas Ferreira, Institute for Transport Futures\n\n"
                                      "The initiative is led by Professor Annika Lindqvist.\n")
     assert brief.author == "Jonas Ferreira, Institute for Transport Futures"
+    assert parse_brief("blue.txt", "The Blue Corridor Programme\n\nBriefing note, Baltic Mobility "
+                                   "Office\n\nThe programme is led by Tomasz Wieczorek.\n").author == ""

@@ -43,6 +43,9 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("How long will the vision last?", {"duration"}),
     ("What is the full name the brief gives for NPCIL?", {"expansion:NPCIL"}),
     ("Which centre is based in New Delhi?", set()),  # the place is given, not asked
+    ("Who wrote the brief on the São Paulo–Zürich Water Exchange?", {"author"}),
+    ("How were the granaries paid for?", set()),  # the means, not an amount
+    ("By how much did the pilot cut leakage?", {"amount"}),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -71,6 +74,12 @@ def test_a_duration_is_stated_by_dates_or_by_a_span() -> None:
     assert supplies("duration", "FORGE was launched in February 2026.", "body", q)
     assert supplies("duration", "The programme runs for three years.", "body", q)
     assert not supplies("duration", "Both countries agreed to cooperate.", "body", q)
+
+
+def test_a_number_with_a_unit_after_by_is_an_amount_not_a_year() -> None:
+    q = "By how much did the pilot cut leakage?"
+    assert supplies("amount", "A pilot district cut leakage by 23 percent in 2023.", "body", q)
+    assert supplies("date", "The temple was built in 800 AD.", "body", "When was it built?")
 
 
 def test_money_needs_an_amount_not_just_a_number() -> None:

@@ -20,6 +20,7 @@ from typing import Sequence
 from ..indexing.lexical import terms
 
 __all__ = ["Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates", "with_asked_noun",
+           "describes_subject",
            "SUPPORT_SHARE"]
 
 # Share of a claim's content terms (those not in the question) its cited sentences must hold.
@@ -162,6 +163,20 @@ def restates(claim: str, question: str) -> bool:
     if re.search(r"\bor\b", question, re.I) or re.match(r"\W*(?:yes|no)\b", claim, re.I):
         return False
     return not set(terms(claim)) - set(terms(question)) and numbers(claim) <= numbers(question)
+
+
+def describes_subject(phrase: str, question: str) -> bool:
+    """A short phrase, as its sentence words it (``quoted``), whose only names are the
+    question's own plus at most one other word ("the merchant Inácio Ferreira" for "What did
+    Inácio Ferreira chair?"): it describes the subject, it does not answer. Capitals are read
+    as the sentence has them, so "Wall Street" names Wall."""
+    words = [w for w in _WORD.findall(phrase) if w.lower() not in {"the", "a", "an"}]
+    if not 0 < len(words) <= 6 or numbers(phrase) - numbers(question):
+        return False
+    names = [w for w in words if w[:1].isupper() and terms(w)]
+    asked = set(terms(question))
+    return bool(names) and all(set(terms(n)) <= asked for n in names) and \
+        len(set(terms(phrase)) - asked) <= 1
 
 
 def quoted(claim: str, sentences: Sequence[str]) -> str:

@@ -29,8 +29,8 @@ from ..errors import IkqaError
 from ..indexing.lexical import terms
 from ..llm import ChatPrompt, LanguageModel, Message
 from ..types import Answer, Citation, Evidence
-from .claims import SHORT_WORDS, Claim, grounded, numbers, parse_draft, quoted, restates, \
-    with_asked_noun
+from .claims import SHORT_WORDS, Claim, describes_subject, grounded, numbers, parse_draft, \
+    quoted, restates, with_asked_noun
 from .compose import _citation, compose_answer
 from .short import typed_short
 from .verify import _needs_no_model, _passage, candidates, judge_prompt, verified_answer
@@ -195,13 +195,23 @@ def _check(claims: Sequence[Claim], pool: Sequence[Evidence], question: str,
     """(claim, the markers that support it) for each claim kept; the texts of those struck."""
     kept, struck = [], []
     for claim in claims:
-        markers = () if restates(claim.text, question) else \
+        markers = () if _no_answer(claim, pool, question) else \
             _supporting(claim, pool, question, retrieval, settings, judge)
         if markers:
             kept.append((claim, markers))
         else:
             struck.append(claim.text)
     return kept, struck
+
+
+def _no_answer(claim: Claim, pool: Sequence[Evidence], question: str) -> bool:
+    """The claim only repeats the question, or (worded as its sentences word it) only
+    describes the question's subject ("Merchant Inácio Ferreira" for "What did Inácio Ferreira
+    chair?")."""
+    if restates(claim.text, question):
+        return True
+    phrase = claim.text.rstrip(".")
+    return _is_phrase(phrase) and describes_subject(quoted(phrase, [e.text for e in pool]), question)
 
 
 def _supporting(claim: Claim, pool: Sequence[Evidence], question: str, retrieval: "Retrieval",

@@ -26,11 +26,16 @@ _MAGNITUDE_Q = re.compile(r"\bhow (large|big)\b|\b(population|percentage|percent
 _MONEY_Q = re.compile(
     r"\b(budget|budgets|cost|costs|funding|funded|price|revenue|investment|salary|worth|grant|"
     r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees)\b|\bhow much money\b", re.I)
+# "How were the granaries paid for?" asks for the means (a tax), not an amount.
+_MEANS_Q = re.compile(r"^\s*how\s+(?:is|are|was|were|will|would|can|could|do|does|did)\b"
+                      r"(?!.*\bhow (?:much|many)\b)", re.I)
 # "How much" of anything else asks for an amount in any unit ("3,000 tonnes", "40 per cent").
 _AMOUNT_Q = re.compile(r"\bhow much\b(?! time\b)", re.I)
 # The author of the brief itself (its byline), not of something the brief talks about.
 _AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b.*\b(brief|briefing|report|paper|"
-                       r"note|document)\b\W*$|\b(the|its|brief's) author\b(?! of (?!the brief))|"
+                       r"note|document)\b\W*$|^\s*who\b.*\b(wrote|written|authored)\s+(the|this)\s+"
+                       r"(brief|briefing|report|paper|note|document)\s+(on|about|of|concerning|"
+                       r"regarding|titled|entitled|called)\b|\b(the|its|brief's) author\b(?! of (?!the brief))|"
                        r"\bauthor of (the|this) (brief|briefing|report|paper|note|document)\b|"
                        r"\bwho is the author\b", re.I)
 # "Who wrote / said / founded / leads X?": a person or body named in the text does it.
@@ -61,8 +66,11 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 # A year of any era (four digits, "1990s", or three digits after "in"/"by"/"AD"...), a month,
 # an ordinal day ("20th"), or a century ("16th century").
+# A number with a unit after it is an amount, not a year: "cut leakage by 23 percent".
+_UNIT_WORDS = (r"per\s?cent|percent|percentage|points?|per|million|billion|thousand|hundred|times|"
+               r"km|kilomet\w*|kg|tonnes?|tons?|met(?:re|er)s?|miles?|people|persons|units|hectares")
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
-                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
+                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*%|\s*(?:{_UNIT_WORDS})\b)|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
                    rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|dollars?|rupees?|won|crores?|lakhs?|"
                     r"million|billion|trillion)\b", re.I)
@@ -87,7 +95,7 @@ def expected_types(question: str) -> set[str]:
         found.add("date")
     if _DURATION_Q.search(question):
         found.add("duration")
-    elif _MONEY_Q.search(question):
+    elif _MONEY_Q.search(question) and not _MEANS_Q.search(question):
         found.add("money")
     elif _AMOUNT_Q.search(question):
         found.add("amount")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,11 +174,20 @@ def parse_brief(source: str, text: str, *, title: str = "", author: str = "", ki
                  sentences=tuple(sentences), kind=kind, date=date, pages=pages)
 
 
+# A line naming the kind of document, not its author: "Briefing note, Baltic Mobility Office".
+_DOCUMENT_KIND = re.compile(
+    r"^(?:(?:policy|issue|briefing|discussion|working|research|occasional|background|technical|"
+    r"position|concept|white|green)\s+(?:brief|note|paper|report|memo)s?|report|memo(?:randum)?|"
+    r"briefing|brief|note|vol(?:ume)?\.?|issue|no\.)\b", re.I)
+
+
 def _author_line(byline: str) -> str:
-    """The line of a byline block that names its author: the first without a digit ("Policy
-    Brief No. 7" or "March 2026" above "Jonas Ferreira, Institute ..." is not the author)."""
+    """The line of a byline block that names its author: the first without a digit that does
+    not name the kind of document ("Policy Brief No. 7", "Briefing note, ..." or "March 2026"
+    above "Jonas Ferreira, Institute ..." is not the author)."""
     lines = [line.strip() for line in byline.split("\n") if line.strip()]
-    return next((line for line in lines if not any(ch.isdigit() for ch in line)), lines[0] if lines else "")
+    return next((line for line in lines if not any(ch.isdigit() for ch in line)
+                 and not _DOCUMENT_KIND.match(line)), "")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:

@@ -243,11 +243,23 @@ def _read_markdown(text: str) -> Document:
     meta, text, warning = _front_matter(text)
     body = _MD_HEADING.sub("", text).strip("\n")
     title, author = _field(meta, "title"), _author(_field(meta, "author", "authors"))
+    return Document(text=_require_text(_with_header(body, title, author)), kind="markdown",
+                    title=title, author=author, date=_field(meta, "date"),
+                    warnings=(warning,) if warning else ())
+
+
+def _with_header(body: str, title: str, author: str) -> str:
+    """``body`` opening with the header its file's metadata gives (title, then author), so the
+    author is a byline that can be cited: added under the body's own title line when it has
+    one, else the two lines before it."""
+    first, _, rest = body.partition("\n")
+    if title and first.strip() == title.strip():
+        if author and author not in body[:len(first) + len(author) + 200]:
+            gap = "" if rest.startswith("\n") else "\n"
+            return f"{first}\n{author}\n{gap}{rest}"
+        return body
     header = "\n".join(line for line in (title, author) if line)
-    if header and not body.startswith(title or author):
-        body = f"{header}\n\n{body}"
-    return Document(text=_require_text(body), kind="markdown", title=title, author=author,
-                    date=_field(meta, "date"), warnings=(warning,) if warning else ())
+    return f"{header}\n\n{body}" if header and not body.startswith(title or author) else body
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str, str]:
@@ -370,8 +382,10 @@ def _read_docx(data: bytes, limits: Limits) -> Document:
     from .wordml import read_docx
 
     word = read_docx(data, limits)
-    return Document(text=_require_text("\n\n".join(word.paragraphs)), kind="docx",
-                    title=word.title, author=_author(word.author))
+    author = _author(word.author)
+    return Document(text=_require_text(_with_header("\n\n".join(word.paragraphs), word.title,
+                                                    author)),
+                    kind="docx", title=word.title, author=author)
 
 
 def _read_html(html: str) -> Document:
