@@ -155,6 +155,7 @@ def test_a_claim_that_only_repeats_the_question_states_nothing(claim: str, quest
     ("Ögedei Khan", "Who was Genghis Khan's successor?", False),
     ("IKCRI in New Delhi", "Where is IKCRI based?", False),
     ("Dr. Kenji Watanabe", "Who directs it?", False),
+    ("Skyfall", "Which had the wider release, Skyfall or Spectre?", False),
 ])
 def test_a_phrase_that_only_describes_the_question_s_subject_is_no_answer(
         phrase: str, question: str, describing: bool) -> None:

@@ -171,7 +171,8 @@ def describes_subject(phrase: str, question: str) -> bool:
     Inácio Ferreira chair?"): it describes the subject, it does not answer. Capitals are read
     as the sentence has them, so "Wall Street" names Wall."""
     words = [w for w in _WORD.findall(phrase) if w.lower() not in {"the", "a", "an"}]
-    if not 0 < len(words) <= 6 or numbers(phrase) - numbers(question):
+    if not 0 < len(words) <= 6 or numbers(phrase) - numbers(question) or \
+            re.search(r"\bor\b", question, re.I):  # "Skyfall or Spectre?" names its answers
         return False
     names = [w for w in words if w[:1].isupper() and terms(w)]
     asked = set(terms(question))

@@ -325,7 +325,8 @@ def _short_from_struck(struck: list[str], answer: Answer, question: str) -> str:
     sentence = answer.citations[0].text
     for claim in struck:
         phrase = claim.rstrip(".")
-        if _is_phrase(phrase) and not restates(phrase, question) and grounded(phrase, sentence, ""):
+        if _is_phrase(phrase) and not restates(phrase, question) and grounded(phrase, sentence, "") \
+                and not describes_subject(quoted(phrase, [sentence]), question):
             return _in_source_words(phrase, [sentence])
     return ""
 
@@ -350,7 +351,8 @@ def _short_from_model(llm: LanguageModel, question: str, answer: Answer) -> str:
         return ""
     first_line = reply.strip().splitlines()[0] if reply.strip() else ""
     phrase = _checked_short(_MARKER_TEXT.sub("", first_line), [], answer.citations, question)
-    if not phrase or len(phrase.split()) > SHORT_WORDS or restates(phrase, question):
+    if not phrase or len(phrase.split()) > SHORT_WORDS or restates(phrase, question) or \
+            describes_subject(quoted(phrase, [sentence]), question):
         return ""
     return _in_source_words(phrase, [sentence])
 
