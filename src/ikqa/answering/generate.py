@@ -307,12 +307,13 @@ def _fallback(question: str, retrieval: "Retrieval", settings: Settings, llm: La
     not stand, so its "yes" to a sentence must be firmer."""
     firmer = settings.replace(verify_cutoff=min(0.99, settings.verify_cutoff + FALLBACK_MARGIN))
     answer = verified_answer(question, retrieval, firmer, _Remembering(llm, judge), parts)
-    why = ("The language model found no answer in the best sentences" if declined or not struck
-           else f"No claim of the model's draft was supported by its sentences ({len(struck)} "
-                f"removed)")
+    why = ("The language model's draft found no answer in the best sentences" if declined or
+           not struck else f"The model's draft ({len(struck)} claim(s)) was not supported word "
+                           f"for word by the sentences it cited, so it is not shown")
     short = answer.short or _short_from_struck(struck, answer, question) or \
         _short_from_model(llm, question, answer)
-    given = "." if answer.abstained else "; this is the checked extractive answer."
+    given = "." if answer.abstained else ("; the answer is the checked extractive answer instead: "
+                                          "a sentence the model confirms answers the question.")
     return replace(answer, mode="generative", struck=struck, short=short,
                    note=" ".join(x for x in (why + given, answer.note) if x))
 
