@@ -43,7 +43,12 @@ def test_after_a_who_question_it_is_the_thing_asked_about_and_he_is_the_person()
     turn = Turn("Who leads the Blue Corridor Programme?", "Who leads the Blue Corridor Programme?",
                 Answer(question="Who leads the Blue Corridor Programme?", short="Tomasz Wieczorek",
                        text="The programme is led by Tomasz Wieczorek [1]."))
-    assert rewrite_follow_up("Where is it based?", [turn]) == "Where is Blue Corridor Programme based?"
+    assert rewrite_follow_up("Where is it based?", [turn]) == "Where is the Blue Corridor Programme based?"
+    wrote = Turn("Who wrote the mid-term evaluation of the program?",
+                 "Who wrote the mid-term evaluation of the program?",
+                 Answer(question="", short="Dr. Helena Brunner", text="Dr. Helena Brunner [1]."))
+    assert rewrite_follow_up("When was it published?", [wrote]) == \
+        "When was the mid-term evaluation of the program published?"
     assert rewrite_follow_up("What is his background?", [turn]) == \
         "What is Tomasz Wieczorek's background?"
 

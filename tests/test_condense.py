@@ -107,6 +107,8 @@ def test_a_rewrite_holding_two_questions_falls_back_to_the_rules() -> None:
 def test_a_name_alone_given_back_unresolved_falls_back_to_the_rules() -> None:
     model = Condenser("And KASA?")
     assert _conversation(model).standalone("And KASA?") == "What is KASA?"
+    model = Condenser("And to young researchers?")  # not a name alone: the model's reading stands
+    assert _conversation(model).standalone("And to young researchers?") == "And to young researchers?"
 
 
 def test_a_rewrite_reading_it_as_the_person_just_named_falls_back_to_the_rules() -> None:
@@ -115,7 +117,10 @@ def test_a_rewrite_reading_it_as_the_person_just_named_falls_back_to_the_rules()
                     text="The programme is led by Tomasz Wieczorek [1].")
     conversation.turns.append(Turn("Who leads the Blue Corridor Programme?",
                                    "Who leads the Blue Corridor Programme?", answer))
-    assert conversation.standalone("Where is it based?") == "Where is Blue Corridor Programme based?"
+    assert conversation.standalone("Where is it based?") == "Where is the Blue Corridor Programme based?"
+    conversation.assistant._llm = Condenser("Where is Tomasz Wieczorek's Blue Corridor Programme based?")
+    assert conversation.standalone("Where is it based?") == \
+        "Where is Tomasz Wieczorek's Blue Corridor Programme based?"  # it is kept: not replaced
 
 
 def test_a_failing_model_falls_back_to_the_rules() -> None:

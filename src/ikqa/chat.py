@@ -58,6 +58,9 @@ _MARKERS = re.compile(r"\s*\[\d+\]")
 _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|there)\b", re.I)
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 _IMPERSONAL = re.compile(r"\b(it|its)\b", re.I)
+# "Who leads the Blue Corridor Programme?": what the person answered did something to.
+_WHO_DID_WHAT = re.compile(r"^\s*(?i:who)\s+(?:has\s+|had\s+|will\s+)?[a-z]+s?\s+((?:the\s+)?[A-Z]"
+                           r"[^?]*?|the\s+[^?]+?)\s*\?*\s*$")
 # A short answer naming a body or a place, not a person ("United States", "Ministry of ...").
 _NOT_A_PERSON = re.compile(
     r"\d|\b(?:States|Kingdom|Republic|Union|Nations|Ministry|Department|Government|Institute|"
@@ -130,6 +133,9 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False) -> str:
         person = subject_of("", turn.answer.text)
         if person:
             return person
+    done_to = _WHO_DID_WHAT.match(turn.standalone_question) if asked_who else None
+    if done_to and not _PRONOUN.fullmatch(done_to.group(1)):
+        return done_to.group(1)  # "Who wrote the mid-term evaluation of X?": it is that evaluation
     named = subject_of(turn.standalone_question)
     if named:
         return named
@@ -251,21 +257,25 @@ _THAT_ONE = re.compile(r"\b(?:that|this|the same) one\b", re.I)
 
 def _person_for_it(rewritten: str, question: str, last: Turn) -> bool:
     """True when ``rewritten`` reads an "it"/"its" of ``question`` as the person the previous
-    "who" question was answered with."""
+    "who" question was answered with, in place of the thing it asked about ("Where is Tomasz
+    Wieczorek based?"; not "When was Dr. Brunner's evaluation of the X program published?")."""
     person = last.answer.short
     if not person or _NOT_A_PERSON.search(person) or not 2 <= len(person.split()) <= 5:
         return False
+    thing = subject_of(last.standalone_question)
     return bool(_IMPERSONAL.search(question) and not _PERSONAL.search(question)
                 and re.match(r"^\s*who\b", last.standalone_question, re.I)
                 and person.casefold() in rewritten.casefold()
-                and person.casefold() not in question.casefold())
+                and person.casefold() not in question.casefold()
+                and not (thing and thing.casefold() in rewritten.casefold()))  # it is not kept
 
 
 def _bare_what_about(question: str) -> bool:
-    """"And Kestrel?", "What about IKSTC?": a name alone, asking the previous question of it."""
+    """"And Kestrel?", "What about IKSTC?": a name alone, asking the previous question of it
+    (not "And to young Korean researchers?", which the model may give back as it stands)."""
     what_about = _WHAT_ABOUT.match(question)
-    return bool(what_about) and not _WH.match(what_about.group(1)) and \
-        not _NAMED_THEN_ASKED.match(what_about.group(1))
+    return bool(what_about) and re.match(r"(?:the\s+)?[A-Z]", what_about.group(1)) is not None \
+        and not _NAMED_THEN_ASKED.match(what_about.group(1))  # not "And to young researchers?"
 
 
 def _same_words(a: str, b: str) -> bool:
