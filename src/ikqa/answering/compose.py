@@ -144,15 +144,15 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     """
     if not retrieval.evidence:
         return "nothing was found"
+    unknown_names = _unknown_names(retrieval)
+    if unknown_names:  # said first: it is the plainest reason; as the question spells them
+        said = [surface_of(t, [retrieval.question]) for t in unknown_names]
+        return f"the briefs never mention {', '.join(said)}"
     best = retrieval.evidence[0]
     if not best.typed:
         return "no passage states the kind of fact asked for about its subject"
     if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval):
         return "the passages about the subject do not state the kind of fact asked for"
-    unknown_names = _unknown_names(retrieval)
-    if unknown_names:  # as the question spells them ("France", not the analysed "franc")
-        said = [surface_of(t, [retrieval.question]) for t in unknown_names]
-        return f"the briefs never mention {', '.join(said)}"
     asked = stated_numbers(question)
     if asked and not any(states_numbers(e, retrieval.previous, asked)
                          for e in retrieval.evidence[:NUMBER_LOOKAHEAD]):
