@@ -163,22 +163,17 @@ def test_stored_chunks_keep_source_title_spans_and_hash(built_settings: ikqa.Set
 def test_a_sentence_is_read_with_the_chain_of_sentences_it_refers_back_to(tmp_path) -> None:
     """"Its committee is chaired by ..." after "The platform lets ..." after "... the Arctic
     Data Platform, hosted in Tromsø": the chair is the Tromsø platform's, two sentences back."""
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "nordic.txt").write_text(
+    assistant = _assistant_over(tmp_path, {
+        "nordic.txt":
         "Nordic-Indian Health Cooperation\n\n"
         "The first pillar is a vaccine laboratory in Pune. It is led by Dr. Meera Rao.\n\n"
         "The second pillar is the Arctic Data Platform (ADP), hosted by the university hospital in "
         "Tromsø. The platform lets researchers study anonymised hospital records without moving "
         "them. Its scientific committee is chaired by Professor Ola Nordmann, a physician.\n",
-        encoding="utf-8")
-    (sources / "lisbon.txt").write_text(
+        "lisbon.txt":
         "Portuguese-Indian Ocean Cooperation\n\n"
         "The Lisbon Ocean Centre studies coastal currents. Its advisory board is chaired by "
-        "Dr. Ana Costa, an oceanographer.\n", encoding="utf-8")
-    assistant = ikqa.Assistant(ikqa.Settings(sources_dir=sources, index_dir=tmp_path / "index",
-                                             answer_mode="extractive"))
-    assistant.ingest()
+        "Dr. Ana Costa, an oceanographer.\n"})
     answer = assistant.ask("Who chairs the health-data platform in Tromsø?")
     assert not answer.abstained, answer.note
     assert "Ola Nordmann" in answer.citations[0].text
@@ -204,13 +199,7 @@ def test_in_a_few_short_briefs_a_name_confined_to_some_of_them_anchors_the_quest
         tmp_path) -> None:
     """Every name is frequent among the 15 sentences of three short briefs; "Helix" is still
     named by one brief only, so another programme's director is not Helix's."""
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    for name, text in THREE_PROGRAMMES.items():
-        (sources / name).write_text(text, encoding="utf-8")
-    assistant = ikqa.Assistant(ikqa.Settings(sources_dir=sources, index_dir=tmp_path / "index",
-                                             answer_mode="extractive"))
-    assistant.ingest()
+    assistant = _assistant_over(tmp_path, THREE_PROGRAMMES)
     helix = assistant.ask("Who is the director of Helix?")
     assert helix.abstained or "Marquez" not in helix.text, helix.text
     aurora = assistant.ask("Who is the director of Aurora?")
@@ -255,18 +244,24 @@ def test_a_typed_sentence_holding_what_is_asked_answers_though_a_long_name_outsc
         tmp_path) -> None:
     """The sentence repeating "São Paulo–Zürich Water Exchange" outscores "Its budget is ...";
     the budget sentence still answers: it holds "budget", all the question asks besides names."""
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "water.txt").write_text(
-        "The São Paulo–Zürich Water Exchange\n\nThe São Paulo–Zürich Water Exchange is a "
+    assistant = _assistant_over(tmp_path, {
+        "water.txt": "The São Paulo–Zürich Water Exchange\n\nThe São Paulo–Zürich Water Exchange is a "
         "partnership between the water utilities of São Paulo and Zürich to reduce leakage. It "
         "was launched in March 2021.\n\nThe exchange is coordinated by Dr. Renée Müller. Its "
-        "budget is CHF 7.2 million, shared equally by the two cities.\n", encoding="utf-8")
-    (sources / "other.txt").write_text(
-        "Baltic Ferries\n\nThe Blue Corridor Programme supports low-carbon ferry routes. It has a "
-        "budget of $18.5 million over five years.\n", encoding="utf-8")
+        "budget is CHF 7.2 million, shared equally by the two cities.\n",
+        "other.txt": "Baltic Ferries\n\nThe Blue Corridor Programme supports low-carbon ferry "
+                     "routes. It has a budget of $18.5 million over five years.\n"})
+    answer = assistant.ask("What is the budget of the São Paulo–Zürich Water Exchange?")
+    assert not answer.abstained and "CHF 7.2 million" in answer.text, answer.note
+
+
+def _assistant_over(tmp_path, briefs: dict[str, str]) -> ikqa.Assistant:
+    """An extractive assistant over an index of its own of ``briefs`` (file name -> text)."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for name, text in briefs.items():
+        (sources / name).write_text(text, encoding="utf-8")
     assistant = ikqa.Assistant(ikqa.Settings(sources_dir=sources, index_dir=tmp_path / "index",
                                              answer_mode="extractive"))
     assistant.ingest()
-    answer = assistant.ask("What is the budget of the São Paulo–Zürich Water Exchange?")
-    assert not answer.abstained and "CHF 7.2 million" in answer.text, answer.note
+    return assistant

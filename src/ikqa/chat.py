@@ -161,12 +161,8 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
     if named_then_asked:  # the question is about the thing it names: "it" is that thing
         thing, asked = named_then_asked.group(1), named_then_asked.group(2).rstrip(" ?")
-        owner = f"{thing}'s"
         resolved = _THAT_ONE.sub(thing, asked, count=1)
-        if resolved == asked:
-            resolved = _POSSESSIVE.sub(owner, asked, count=1)
-        if resolved == asked:
-            resolved = _PRONOUN.sub(thing, asked, count=1)
+        resolved = _put_in(thing, asked) if resolved == asked else resolved
         return f"{resolved[0].upper()}{resolved[1:]}?"
     if what_about and not _WH.match(what_about.group(1)):
         previous_subject = subject_of(last.standalone_question)
@@ -187,12 +183,18 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
         referent = _referent(last, personal=_PERSONAL.search(question) is not None,
                              impersonal=_IMPERSONAL.search(question) is not None)
         if referent:
-            owner = referent if referent.endswith(("'s", "’s")) else f"{referent}'s"
-            rewritten = _POSSESSIVE.sub(owner, question, count=1)
-            return rewritten if rewritten != question else _PRONOUN.sub(referent, question, count=1)
+            return _put_in(referent, question)
     if _is_fragment(question):
         return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"
     return question
+
+
+def _put_in(referent: str, question: str) -> str:
+    """``question`` with its first possessive ("its") made ``referent``'s, else its first
+    pronoun ("it") made ``referent``."""
+    owner = referent if referent.endswith(("'s", "’s")) else f"{referent}'s"
+    rewritten = _POSSESSIVE.sub(owner, question, count=1)
+    return rewritten if rewritten != question else _PRONOUN.sub(referent, question, count=1)
 
 
 def needs_context(question: str) -> bool:

@@ -194,6 +194,11 @@ def _terms(text: str) -> list[str]:
     return terms(text)
 
 
+# Who did it, after a passive verb: "by" and the agent's first word (right after the verb, or
+# a few words later: "founded in 2008 by the Ministry").
+_AGENT_AFTER_BY = r"\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)"
+_BY_AGENT = re.compile(_AGENT_AFTER_BY)
+_BY_AGENT_LATER = re.compile(r"(?:\s+[^\s.;]+){0,5}?" + _AGENT_AFTER_BY)
 _FOUNDED_Q = re.compile(r"^\s*(?:who|by whom)\b.*\b(?:founded|co-founded|established|set up)\b", re.I)
 _FOUNDING = re.compile(r"\b(?:(?:co-?)?found(?:ed|er|ers|ing)|establish(?:ed|es|ing)?|set up|"
                        r"creat(?:ed|es|ing|ors?)|start(?:ed|s|ing)?|launch(?:ed|es|ing)?|"
@@ -206,15 +211,13 @@ def _names_a_founder(sentence: str) -> bool:
     for cue in _FOUNDING.finditer(sentence):
         passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$",
                             sentence[:cue.start()], re.I)
-        by = _BY_AGENT_LATER.match(sentence, cue.end())  # "founded in 2008 by the Ministry"
+        by = _BY_AGENT_LATER.match(sentence, cue.end())
         if not passive or (by is not None and by.group(1)[:1].isupper()):
             return True
     return False
 
 
 # "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
-_BY_AGENT = re.compile(r"\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)")
-_BY_AGENT_LATER = re.compile(r"(?:\s+[^\s.;]+){0,5}?\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)")
 
 
 def _names_a_leader(sentence: str) -> bool:
