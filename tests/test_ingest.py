@@ -57,6 +57,27 @@ def test_a_brief_without_header_takes_its_file_name_as_title() -> None:
     assert [s.kind for s in brief.sentences] == ["body", "body"]
 
 
+def test_a_short_line_standing_alone_in_the_body_is_a_section_heading_not_a_list_item() -> None:
+    text = ("Kestrel Soil Carbon Initiative\n\nKestrel measures carbon in farm soils.\n\n"
+            "Partners\n\n- University of Warsaw\n- Wageningen University\n\n"
+            "2. Funding and governance\n\nIt receives 3.1 million euros a year.\n\n"
+            "Seoul\n\nBusan\n\nDaejeon\n\nThe three cities host the labs.\n\n"
+            "- A bullet on its own\n\nA closing remark.\n\nLast line without a stop")
+    kinds = {s.text: s.kind for s in split_sentences(text)}
+    assert kinds["Partners"] == kinds["2. Funding and governance"] == "heading"
+    assert kinds["- University of Warsaw"] == "body"
+    # a list with blank lines between its items, a bullet, a last line: not headings
+    assert {kinds[t] for t in ("Seoul", "Busan", "Daejeon", "- A bullet on its own",
+                               "Last line without a stop")} == {"body"}
+
+
+def test_a_heading_is_chunked_with_the_paragraph_it_heads() -> None:
+    brief = parse_brief("k.md", "Kestrel\n\nKestrel measures soils.\n\nPartners\n\n"
+                                "- University of Warsaw\n- Wageningen University\n")
+    texts = [c.text for c in make_chunks(brief)]
+    assert any(t.startswith("Partners") and "Wageningen" in t for t in texts)
+
+
 def test_chunks_hold_whole_sentences_within_one_paragraph(brief_text: str) -> None:
     brief = parse_brief("brief.txt", brief_text)
     by_id = {s.id: s for s in brief.sentences}

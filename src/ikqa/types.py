@@ -31,7 +31,7 @@ class Sentence:
     text: str
     position: int
     paragraph: int
-    kind: str = "body"  # "title", "byline" or "body"
+    kind: str = "body"  # "title", "byline", "header", "heading" (a section's) or "body"
     page: int | None = None  # page of a paged source (PDF), else None
 
 

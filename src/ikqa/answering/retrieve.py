@@ -140,7 +140,9 @@ class Retriever:
         ]
         # A title line states only the title: it answers a question asking for one, no other
         # ("The Legend of Zelda: Twilight Princess (part 2 of 4)" for "What category of game...?").
-        evidence = [e for e in evidence if e.kind != "title" or "title" in kinds]
+        # A section heading ("Partners") names a topic and states nothing: never an answer.
+        evidence = [e for e in evidence if (e.kind != "title" or "title" in kinds)
+                    and e.kind != "heading"]
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         if unknown:

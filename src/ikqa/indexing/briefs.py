@@ -225,18 +225,42 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
     segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
     out: list[Sentence] = []
     in_header = True
-    for para_no, (p_start, p_end) in enumerate(_paragraphs(text)):
+    paragraphs = _paragraphs(text)
+    for para_no, (p_start, p_end) in enumerate(paragraphs):
         para = text[p_start:p_end]
         lines = para.split("\n")
         if in_header and all(_is_header_line(line) for line in lines):
             out += _header_sentences(text, source, id_prefix, p_start, lines, len(out), para_no, pages)
             continue
         in_header = False
+        if _is_heading(text, paragraphs, para_no):
+            out.append(_sentence(text, source, id_prefix, p_start, p_end, len(out), para_no,
+                                 "heading", pages))
+            continue
         for span in segmenter.segment(para):
             a, b = _strip_span(text, p_start + span.start, p_start + span.end)
             if b > a:
                 out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, "body", pages))
     return out
+
+
+_BULLET = re.compile(r"^\s*[-*•–+]\s")
+
+
+def _is_heading(text: str, paragraphs: list[tuple[int, int]], i: int) -> bool:
+    """A section heading inside the body ("Partners", "2. Funding and governance"): a paragraph
+    of one short unpunctuated line with body text after it. It names what the next paragraphs
+    are about and states no fact of its own, so it is never an answer. A short line next to
+    other short lines (a list with blank lines between its items) is not one."""
+    def short_line(j: int) -> bool:
+        a, b = paragraphs[j]
+        line = text[a:b]
+        return "\n" not in line and _is_header_line(line)
+
+    if not short_line(i) or i + 1 >= len(paragraphs) or short_line(i + 1):
+        return False
+    a, b = paragraphs[i]
+    return not _BULLET.match(text[a:b]) and not (i > 0 and short_line(i - 1))
 
 
 def _header_sentences(text: str, source: str, prefix: str, start: int, lines: list[str], pos: int,
@@ -281,7 +305,9 @@ def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> l
     """
     groups: dict[int, list[Sentence]] = {}
     for s in brief.sentences:
-        groups.setdefault(s.paragraph if s.kind == "body" else -1, []).append(s)
+        # a heading is chunked with the paragraph it heads, whose topic it names
+        para = {"body": s.paragraph, "heading": s.paragraph + 1}.get(s.kind, -1)
+        groups.setdefault(para, []).append(s)
     chunks: list[Chunk] = []
     for sentences in groups.values():
         for window in _windows(sentences, target_words, overlap):
