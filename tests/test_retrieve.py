@@ -255,6 +255,33 @@ def test_a_typed_sentence_holding_what_is_asked_answers_though_a_long_name_outsc
     assert not answer.abstained and "CHF 7.2 million" in answer.text, answer.note
 
 
+KESTREL_WITH_SECTIONS = (
+    "---\ntitle: The Kestrel Soil Carbon Initiative\nauthor: Tomasz Wieczorek\n---\n\n"
+    "# The Kestrel Soil Carbon Initiative\n\nThe Kestrel Soil Carbon Initiative measures carbon "
+    "in farm soils across Poland. It was launched in 2021 in Gdańsk.\n\n## Partners\n\n"
+    "- University of Warsaw\n- Wageningen University\n\n## Funding and governance\n\n"
+    "The initiative receives 3.1 million euros a year from the National Science Centre. Its "
+    "steering board is chaired by Dr. Anna Kowalska.\n")
+
+
+@pytest.mark.slow
+def test_a_question_naming_no_kind_of_fact_is_answered_from_its_subject_s_brief_not_a_heading(
+        tmp_path) -> None:
+    """"How is Kestrel funded?" names no kind of fact ikqa checks, and another programme's
+    budget sentence scores a little higher; the sentence about Kestrel answers. The section
+    heading "Funding and governance" is never cited."""
+    aurora = THREE_PROGRAMMES["aurora.md"].replace(
+        "14.2 million euros.", "14.2 million euros, most of which comes from the Horizon Europe fund.")
+    assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "aurora.md": aurora,
+                                           "kestrel.md": KESTREL_WITH_SECTIONS})
+    answer = assistant.ask("How is Kestrel funded?")
+    assert not answer.abstained and "3.1 million euros" in answer.citations[0].text, answer.text
+    for question in ("Who are the partners of the Kestrel initiative?", "How is Kestrel funded?",
+                     "What does Kestrel say about funding and governance?"):
+        cited = [c.text for c in assistant.ask(question).citations]
+        assert "Partners" not in cited and "Funding and governance" not in cited, cited
+
+
 def _assistant_over(tmp_path, briefs: dict[str, str]) -> ikqa.Assistant:
     """An extractive assistant over an index of its own of ``briefs`` (file name -> text)."""
     sources = tmp_path / "sources"
