@@ -346,10 +346,12 @@ def test_a_fallback_answer_s_short_answer_is_the_model_s_phrase_of_its_sentence(
 @pytest.mark.slow
 def test_a_fallback_sentence_needs_a_firmer_yes_than_a_verified_answer(
         generative: ikqa.Assistant, built_settings: ikqa.Settings) -> None:
-    """A "yes" of 0.72 passes the verified mode's cut-off (0.7), but once the model's own draft
-    has declined, the sentence given instead needs more."""
+    """A "yes" of 0.72 passes the claims' cut-off (0.7), but once the model's own draft has
+    declined, the sentence given instead needs more."""
     question = "What does IKCRI focus on?"
-    verified = _with(ikqa.Assistant(built_settings.replace(answer_mode="verified")),
+    assert built_settings.claim_cutoff == 0.7
+    verified = _with(ikqa.Assistant(built_settings.replace(answer_mode="verified",
+                                                           verify_cutoff=0.7)),
                      Writer(yes_to=["focuses on technology transfer"], yes=0.72)).ask(question)
     assert not verified.abstained and "focuses on technology transfer" in verified.text
     answer = _with(generative, Writer("Not stated", yes_to=["focuses on technology transfer"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 import ikqa
@@ -280,6 +282,25 @@ def test_a_question_naming_no_kind_of_fact_is_answered_from_its_subject_s_brief_
                      "What does Kestrel say about funding and governance?"):
         cited = [c.text for c in assistant.ask(question).citations]
         assert "Partners" not in cited and "Funding and governance" not in cited, cited
+
+
+@pytest.mark.slow
+def test_an_item_of_a_bulleted_list_is_read_with_the_line_that_leads_into_the_list(
+        tmp_path) -> None:
+    """"- Wageningen University" says nothing of partners or Kestrel; read with its heading
+    "Partners" (as the judge and the writer read it) it answers "Which universities are
+    Kestrel's partners?"."""
+    lead_in = KESTREL_WITH_SECTIONS.replace("## Partners\n\n", "Kestrel works with three "
+                                            "universities:\n\n")
+    for text, lead in ((KESTREL_WITH_SECTIONS, "Partners"),
+                       (lead_in, "Kestrel works with three universities:")):
+        (tmp_path / "run").mkdir()
+        assistant = _assistant_over(tmp_path / "run", {"kestrel.md": text})
+        retrieval = assistant.retrieve("Which universities are Kestrel's partners?")
+        items = [e for e in retrieval.evidence if e.text.startswith("- ")]
+        assert {e.text for e in items} == {"- University of Warsaw", "- Wageningen University"}
+        assert {retrieval.previous.get(e.sentence_id) for e in items} == {lead}
+        shutil.rmtree(tmp_path / "run")
 
 
 def _assistant_over(tmp_path, briefs: dict[str, str]) -> ikqa.Assistant:

@@ -53,7 +53,11 @@ class Settings:
     verify_candidates: int = _describe(
         3, "Verified mode: how many of the best sentences the model may judge, in rank order.")
     verify_cutoff: float = _describe(
-        0.7, "Verified mode: the model's probability of 'yes' a sentence needs to be the answer.")
+        0.75, "Verified mode: the model's probability of 'yes' a sentence needs to be the answer "
+              "(chosen on the dev splits, eval/calibrate_verify.py: higher abstains more often).")
+    claim_cutoff: float = _describe(
+        0.7, "Generative mode: the model's probability of 'yes' a claim's sentence needs; when "
+             "no claim stands, the verified answer is held to this plus 0.05.")
     answer_mode: str = _describe(
         "generative", "How answers are made: " + ", ".join(ANSWER_MODES) + " (generative measured "
                       "best on right answers among those given; extractive is the fast one).")

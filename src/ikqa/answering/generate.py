@@ -6,7 +6,7 @@ asked), with ``[n]`` after each claim. Its reply streams out as it comes
 (``on_token``). Then, before the answer is final, every claim is checked against the
 sentences it cites: the names, numbers and dates it states must occur in them (and most of its
 words: ``claims.grounded``), and the model's yes/no judgement of the cited sentence against the
-question (``verify.judge_prompt``, the verified mode's judge, cut-off ``verify_cutoff``) must
+question (``verify.judge_prompt``, the verified mode's judge, cut-off ``claim_cutoff``) must
 say yes. A claim whose markers fail keeps its place if another of the numbered sentences
 passes both checks (its marker is corrected); an invented marker is dropped; a claim nothing
 supports is struck (``Answer.struck``). If no claim survives, or the model declines, the
@@ -225,7 +225,7 @@ def _supporting(claim: Claim, pool: Sequence[Evidence], question: str, retrieval
         for ns in options:
             if not grounded(claim.text, _support(ns, pool, retrieval, with_previous), question):
                 continue
-            passing = tuple(n for n in ns if judge(n) >= settings.verify_cutoff)
+            passing = tuple(n for n in ns if judge(n) >= settings.claim_cutoff)
             if passing and grounded(claim.text, _support(passing, pool, retrieval, with_previous),
                                     question) and judge.agrees(passing[0], claim.text) >= ANSWER_CUTOFF:
                 return passing
@@ -303,9 +303,9 @@ def _fallback(question: str, retrieval: "Retrieval", settings: Settings, llm: La
               parts: Sequence["Retrieval"], judge: _Judge, struck: list[str],
               declined: bool) -> Answer:
     """The verified answer (its judgements of sentences already judged are not asked again),
-    held to a cut-off ``FALLBACK_MARGIN`` above the verified mode's: the model's own draft did
-    not stand, so its "yes" to a sentence must be firmer."""
-    firmer = settings.replace(verify_cutoff=min(0.99, settings.verify_cutoff + FALLBACK_MARGIN))
+    held to a cut-off ``FALLBACK_MARGIN`` above the claims': the model's own draft did not
+    stand, so its "yes" to a sentence must be firmer."""
+    firmer = settings.replace(verify_cutoff=min(0.99, settings.claim_cutoff + FALLBACK_MARGIN))
     answer = verified_answer(question, retrieval, firmer, _Remembering(llm, judge), parts)
     why = ("The language model's draft found no answer in the best sentences" if declined or
            not struck else f"The model's draft ({len(struck)} claim(s)) was not supported word "

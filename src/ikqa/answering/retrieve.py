@@ -44,6 +44,10 @@ ANCHOR_MIN = 0.34
 # funding sentence before another programme's budget that scores a little higher. (Chosen on the
 # dev splits: 0.04 changed no dev pass; 0.08 cost one.)
 W_UNANCHORED = 0.04
+# An item of a bulleted list is read with the line that leads into the list, found among the
+# this many sentences before it.
+LIST_REACH = 12
+BULLET = re.compile(r"^\s*[-*•–+]\s")
 # A name counts as the question's subject when it is rare among the sentences, or when some
 # brief never names it (it tells briefs apart): in a handful of short briefs every name is
 # frequent ("Helix" in 4 of 21 sentences), yet "Who is the director of Helix?" is still about
@@ -200,15 +204,29 @@ class Retriever:
         return self._before({sid: s for sid, (s, _) in sentences.items()})
 
     def _before(self, sentences: dict[str, "StoredSentence"]) -> dict[str, "StoredSentence"]:
-        wanted: dict[str, str] = {}
+        """The sentence each of ``sentences`` refers back to: the one before an anaphor; for an
+        item of a bulleted list ("- University of Warsaw"), the line that leads into the list
+        (its heading "Partners", or "Kestrel works with three universities:")."""
+        wanted: dict[str, list[str]] = {}
         for sid, s in sentences.items():
             parsed = parse_sentence_id(sid)
-            if parsed and parsed[1] > 0 and ANAPHOR.match(s.text):
-                wanted[sid] = sentence_id(parsed[0], parsed[1] - 1)
+            if not parsed or parsed[1] == 0:
+                continue
+            if BULLET.match(s.text):
+                wanted[sid] = [sentence_id(parsed[0], n)
+                               for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
+            elif ANAPHOR.match(s.text):
+                wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
         if not wanted:
             return {}
-        found = {s.id: s for s in self.store.sentences(list(set(wanted.values())))}
-        return {sid: found[prev] for sid, prev in wanted.items() if prev in found}
+        found = {s.id: s for s in self.store.sentences(sorted({i for ids in wanted.values()
+                                                               for i in ids}))}
+        out = {}
+        for sid, ids in wanted.items():
+            lead = next((found[i] for i in ids if i in found and not BULLET.match(found[i].text)), None)
+            if lead is not None:
+                out[sid] = lead
+        return out
 
 
 def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
