@@ -76,6 +76,12 @@ def test_a_heading_is_chunked_with_the_paragraph_it_heads() -> None:
                                 "- University of Warsaw\n- Wageningen University\n")
     texts = [c.text for c in make_chunks(brief)]
     assert any(t.startswith("Partners") and "Wageningen" in t for t in texts)
+    html_like = parse_brief("k.html", "Kestrel\n\nKestrel measures soils.\n\nPartners\n\n"
+                                      "- University of Warsaw\n\n- Wageningen University\n\n"
+                                      "Funding\n\nKestrel receives 3.1 million euros.")
+    assert [s.text for s in html_like.sentences if s.kind == "heading"] == ["Partners", "Funding"]
+    assert "Partners\n\n- University of Warsaw\n\n- Wageningen University" in [
+        c.text for c in make_chunks(html_like)]  # one list item a paragraph: still one chunk
 
 
 def test_chunks_hold_whole_sentences_within_one_paragraph(brief_text: str) -> None:

@@ -249,18 +249,17 @@ _BULLET = re.compile(r"^\s*[-*•–+]\s")
 
 def _is_heading(text: str, paragraphs: list[tuple[int, int]], i: int) -> bool:
     """A section heading inside the body ("Partners", "2. Funding and governance"): a paragraph
-    of one short unpunctuated line with body text after it. It names what the next paragraphs
-    are about and states no fact of its own, so it is never an answer. A short line next to
-    other short lines (a list with blank lines between its items) is not one."""
+    of one short unpunctuated line with body text or a bulleted list after it. It names what
+    the next paragraphs are about and states no fact of its own, so it is never an answer. A
+    short line next to other short lines (a list with blank lines between its items) is not
+    one, nor is a bulleted item."""
     def short_line(j: int) -> bool:
         a, b = paragraphs[j]
         line = text[a:b]
-        return "\n" not in line and _is_header_line(line)
+        return "\n" not in line and _is_header_line(line) and not _BULLET.match(line)
 
-    if not short_line(i) or i + 1 >= len(paragraphs) or short_line(i + 1):
-        return False
-    a, b = paragraphs[i]
-    return not _BULLET.match(text[a:b]) and not (i > 0 and short_line(i - 1))
+    return (short_line(i) and i + 1 < len(paragraphs) and not short_line(i + 1)
+            and not (i > 0 and short_line(i - 1)))
 
 
 def _header_sentences(text: str, source: str, prefix: str, start: int, lines: list[str], pos: int,
@@ -304,10 +303,15 @@ def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> l
     header (title and byline) forms one chunk of its own.
     """
     groups: dict[int, list[Sentence]] = {}
+    before, before_key = None, -1
     for s in brief.sentences:
         # a heading is chunked with the paragraph it heads, whose topic it names
-        para = {"body": s.paragraph, "heading": s.paragraph + 1}.get(s.kind, -1)
-        groups.setdefault(para, []).append(s)
+        key = {"body": s.paragraph, "heading": s.paragraph + 1}.get(s.kind, -1)
+        if (before is not None and _BULLET.match(s.text) and _BULLET.match(before.text)
+                and s.paragraph == before.paragraph + 1):
+            key = before_key  # the items of one list, a paragraph each (HTML <li>)
+        groups.setdefault(key, []).append(s)
+        before, before_key = s, key
     chunks: list[Chunk] = []
     for sentences in groups.values():
         for window in _windows(sentences, target_words, overlap):
