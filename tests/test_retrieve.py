@@ -303,6 +303,22 @@ def test_an_item_of_a_bulleted_list_is_read_with_the_line_that_leads_into_the_li
         shutil.rmtree(tmp_path / "run")
 
 
+@pytest.mark.slow
+def test_which_programme_did_it_is_answered_with_the_sentence_that_names_the_programme(
+        tmp_path) -> None:
+    """"It was launched in 2021 in Gdańsk." names no programme: for "Which programme was
+    launched in Gdańsk?" the sentence it refers back to, which names Kestrel, is cited first.
+    A question that asks for something else is answered by the sentence alone."""
+    assistant = _assistant_over(tmp_path, {"kestrel.md": KESTREL_WITH_SECTIONS,
+                                           "helix.txt": THREE_PROGRAMMES["helix.txt"]})
+    answer = assistant.ask("Which programme was launched in Gdańsk?")
+    assert [c.text for c in answer.citations[:2]] == [
+        "The Kestrel Soil Carbon Initiative measures carbon in farm soils across Poland.",
+        "It was launched in 2021 in Gdańsk."], answer.text
+    when = assistant.ask("When was the Kestrel initiative launched?")
+    assert when.citations[0].text == "It was launched in 2021 in Gdańsk.", when.text
+
+
 def _assistant_over(tmp_path, briefs: dict[str, str]) -> ikqa.Assistant:
     """An extractive assistant over an index of its own of ``briefs`` (file name -> text)."""
     sources = tmp_path / "sources"

@@ -14,7 +14,7 @@ import re
 from typing import Sequence
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, terms
+from ..indexing.lexical import ANAPHOR, BODY_NOUNS, terms
 from .confidence import confidence, features
 from .names import name_terms, surface_of
 from .qtype import asks_enumeration
@@ -79,6 +79,23 @@ def is_list_question(question: str) -> bool:
     return len(words) > 3 and _plural(words[2]) and words[3] in _AUX
 
 
+# "Which programme was launched in Gdańsk?", "What institute does Dr. Rao direct?": the
+# answer names a body or a programme.
+_NAMES_A_BODY = re.compile(rf"^\s*(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{BODY_NOUNS})\b", re.I)
+
+
+def _with_referent(chosen: list[Evidence], retrieval: Retrieval, question: str) -> list[Evidence]:
+    """For a question asking which body or programme did something, an answer sentence that
+    says "It was launched in 2021 in Gdańsk." names none: the sentence it refers back to,
+    which names it, is given (and cited) before it."""
+    best = chosen[0]
+    referent = retrieval.referents.get(best.sentence_id)
+    if referent is None or not _NAMES_A_BODY.search(question) or \
+            any(c.sentence_id == referent.sentence_id for c in chosen):
+        return chosen
+    return [referent, *chosen]
+
+
 def _plural(word: str) -> bool:
     return (len(word) > 3 and word.endswith("s") and word not in _AUX
             and not word.endswith(("ss", "us", "is", "'s")))
@@ -103,7 +120,8 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related,
                       confidence=1.0 - p, note=f"Not answered: {reason}.")
     is_list = is_list_question(question)
-    chosen = _select(evidence, retrieval, is_list, settings)
+    chosen = _with_referent(_select(evidence, retrieval, is_list, settings), retrieval,
+                            question)[:max(2, settings.max_answer_sentences)]
     for part in parts:
         if part.evidence and not abstention_reason(part.question, part, settings):
             best = part.evidence[0]

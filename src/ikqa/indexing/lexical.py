@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "QUESTION_WORDS",
+__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
 # Bumped whenever ``terms`` analyses text differently: an index whose BM25 side was built
@@ -25,6 +25,13 @@ QUESTION_WORDS = frozenset(
     "briefing briefings source sources mention mentioned say says said".split()
 )
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")
+# Nouns that name a body or a programme: "The institute is directed by ..." refers back to the
+# institute the sentence before named; "Which institute opened in Pune?" asks to name one.
+BODY_NOUNS = ("institute|centre|center|office|lab|laboratory|platform|body|programme|program|"
+              "network|campus|fund|hub|agency|initiative|group|committee|council|board|company|"
+              "firm|university|academy|school|project|scheme|mission|facility|observatory|"
+              "station|foundation|partnership|agreement|treaty|accord|corridor|alliance|forum|"
+              "consortium|society|centres|centers|institutes|laboratories|bodies")
 # A sentence opening with one of these continues the sentence before it (but not the empty
 # "It may be noted that ...").
 ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The former)\b"
@@ -32,12 +39,7 @@ ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The for
                      r"important|likely|possible|expected)\b)"
                      # a definite description of what the sentence before named: "The institute
                      # is directed by ...", "The centre has a budget of ..."
-                     r"|The (?:[a-z][\w-]+ ){0,2}?(?:institute|centre|center|office|lab|laboratory|"
-                     r"platform|body|programme|program|network|campus|fund|hub|agency|initiative|"
-                     r"group|committee|council|board|company|firm|university|academy|school|"
-                     r"project|scheme|mission|facility|observatory|station|foundation|partnership|"
-                     r"agreement|treaty|accord|corridor|alliance|forum|consortium|society|centres|"
-                     r"centers|institutes|laboratories|bodies)\b)")
+                     rf"|The (?:[a-z][\w-]+ ){{0,2}}?(?:{BODY_NOUNS})\b)")
 
 
 @lru_cache(maxsize=1)
