@@ -319,6 +319,23 @@ def test_which_programme_did_it_is_answered_with_the_sentence_that_names_the_pro
     assert when.citations[0].text == "It was launched in 2021 in Gdańsk.", when.text
 
 
+@pytest.mark.slow
+def test_a_question_asking_two_things_answers_each_or_says_which_the_briefs_do_not(
+        tmp_path) -> None:
+    """No sentence states both Aurora's director and its budget: each part is answered on its
+    own ("its" read as Aurora's) and the answers joined, markers renumbered. A part no brief
+    answers is named in the note."""
+    assistant = _assistant_over(tmp_path, THREE_PROGRAMMES)
+    both = assistant.ask("Who directs Aurora and what is its budget?")
+    assert not both.abstained, both.note
+    cited = " ".join(c.text for c in both.citations)
+    assert "Elena Marquez" in cited and "14.2 million euros" in cited
+    assert [c.marker for c in both.citations] == list(range(1, len(both.citations) + 1))
+    assert all(f"[{c.marker}]" in both.text for c in both.citations)
+    one = assistant.ask("Who directs Aurora and when did Helix open its Oslo office?")
+    assert "Elena Marquez" in one.citations[0].text and "Oslo office" in one.note, one.note
+
+
 def _assistant_over(tmp_path, briefs: dict[str, str]) -> ikqa.Assistant:
     """An extractive assistant over an index of its own of ``briefs`` (file name -> text)."""
     sources = tmp_path / "sources"

@@ -8,12 +8,13 @@ up on the next question without a restart.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 import time
 from typing import TYPE_CHECKING, Callable
 
 from .config import Settings
 from .errors import EmptyQuestionError, IndexMissingError, SourcesError
-from .types import Answer, Citation, Passage
+from .types import Answer, Citation, Passage, Turn
 
 if TYPE_CHECKING:
     from .llm import LanguageModel
@@ -74,6 +75,8 @@ class Assistant:
                                        parts=first, on_token=on_token, on_sources=on_sources)
         else:
             answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
+        if len(parts) > 1:
+            answer = self._by_parts(question.strip(), parts, mode, answer)
         matched = matched_note(retrieval, answer.citations)  # every mode says which name it read
         if matched and matched not in answer.note:
             answer.note = f"{matched} {answer.note}".strip()
@@ -84,6 +87,28 @@ class Assistant:
         answer.standalone_question = question.strip()
         answer.seconds = time.perf_counter() - started
         return answer, retrieval
+
+    def _by_parts(self, question: str, parts: list[str], mode: str | None,
+                  whole: Answer) -> Answer:
+        """"Who directs Aurora and what is its budget?": each part answered as a question of
+        its own (the second reading "its" as the first part's subject) and the answers joined,
+        when every part is answered; else the answer to the whole question (``whole``), whose
+        note names the part the briefings do not answer."""
+        from .answering.compose import joined_answer
+        from .chat import rewrite_follow_up
+
+        answers: list[Answer] = []
+        for part in parts:
+            if answers:
+                part = rewrite_follow_up(part, [Turn(parts[0], parts[0], answers[0])])
+            answers.append(self.explain(part, mode)[0])
+        joined = joined_answer(question, answers)
+        if all(not a.abstained for a in answers) or (whole.abstained and not joined.abstained):
+            return joined
+        if whole.abstained or joined.abstained:
+            return whole
+        missing = joined.note[joined.note.find("The briefings don't say: "):]
+        return replace(whole, note=f"{whole.note} {missing}".strip())
 
     def uses_model(self, mode: str | None = None) -> bool:
         """Whether answers in ``mode`` (default: the settings') call a language model."""

@@ -11,6 +11,7 @@ mention.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from ..config import Settings
@@ -21,7 +22,7 @@ from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
-__all__ = ["compose_answer", "abstention_reason", "related_evidence", "is_list_question",
+__all__ = ["compose_answer", "joined_answer", "abstention_reason", "related_evidence", "is_list_question",
            "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
@@ -60,6 +61,32 @@ def sub_questions(question: str) -> list[str]:
     if len(parts) < 2 or min(len(p.split()) for p in parts) < 3:
         return [question]
     return [f"{p[0].upper()}{p[1:]}?" for p in parts]
+
+
+def joined_answer(question: str, answers: Sequence[Answer]) -> Answer:
+    """One answer to a question that asks two things, from the answers to its parts (each
+    answered on its own): their texts in order, markers renumbered; a part the briefings do not
+    answer is named in the note. All parts unanswered: the first part's abstention."""
+    given = [a for a in answers if not a.abstained]
+    if not given:
+        return replace(answers[0], question=question)
+    texts, citations, related = [], [], []
+    for a in given:
+        offset = len(citations)
+        texts.append(_MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", a.text))
+        citations += [replace(c, marker=c.marker + offset) for c in a.citations]
+    unanswered = [a.question.rstrip("?") for a in answers if a.abstained]
+    notes = [a.note for a in given if a.note]
+    if unanswered:
+        notes.append("The briefings don't say: " + "; ".join(f"“{q}?”" for q in unanswered) + ".")
+    return Answer(question=question, text=" ".join(texts), citations=citations,
+                  confidence=min(a.confidence for a in given), short="; ".join(
+                      a.short for a in given if a.short) if all(a.short for a in given) else "",
+                  mode=given[0].mode, note=" ".join(notes),
+                  struck=[x for a in given for x in a.struck])
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def is_list_question(question: str) -> bool:
