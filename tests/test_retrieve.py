@@ -292,7 +292,7 @@ def test_an_item_of_a_bulleted_list_is_read_with_the_line_that_leads_into_the_li
     Kestrel's partners?"."""
     lead_in = KESTREL_WITH_SECTIONS.replace("## Partners\n\n", "Kestrel works with three "
                                             "universities:\n\n")
-    for text, lead in ((KESTREL_WITH_SECTIONS, "Partners"),
+    for text, lead in ((KESTREL_WITH_SECTIONS, "Partners:"),
                        (lead_in, "Kestrel works with three universities:")):
         (tmp_path / "run").mkdir()
         assistant = _assistant_over(tmp_path / "run", {"kestrel.md": text})

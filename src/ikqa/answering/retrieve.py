@@ -163,7 +163,8 @@ class Retriever:
         return Retrieval(question, chunks, evidence, content_terms, unknown,
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
                          kinds=kinds, matched={w: t for w, (_, t) in matched.items()},
-                         previous={sid: " ".join(x.text for x in (further.get(sid), prev) if x)
+                         previous={sid: " ".join(_as_context(x) for x in (further.get(sid), prev)
+                                                 if x)
                                    for sid, prev in previous.items()},
                          referents={e.sentence_id: _as_evidence(previous[e.sentence_id], e)
                                     for e in evidence if e.sentence_id in previous
@@ -234,6 +235,11 @@ class Retriever:
             if lead is not None:
                 out[sid] = lead
         return out
+
+
+def _as_context(s: "StoredSentence") -> str:
+    """A sentence read before another: a heading as "Partners:", a sentence as it is."""
+    return f"{s.text}:" if s.kind == "heading" and not s.text.endswith(":") else s.text
 
 
 def _as_evidence(s: "StoredSentence", of: Evidence) -> Evidence:
