@@ -300,6 +300,9 @@ def test_an_item_of_a_bulleted_list_is_read_with_the_line_that_leads_into_the_li
         items = [e for e in retrieval.evidence if e.text.startswith("- ")]
         assert {e.text for e in items} == {"- University of Warsaw", "- Wageningen University"}
         assert {retrieval.previous.get(e.sentence_id) for e in items} == {lead}
+        if lead == "Partners:":
+            partners = assistant.ask("Who are the partners of the Kestrel initiative?")  # a list
+            assert any(c.text.startswith("- ") for c in partners.citations), partners.text
         shutil.rmtree(tmp_path / "run")
 
 

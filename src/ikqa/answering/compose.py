@@ -19,7 +19,7 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, terms
 from .confidence import confidence, features
 from .names import name_terms, surface_of
 from .qtype import asks_enumeration
-from .retrieve import W_TYPE, Retrieval
+from .retrieve import BULLET, W_TYPE, Retrieval
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
 __all__ = ["compose_answer", "joined_answer", "abstention_reason", "related_evidence", "is_list_question",
@@ -99,10 +99,12 @@ def is_list_question(question: str) -> bool:
     if words[0] in {"list", "name"} or asks_enumeration(question) or \
             re.search(r"\band (?:what|which|who|when|where|how)\b", question, re.I):
         return True
-    if words[0] not in {"which", "what"} or len(words) < 2:
+    if words[0] not in {"which", "what", "who"} or len(words) < 2:
         return False
-    if words[1] in {"are", "were"} or _plural(words[1]):
+    if words[1] in {"are", "were"} or (words[0] != "who" and _plural(words[1])):
         return True
+    if words[0] == "who":
+        return False
     return len(words) > 3 and _plural(words[2]) and words[3] in _AUX
 
 
@@ -260,7 +262,9 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
             break
         if e.score < best.score - margin and not _continues(e, chosen, covered, wanted):
             continue
-        new_terms = (set(terms(e.text)) & wanted) - covered
+        # an item of a list adds the terms of the line that leads into it ("Partners:")
+        lead = retrieval.previous.get(e.sentence_id, "") if BULLET.match(e.text) else ""
+        new_terms = (set(terms(f"{lead} {e.text}")) & wanted) - covered
         if not e.typed or not (new_terms or (is_list and _near(e, chosen))):
             continue
         if any(_overlap(e.text, c.text) > _NEAR_DUPLICATE for c in chosen):
