@@ -6,6 +6,9 @@ is skipped with a one-line reason before it is opened. Files are read by ``forma
 (text, Markdown, PDF, Word, HTML, any common encoding, within ``limits``); sentence
 boundaries come from pysbd, which keeps abbreviations such as "H.E." and initials such
 as "K." inside their sentence and reports character spans we map back onto the brief.
+Short lines before the body are the title and the byline; a short line standing alone in the
+body is a section heading, chunked with what it heads (and the items of a bulleted list, one
+paragraph each, are one chunk).
 """
 
 from __future__ import annotations
