@@ -71,6 +71,33 @@ def test_a_short_line_standing_alone_in_the_body_is_a_section_heading_not_a_list
                                "Last line without a stop")} == {"body"}
 
 
+def test_hard_wrapped_prose_is_cut_into_sentences_not_lines() -> None:
+    """Text wrapped at a fixed width (plain text, Markdown, PDF lines) breaks lines inside
+    sentences: "directed by Dr. Amara⏎Okonkwo-Lind" is one sentence, spans still exact. A
+    break before a bullet or "2." and after a heading line stays."""
+    text = ("Tidewater Programme\n\nThe programme is directed by Dr. Amara\nOkonkwo-Lind, a "
+            "coastal engineer. It was launched in\n2018 in Lisbon with a budget of 14 million "
+            "euros.\nFunding\nThe programme receives a grant of about\n3 million euros from "
+            "the EEA Grants.\n- Porto, which hosts the\n  modelling team\n2. A second point.")
+    sentences = [s for s in split_sentences(text) if s.kind == "body"]
+    for s in sentences:
+        assert text[s.start:s.end] == s.text
+    flat = [" ".join(s.text.split()) for s in sentences]
+    assert flat == ["The programme is directed by Dr. Amara Okonkwo-Lind, a coastal engineer.",
+                    "It was launched in 2018 in Lisbon with a budget of 14 million euros.",
+                    "Funding",
+                    "The programme receives a grant of about 3 million euros from the EEA Grants.",
+                    "- Porto, which hosts the modelling team", "2. A second point."]
+
+
+def test_a_section_name_after_the_title_is_a_heading_not_the_author() -> None:
+    for name in ("Summary", "Key findings"):
+        brief = parse_brief("x.md", f"Tidewater Programme\n\n{name}\n\nThe programme is big.")
+        assert brief.author == "" and brief.sentences[1].kind == "heading"
+    byline = parse_brief("x.txt", "Tidewater\n\nOffice for Coastal Policy Analysis\n\nIt is big.")
+    assert byline.author == "Office for Coastal Policy Analysis"
+
+
 def test_a_heading_is_chunked_with_the_paragraph_it_heads() -> None:
     brief = parse_brief("k.md", "Kestrel\n\nKestrel measures soils.\n\nPartners\n\n"
                                 "- University of Warsaw\n- Wageningen University\n")

@@ -310,7 +310,7 @@ def _excerpt(sentence: str, weights: dict[str, float], max_words: int) -> str:
     """The sentence itself, or, when longer than ``max_words``, its window of clauses that
     holds the most question-term weight (rare terms count more), marked "…" where cut."""
     if len(sentence.split()) <= max_words:
-        return sentence
+        return " ".join(sentence.split())  # a hard-wrapped sentence's line breaks as spaces
     clauses = _CLAUSE_BREAK.split(sentence)
     best: tuple[float, int, int, int] | None = None  # (-weight, -words, i, j)
     for i in range(len(clauses)):

@@ -96,7 +96,7 @@ def generation_prompt(question: str, evidence: Sequence[Evidence],
 
 def _with_previous(e: Evidence, previous: dict[str, str]) -> str:
     before = previous.get(e.sentence_id, "")
-    return f"{before} {e.text}" if before else e.text
+    return " ".join(f"{before} {e.text}".split())  # one line each: a wrapped line break is a space
 
 
 class _Judge:

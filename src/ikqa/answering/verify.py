@@ -65,7 +65,7 @@ def candidates(retrieval: "Retrieval", n: int) -> list[Evidence]:
 def _passage(e: Evidence, previous: dict[str, str]) -> str:
     """What the model reads: the brief's title, the sentence before (if it refers back), the sentence."""
     before = previous.get(e.sentence_id, "")
-    return f"[{e.title}] {before + ' ' if before else ''}{e.text}"
+    return " ".join(f"[{e.title}] {before} {e.text}".split())  # a hard-wrapped line break is a space
 
 
 def verified_answer(question: str, retrieval: "Retrieval", settings: Settings,

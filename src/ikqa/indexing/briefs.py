@@ -41,6 +41,9 @@ __all__ = [
 ]
 
 _HEADER_MAX_WORDS = 14
+# Bumped whenever sentences or chunks are cut differently (2: section headings, one chunk a
+# list): an index built by another version is re-read and re-embedded by the next ingest.
+PARSE_VERSION = 2
 
 
 @dataclass
@@ -232,6 +235,12 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
     for para_no, (p_start, p_end) in enumerate(paragraphs):
         para = text[p_start:p_end]
         lines = para.split("\n")
+        if in_header and out and len(lines) == 1 and _SECTION_NAME.match(lines[0].strip()) \
+                and para_no + 1 < len(paragraphs):  # "Summary": the body's first heading
+            in_header = False
+            out.append(_sentence(text, source, id_prefix, p_start, p_end, len(out), para_no,
+                                 "heading", pages))
+            continue
         if in_header and all(_is_header_line(line) for line in lines):
             out += _header_sentences(text, source, id_prefix, p_start, lines, len(out), para_no, pages)
             continue
@@ -240,7 +249,7 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
             out.append(_sentence(text, source, id_prefix, p_start, p_end, len(out), para_no,
                                  "heading", pages))
             continue
-        for span in segmenter.segment(para):
+        for span in segmenter.segment(_unwrapped(para)):
             a, b = _strip_span(text, p_start + span.start, p_start + span.end)
             if b > a:
                 out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, "body", pages))
@@ -248,6 +257,34 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
 
 
 _BULLET = re.compile(r"^\s*[-*•–+]\s")
+# A line that starts an item of its own: a bullet, "1." / "(a)", a table row.
+_LINE_ITEM = re.compile(r"^\s*(?:[-*•–+]\s|\(?\d{1,3}[.)]\s|\([a-z]\)\s|\|)")
+_SHORT_LINE_WORDS = 6
+# A section's name, not a person's or a body's: one capitalised word, or a few words in
+# sentence case ("Summary", "Key findings", "Policy recommendations for 2026").
+_SECTION_NAME = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][a-z]+(?:\s+(?:[a-z][\w-]*|\d+)){0,4}$")
+_RUNS_ON = re.compile(r"(?:[,;]|\b(?:and|or|of|the|a|an|to|in|on|at|for|by|with|from|Dr\.|Mr\.|Ms\.|Prof\.))\s*$")
+
+
+def _unwrapped(para: str) -> str:
+    """``para`` with the line breaks of hard-wrapped prose made spaces (same length, so spans
+    map back): "directed by Dr. Amara⏎Okonkwo-Lind" is one sentence. A break stays before a
+    line that starts an item (a bullet, "2.", a table row) and after a line much shorter than
+    the paragraph's others that ends without a comma or a linking word, before a capital (a
+    heading or a list line: "Funding", "University of Porto")."""
+    lines = para.split("\n")
+    if len(lines) == 1:
+        return para
+    lengths = sorted(len(line.split()) for line in lines)
+    short = min(_SHORT_LINE_WORDS, int(0.6 * lengths[len(lengths) // 2]))
+    out = []
+    for line, after in zip(lines, lines[1:]):
+        words = line.split()
+        keep = (_LINE_ITEM.match(after) is not None or not words
+                or (len(words) <= short and after.lstrip()[:1].isupper()
+                    and not _RUNS_ON.search(line)))
+        out.append(line + ("\n" if keep else " "))
+    return "".join(out) + lines[-1]
 
 
 def _is_heading(text: str, paragraphs: list[tuple[int, int]], i: int) -> bool:

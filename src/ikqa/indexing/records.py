@@ -68,10 +68,11 @@ def record_path(settings: Settings, key: str) -> Path:
 
 def record_key(settings: Settings, brief: Brief) -> str:
     """Content address of a brief's record: changes when anything that shapes its vectors does."""
+    from .briefs import PARSE_VERSION
     from .embed import MODEL_NAME
 
     precision = "int8" if settings.ingest_int8 else "fp32"
-    head = json.dumps([4, MODEL_NAME, precision, settings.chunk_words, settings.chunk_overlap,
+    head = json.dumps([4, PARSE_VERSION, MODEL_NAME, precision, settings.chunk_words, settings.chunk_overlap,
                        brief.source, brief.title, brief.author, brief.pages])
     return hashlib.sha256(head.encode("utf-8") + b"\0" + brief.text.encode("utf-8")).hexdigest()[:32]
 

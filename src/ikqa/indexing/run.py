@@ -151,11 +151,12 @@ def _usable_previous(settings: Settings) -> dict[str, Any] | None:
 def _fingerprint(settings: Settings) -> list[Any]:
     """What a snapshot's contents depend on besides the files: a change rewrites the snapshot
     (from the per-brief records, so the vectors are reused when the model is the same)."""
+    from .briefs import PARSE_VERSION
     from .embed import MODEL_NAME
     from .lexical import LEXICAL_VERSION
 
     return [MODEL_NAME, settings.chunk_words, settings.chunk_overlap, settings.collection,
-            f"lexical-{LEXICAL_VERSION}"]
+            f"lexical-{LEXICAL_VERSION}", f"parse-{PARSE_VERSION}"]
 
 
 def _plan(settings: Settings, files: list[tuple[str, Path]],
