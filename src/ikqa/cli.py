@@ -197,6 +197,8 @@ def chat(sources_dir: Path | None, index_dir: Path | None, mode: str | None) -> 
             conversation.reset()
             continue
         answer = _streamed(lambda on_token: conversation.ask(question, on_token=on_token))
+        if answer.standalone_question and answer.standalone_question != question:
+            click.echo(f"(read as: {answer.standalone_question})")  # how the follow-up was taken
         click.echo(format_answer(answer) + "\n")
 
 
