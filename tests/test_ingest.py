@@ -75,19 +75,44 @@ def test_hard_wrapped_prose_is_cut_into_sentences_not_lines() -> None:
     """Text wrapped at a fixed width (plain text, Markdown, PDF lines) breaks lines inside
     sentences: "directed by Dr. Amara⏎Okonkwo-Lind" is one sentence, spans still exact. A
     break before a bullet or "2." and after a heading line stays."""
-    text = ("Tidewater Programme\n\nThe programme is directed by Dr. Amara\nOkonkwo-Lind, a "
-            "coastal engineer. It was launched in\n2018 in Lisbon with a budget of 14 million "
-            "euros.\nFunding\nThe programme receives a grant of about\n3 million euros from "
-            "the EEA Grants.\n- Porto, which hosts the\n  modelling team\n2. A second point.")
+    text = ("Tidewater Programme\n\nThe Tidewater programme is directed by Dr. Amara\n"
+            "Okonkwo-Lind, a coastal engineer. It was launched in\n2018 in Lisbon with a budget "
+            "of 14 million euros.\nFunding\nThe programme receives a grant of about\n3 million "
+            "euros from the EEA Grants.\n- Porto, which hosts the\n  modelling team\n"
+            "2. A second point.")
     sentences = [s for s in split_sentences(text) if s.kind == "body"]
     for s in sentences:
         assert text[s.start:s.end] == s.text
     flat = [" ".join(s.text.split()) for s in sentences]
-    assert flat == ["The programme is directed by Dr. Amara Okonkwo-Lind, a coastal engineer.",
+    assert flat == ["The Tidewater programme is directed by Dr. Amara Okonkwo-Lind, a coastal "
+                    "engineer.",
                     "It was launched in 2018 in Lisbon with a budget of 14 million euros.",
                     "Funding",
                     "The programme receives a grant of about 3 million euros from the EEA Grants.",
                     "- Porto, which hosts the modelling team", "2. A second point."]
+
+
+def test_a_heading_opening_its_paragraph_and_a_list_without_bullets_are_cut_line_by_line() -> None:
+    """Plain text with headings as short lines: "Partners⏎University of Gdańsk⏎Aalborg
+    University" is a heading and two items, each item embedded after its heading."""
+    from ikqa.indexing.briefs import list_leads
+    from ikqa.indexing.records import sentence_search_text
+
+    text = ("Harbourline Urban Water Initiative\n\nOverview\nThe Harbourline Urban Water "
+            "Initiative (HUWI) works with port cities around the Baltic Sea to\nmanage "
+            "stormwater.\n\nPartners\nUniversity of Gdańsk\nAalborg University\n")
+    brief = parse_brief("h.txt", text)
+    got = [(s.kind, " ".join(s.text.split())) for s in brief.sentences]
+    assert got[1:] == [("heading", "Overview"),
+                       ("body", "The Harbourline Urban Water Initiative (HUWI) works with port "
+                                "cities around the Baltic Sea to manage stormwater."),
+                       ("heading", "Partners"), ("body", "University of Gdańsk"),
+                       ("body", "Aalborg University")]
+    leads = list_leads(brief.sentences)
+    aalborg = brief.sentences[-1]
+    assert leads[aalborg.id].text == "Partners"
+    assert sentence_search_text(aalborg, brief.title, leads[aalborg.id]) == \
+        "Partners: Aalborg University"
 
 
 def test_a_section_name_after_the_title_is_a_heading_not_the_author() -> None:

@@ -19,7 +19,7 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, terms
 from .confidence import confidence, features
 from .names import name_terms, surface_of
 from .qtype import asks_enumeration
-from .retrieve import BULLET, W_TYPE, Retrieval
+from .retrieve import W_TYPE, Retrieval, is_list_item
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
 __all__ = ["compose_answer", "joined_answer", "abstention_reason", "related_evidence", "is_list_question",
@@ -263,7 +263,7 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
         if e.score < best.score - margin and not _continues(e, chosen, covered, wanted):
             continue
         # an item of a list adds the terms of the line that leads into it ("Partners:")
-        lead = retrieval.previous.get(e.sentence_id, "") if BULLET.match(e.text) else ""
+        lead = retrieval.previous.get(e.sentence_id, "") if is_list_item(e.text) else ""
         new_terms = (set(terms(f"{lead} {e.text}")) & wanted) - covered
         if not e.typed or not (new_terms or (is_list and _near(e, chosen))):
             continue

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, resolve_aliases, terms
+from ..indexing.lexical import ANAPHOR, is_list_item, resolve_aliases, terms
 from .names import NameMatcher, name_words, subject_terms
 from .qtype import expected_types, supplies
 from ..types import Evidence, parse_sentence_id, sentence_id
@@ -48,7 +48,6 @@ TITLE_SHARE = 0.5  # weight of the brief's title in a sentence's term coverage (
 # An item of a bulleted list is read with the line that leads into the list, found among the
 # this many sentences before it.
 LIST_REACH = 12
-BULLET = re.compile(r"^\s*[-*•–+]\s")
 # A name counts as the question's subject when it is rare among the sentences, or when some
 # brief never names it (it tells briefs apart): in a handful of short briefs every name is
 # frequent ("Helix" in 4 of 21 sentences), yet "Who is the director of Helix?" is still about
@@ -152,8 +151,10 @@ class Retriever:
         ]
         # A title line states only the title: it answers a question asking for one, no other
         # ("The Legend of Zelda: Twilight Princess (part 2 of 4)" for "What category of game...?").
-        # A section heading ("Partners") names a topic and states nothing: never an answer.
-        evidence = [e for e in evidence if (e.kind != "title" or "title" in kinds)
+        # A section heading ("Partners") names a topic and states nothing: never an answer; nor
+        # does a header line that is neither the title nor the byline (a Markdown body's own
+        # "# Tidewater Coastal Resilience Programme" under its front matter's title).
+        evidence = [e for e in evidence if (e.kind not in ("title", "header") or "title" in kinds)
                     and e.kind != "heading"]
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
@@ -220,7 +221,7 @@ class Retriever:
             parsed = parse_sentence_id(sid)
             if not parsed or parsed[1] == 0:
                 continue
-            if BULLET.match(s.text):
+            if s.kind == "body" and is_list_item(s.text):
                 wanted[sid] = [sentence_id(parsed[0], n)
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
             elif ANAPHOR.match(s.text):
@@ -231,7 +232,8 @@ class Retriever:
                                                                for i in ids}))}
         out = {}
         for sid, ids in wanted.items():
-            lead = next((found[i] for i in ids if i in found and not BULLET.match(found[i].text)), None)
+            lead = next((found[i] for i in ids if i in found and (
+                found[i].kind != "body" or not is_list_item(found[i].text))), None)
             if lead is not None:
                 out[sid] = lead
         return out

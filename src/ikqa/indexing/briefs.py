@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..errors import SourceRejectedError, SourcesError
 from .formats import SUPPORTED_SUFFIXES
+from .lexical import BULLET, is_list_item
 from .limits import PARAGRAPH_BREAK as _PARAGRAPH_BREAK, Limits
 from ..types import Brief, Chunk, Sentence, sentence_id
 
@@ -249,17 +250,24 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
             out.append(_sentence(text, source, id_prefix, p_start, p_end, len(out), para_no,
                                  "heading", pages))
             continue
-        for span in segmenter.segment(_unwrapped(para)):
+        flat = _unwrapped(para)
+        for span in segmenter.segment(flat):
             a, b = _strip_span(text, p_start + span.start, p_start + span.end)
             if b > a:
-                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, "body", pages))
+                # "Partners⏎University of Gdańsk⏎...": a heading line opening its paragraph
+                kind = "heading" if (a == p_start and "\n" in flat and b <= p_start + flat.index("\n")
+                                     and _is_header_line(text[a:b])
+                                     and not _BULLET.match(text[a:b])) else "body"
+                out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind, pages))
     return out
 
 
-_BULLET = re.compile(r"^\s*[-*•–+]\s")
+_BULLET = BULLET
 # A line that starts an item of its own: a bullet, "1." / "(a)", a table row.
 _LINE_ITEM = re.compile(r"^\s*(?:[-*•–+]\s|\(?\d{1,3}[.)]\s|\([a-z]\)\s|\|)")
-_SHORT_LINE_WORDS = 6
+# A line at least this long (in characters, and as a share of its paragraph's widest) that does
+# not end its paragraph was wrapped: the prose runs on to the next line.
+_WRAPPED_CHARS, _WRAPPED_SHARE = 30, 0.75
 # A section's name, not a person's or a body's: one capitalised word, or a few words in
 # sentence case ("Summary", "Key findings", "Policy recommendations for 2026").
 _SECTION_NAME = re.compile(r"^(?:\d+(?:\.\d+)*\.?\s+)?[A-Z][a-z]+(?:\s+(?:[a-z][\w-]*|\d+)){0,4}$")
@@ -269,20 +277,17 @@ _RUNS_ON = re.compile(r"(?:[,;]|\b(?:and|or|of|the|a|an|to|in|on|at|for|by|with|
 def _unwrapped(para: str) -> str:
     """``para`` with the line breaks of hard-wrapped prose made spaces (same length, so spans
     map back): "directed by Dr. Amara⏎Okonkwo-Lind" is one sentence. A break stays before a
-    line that starts an item (a bullet, "2.", a table row) and after a line much shorter than
-    the paragraph's others that ends without a comma or a linking word, before a capital (a
-    heading or a list line: "Funding", "University of Porto")."""
+    line that starts an item (a bullet, "2.", a table row) and after a line shorter than the
+    paragraph's others that does not end in a comma or a linking word, before a capital (a
+    heading or a list line: "Funding", "Aalborg University")."""
     lines = para.split("\n")
-    if len(lines) == 1:
-        return para
-    lengths = sorted(len(line.split()) for line in lines)
-    short = min(_SHORT_LINE_WORDS, int(0.6 * lengths[len(lengths) // 2]))
+    widest = max(len(line.strip()) for line in lines)
     out = []
     for line, after in zip(lines, lines[1:]):
-        words = line.split()
-        keep = (_LINE_ITEM.match(after) is not None or not words
-                or (len(words) <= short and after.lstrip()[:1].isupper()
-                    and not _RUNS_ON.search(line)))
+        width = len(line.strip())
+        wrapped = (_RUNS_ON.search(line) is not None or after.lstrip()[:1].islower()
+                   or (width >= _WRAPPED_CHARS and width >= _WRAPPED_SHARE * widest))
+        keep = _LINE_ITEM.match(after) is not None or not wrapped
         out.append(line + ("\n" if keep else " "))
     return "".join(out) + lines[-1]
 
@@ -325,6 +330,21 @@ def _sentence(text: str, source: str, prefix: str, a: int, b: int, pos: int, par
               kind: str, pages: tuple[tuple[int, int], ...] = ()) -> Sentence:
     return Sentence(id=sentence_id(prefix, pos), source=source, start=a, end=b, text=text[a:b],
                     position=pos, paragraph=para, kind=kind, page=page_at(pages, a))
+
+
+def list_leads(sentences: list[Sentence], reach: int = 12) -> dict[str, Sentence]:
+    """For each item of a list ("- Main funders: FCT ...", "Aalborg University"), the line that
+    leads into the list within ``reach`` sentences before it: its heading ("Funding") or its
+    lead-in sentence ("Kestrel works with three universities:")."""
+    leads: dict[str, Sentence] = {}
+    for i, s in enumerate(sentences):
+        if s.kind != "body" or not is_list_item(s.text):
+            continue
+        lead = next((b for b in reversed(sentences[max(0, i - reach):i])
+                     if b.kind != "body" or not is_list_item(b.text)), None)
+        if lead is not None and lead.kind in ("body", "heading"):
+            leads[s.id] = lead
+    return leads
 
 
 def page_at(pages: tuple[tuple[int, int], ...], offset: int) -> int | None:

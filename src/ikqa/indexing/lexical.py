@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 from typing import Any, Callable
 
-__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "QUESTION_WORDS",
+__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "BULLET",
+           "is_list_item", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
 # Bumped whenever ``terms`` analyses text differently: an index whose BM25 side was built
@@ -40,6 +41,18 @@ ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The for
                      # a definite description of what the sentence before named: "The institute
                      # is directed by ...", "The centre has a budget of ..."
                      rf"|The (?:[a-z][\w-]+ ){{0,2}}?(?:{BODY_NOUNS})\b)")
+
+
+BULLET = re.compile(r"^\s*[-*•–+]\s")
+LIST_LINE_WORDS = 8
+
+
+def is_list_item(text: str) -> bool:
+    """A bulleted line, or a short unpunctuated line of its own ("Aalborg University" under
+    "Partners"): an item of a list, read with the line that leads into the list."""
+    return BULLET.match(text) is not None or (
+        "\n" not in text and len(text.split()) <= LIST_LINE_WORDS and text[-1:].isalnum())
+
 
 
 @lru_cache(maxsize=1)

@@ -77,17 +77,24 @@ def record_key(settings: Settings, brief: Brief) -> str:
     return hashlib.sha256(head.encode("utf-8") + b"\0" + brief.text.encode("utf-8")).hexdigest()[:32]
 
 
-def sentence_search_text(s: Sentence, title: str) -> str:
-    """What is embedded for a sentence: header lines say what they are, so "who wrote it" finds the byline."""
+def sentence_search_text(s: Sentence, title: str, lead: Sentence | None = None) -> str:
+    """What is embedded (and BM25-indexed) for a sentence: header lines say what they are, so
+    "who wrote it" finds the byline; an item of a list is read after the line leading into the
+    list ("Funding: - Main funders: FCT ...")."""
     if s.kind == "title":
         return f"Title of the brief: {s.text}"
     if s.kind in {"byline", "header"}:
         return f"Author of the brief {title}: {s.text}"
+    if lead is not None:
+        return f"{lead.text.rstrip(':')}: {s.text}"
     return s.text
 
 
 def build_record(settings: Settings, brief: Brief, chunks: list[Chunk]) -> Record:
     """The Chroma and BM25 payloads of ``brief`` (vectors still to be computed)."""
+    from .briefs import list_leads
+
+    leads = list_leads(brief.sentences)
     return Record(
         key=record_key(settings, brief),
         source=brief.source,
@@ -96,7 +103,8 @@ def build_record(settings: Settings, brief: Brief, chunks: list[Chunk]) -> Recor
         chunk_metas=[_chunk_meta(c, brief) for c in chunks],
         sentence_ids=[s.id for s in brief.sentences],
         sentence_texts=[s.text for s in brief.sentences],
-        sentence_search_texts=[sentence_search_text(s, brief.title) for s in brief.sentences],
+        sentence_search_texts=[sentence_search_text(s, brief.title, leads.get(s.id))
+                               for s in brief.sentences],
         sentence_metas=[_sentence_meta(s, brief) for s in brief.sentences],
     )
 
