@@ -84,6 +84,7 @@ class Assistant:
             from .answering.short import typed_short
 
             answer.short = typed_short(retrieval.kinds, answer.citations[0].text, question)
+        answer.short = " ".join(answer.short.split())  # a hard-wrapped sentence's line breaks
         answer.standalone_question = question.strip()
         answer.seconds = time.perf_counter() - started
         return answer, retrieval
