@@ -349,3 +349,11 @@ def _assistant_over(tmp_path, briefs: dict[str, str]) -> ikqa.Assistant:
                                              answer_mode="extractive"))
     assistant.ingest()
     return assistant
+
+
+def test_an_unknown_word_is_named_with_the_name_it_is_part_of() -> None:
+    from ikqa.answering.compose import _in_its_name
+
+    assert _in_its_name("Blue", "What is the budget of the Baltic Blue Carbon Programme?") == \
+        "Blue (in “Baltic Blue Carbon Programme”)"
+    assert _in_its_name("Zorblax", "Who is Zorblax?") == "Zorblax"

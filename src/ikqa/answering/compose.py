@@ -193,7 +193,8 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
         return "nothing was found"
     unknown_names = _unknown_names(retrieval)
     if unknown_names:  # said first: it is the plainest reason; as the question spells them
-        said = [surface_of(t, [retrieval.question]) for t in unknown_names]
+        said = [_in_its_name(surface_of(t, [retrieval.question]), retrieval.question)
+                for t in unknown_names]
         return f"the briefs never mention {', '.join(said)}"
     best = retrieval.evidence[0]
     if not best.typed:
@@ -224,6 +225,20 @@ def states_numbers(e: Evidence, previous: dict[str, str], asked: set[str]) -> bo
 def stated_numbers(text: str) -> set[str]:
     """The numbers of two or more digits ``text`` states ("3,000" as "3000")."""
     return {n.replace(",", "") for n in _FACT_NUMBER.findall(text)}
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:of|for|and|the|de|du|des|di|da|&)\s+)?"
+                       r"[A-Z][\w'’.-]*)*")
+
+
+def _in_its_name(word: str, question: str) -> str:
+    """``word`` with the longer name it is part of: "Blue (in “Baltic Blue Carbon
+    Programme”)"; the word alone when it is the whole name."""
+    for match in _NAME_RUN.finditer(question):
+        name = match.group(0).rstrip(".")
+        if re.search(rf"\b{re.escape(word)}\b", name) and name != word:
+            return f"{word} (in “{name}”)"
+    return word
 
 
 def _unknown_names(retrieval: Retrieval) -> list[str]:
