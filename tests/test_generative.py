@@ -369,6 +369,20 @@ def test_a_list_keeps_the_items_its_sentences_support(generative: ikqa.Assistant
 
 
 @pytest.mark.slow
+def test_a_list_written_as_one_phrase_keeps_the_items_its_sentences_support(
+        generative: ikqa.Assistant) -> None:
+    """"semiconductors, defense, fisheries and tourism [1]": the phrase as a whole is not in
+    the sentence (half its words are not), so it is checked item by item, as a bulleted list
+    is: the items the sentence states stay."""
+    writer = Writer(lambda n: "semiconductors, defense, fisheries and tourism [{0}]".format(
+        n["semiconductors"]), find=["semiconductors"], yes_to=["key discussions"])
+    answer = _with(generative, writer).ask(
+        "Which topics were the key discussions during the ROK President's visit to India?")
+    assert answer.text == "semiconductors [1]; defense [1]."
+    assert answer.struck == ["fisheries", "tourism"]
+
+
+@pytest.mark.slow
 def test_when_no_claim_holds_the_answer_is_the_verified_one_without_judging_twice(
         generative: ikqa.Assistant, built_settings: ikqa.Settings) -> None:
     writer = Writer(lambda n: f"IKCRI is based in Mumbai [{n['New Delhi']}].", find=["New Delhi"],

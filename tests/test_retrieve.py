@@ -357,3 +357,36 @@ def test_an_unknown_word_is_named_with_the_name_it_is_part_of() -> None:
     assert _in_its_name("Blue", "What is the budget of the Baltic Blue Carbon Programme?") == \
         "Blue (in “Baltic Blue Carbon Programme”)"
     assert _in_its_name("Zorblax", "Who is Zorblax?") == "Zorblax"
+
+
+@pytest.mark.parametrize("sentence,leads", [
+    ("The Delta Skills Exchange (DSE) runs short courses in water management.", False),
+    ("DSE has its headquarters in Delft and a management board.", False),
+    ("The Exchange is led by its director, Marieke de Vos.", True),
+    ("Marieke de Vos runs the DSE.", True),
+    ("A course was opened by Dr. Ruud Smit, who chairs the DSE board.", True),
+])
+def test_who_leads_it_is_not_answered_by_what_it_runs_or_manages(sentence: str, leads: bool) -> None:
+    assert supplies("leader", sentence, "body", "Who leads DSE?") is leads
+
+
+def test_around_400_participants_is_a_count_not_a_year() -> None:
+    question = "How many participants have completed a DSE course?"
+    assert supplies("quantity", "Around 400 participants have completed a course.", "body", question)
+    assert "date" in expected_types("When did it end?")
+    assert supplies("date", "The war ended around 400 AD.", "body", "When did it end?")
+
+
+@pytest.mark.slow
+def test_an_acronym_the_brief_defines_anchors_its_sentences(tmp_path) -> None:
+    """"HUWI" is defined once ("The Harbourline Urban Water Initiative (HUWI) ..."); the
+    sentence stating the grant names neither, but its brief's title spells HUWI out."""
+    assistant = _assistant_over(tmp_path, {
+        "huwi.txt": "Harbourline Urban Water Initiative\n\nThe Harbourline Urban Water Initiative "
+                    "(HUWI) works with port cities around the Baltic Sea.\n\nThe initiative gives "
+                    "retrofit grants for green roofs. A single municipality can receive up to "
+                    "€250,000 per call.\n",
+        "other.txt": "Coastal Towns Fund\n\nThe Coastal Towns Fund helps small towns. A town can "
+                     "receive up to €90,000 a year.\n"})
+    answer = assistant.ask("How much can a municipality receive from HUWI?")
+    assert not answer.abstained and "€250,000" in answer.citations[0].text, answer.note

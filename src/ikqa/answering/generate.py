@@ -199,9 +199,29 @@ def _check(claims: Sequence[Claim], pool: Sequence[Evidence], question: str,
             _supporting(claim, pool, question, retrieval, settings, judge)
         if markers:
             kept.append((claim, markers))
-        else:
-            struck.append(claim.text)
+            continue
+        items = _items(claim)
+        if items:  # "University of Porto, Delft University of Technology [3]": item by item
+            more, lost = _check(items, pool, question, retrieval, settings, judge)
+            if len(more) >= len(lost):  # most items stand; else the list as a whole is struck
+                kept += more
+                struck += lost
+                continue
+        struck.append(claim.text)
     return kept, struck
+
+
+_LIST_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
+
+
+def _items(claim: Claim) -> list[Claim]:
+    """The items of a phrase that lists several things ("A, B and C"), each a claim with the
+    phrase's markers; none for a sentence or a single thing."""
+    text = claim.text.rstrip(".")
+    if claim.item or _VERB.search(text) or len(text.split()) > 4 * PHRASE_WORDS:
+        return []
+    parts = [p.strip() for p in _LIST_SPLIT.split(text) if p.strip()]
+    return [Claim(p, claim.markers, item=True) for p in parts] if len(parts) > 1 else []
 
 
 def _no_answer(claim: Claim, pool: Sequence[Evidence], question: str) -> bool:

@@ -60,8 +60,11 @@ _ROLE_Q = re.compile(
 # "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
 _LEADS_Q = re.compile(r"^\s*who\b.*(?<!-)\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
                       r"manages|managed|coordinates|is in charge of)\b", re.I)
-_LEADER = re.compile(r"\b(direct\w*|head\w*|led|leads?|leader\w*|leadership|chair\w*|president|"
-                     r"chief|runs?|ran|manag\w*|coordinat\w*|in charge|helm)\b", re.I)
+_LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?|headed|led|leads?|leader\w*|leadership|"
+                     r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|runs?|ran|"
+                     r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm)\b", re.I)
+_LEADING_VERB = re.compile(r"runs|ran|manages|managed|coordinates|coordinated|leads|heads|headed|"
+                           r"directs|directed|chairs|chaired", re.I)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 # A year of any era (four digits, "1990s", or three digits after "in"/"by"/"AD"...), a month,
@@ -69,8 +72,10 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 # A number with a unit after it is an amount, not a year: "cut leakage by 23 percent".
 _UNIT_WORDS = (r"per\s?cent|percent|percentage|points?|per|million|billion|thousand|hundred|times|"
                r"km|kilomet\w*|kg|tonnes?|tons?|met(?:re|er)s?|miles?|people|persons|units|hectares")
+# "around 400 participants", "by 120 cities": a count of things, not the year 400.
+_PLURAL_NEXT = r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)\b)[a-z]+s\b"
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
-                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*%|\s*(?:{_UNIT_WORDS})\b)|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
+                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*%|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
                    rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|dollars?|rupees?|won|crores?|lakhs?|"
                     r"million|billion|trillion)\b", re.I)
@@ -141,7 +146,7 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             return False  # "Who founded Kestrel?": its chief executive is not its founder
         return sentence_kind == "byline" or _new_name(sentence, question)
     if kind == "leader":
-        return _names_a_leader(sentence) and _new_name(sentence, question)
+        return _names_a_leader(sentence, question) and _new_name(sentence, question)
     if kind == "quantity":
         counted = counted_terms(question)
         if counted and not counted & set(_terms(sentence)):
@@ -220,13 +225,24 @@ def _names_a_founder(sentence: str) -> bool:
 # "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
 
 
-def _names_a_leader(sentence: str) -> bool:
+def _names_a_leader(sentence: str, question: str = "") -> bool:
     """A leading role in ``sentence`` whose holder it names: a passive "... by" must be
-    followed by a name ("chaired by Dr. Rao", not "co-chaired by two countries")."""
+    followed by a name ("chaired by Dr. Rao", not "co-chaired by two countries"), and an active
+    verb must not have the question's subject before it ("The Delta Skills Exchange (DSE) runs
+    short courses" is what DSE runs, not who runs DSE)."""
+    from .names import subject_terms
+
+    subject = set(subject_terms(question))
     for cue in _LEADER.finditer(sentence):
         by = _BY_AGENT.match(sentence, cue.end())
-        if by is None or by.group(1)[:1].isupper():
-            return True
+        if by is not None and not by.group(1)[:1].isupper():
+            continue
+        before = sentence[:cue.start()].split()[-6:]  # the verb's own subject, not "X, who"
+        if by is None and _LEADING_VERB.fullmatch(cue.group(0)) and before and \
+                before[-1].lower() not in ("who", "which", "that") and \
+                subject & set(_terms(" ".join(before))):
+            continue
+        return True
     return False
 
 

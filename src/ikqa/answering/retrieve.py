@@ -142,11 +142,12 @@ class Retriever:
         before = self._before({prev.id: prev for prev in previous.values()})  # one lookup
         further = {sid: before[prev.id] for sid, prev in previous.items() if prev.id in before}
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
+        expansions = _acronym_expansions(question, [s for s, _ in sentences.values()])
         evidence = [
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
                       context.get(s.id, 0.0), subject_weights,
-                      further[s.id].text if s.id in further else "")
+                      further[s.id].text if s.id in further else "", expansions)
             for s, prior in sentences.values()
         ]
         # A title line states only the title: it answers a question asking for one, no other
@@ -253,9 +254,12 @@ def _as_evidence(s: "StoredSentence", of: Evidence) -> Evidence:
 def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.ndarray",
               content_terms: list[str], weights: dict[str, float], lexical: float, prior: float,
               previous: "StoredSentence | None", context: float = 0.0,
-              subject: dict[str, float] | None = None, further: str = "") -> Evidence:
+              subject: dict[str, float] | None = None, further: str = "",
+              expansions: dict[str, str] | None = None) -> Evidence:
     """One sentence scored against the question. It is read with ``previous``, the sentence it
-    refers back to; its subject also with ``further``, the sentence that one refers back to."""
+    refers back to; its subject also with ``further``, the sentence that one refers back to, and
+    an acronym of the question ("DSE") is named where its expansion is ("Delta Skills Exchange"
+    in the brief's title)."""
     import numpy as np
 
     dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
@@ -271,8 +275,11 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # that hub's director). Dev: +2 squad2-dev, +1 confusion, none lost; in full +4 -1.
     coverage += TITLE_SHARE * (term_coverage(content_terms, sentence_terms | set(terms(s.title)),
                                              weights) - coverage)
-    anchored = not subject or s.kind == "title" or term_coverage(
-        list(subject), sentence_terms | set(terms(s.title + " " + further)), subject) >= ANCHOR_MIN
+    about = sentence_terms | set(terms(s.title + " " + further))
+    read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}".split())
+    about |= {acronym for acronym, spelled in (expansions or {}).items() if spelled in read}
+    anchored = not subject or s.kind == "title" or \
+        term_coverage(list(subject), about, subject) >= ANCHOR_MIN
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
     typed = (anchored or not kinds) and (relevant or not kinds) and all(
         supplies(k, s.text, s.kind, question) for k in kinds)
@@ -290,6 +297,19 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _LINKING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*\s+"
+
+
+def _acronym_expansions(question: str, sentences: list["StoredSentence"]) -> dict[str, str]:
+    """For each acronym of the question that a brief defines ("The Delta Skills Exchange (DSE)
+    runs ..."), its term -> its expansion as written ("Delta Skills Exchange")."""
+    found: dict[str, str] = {}
+    for acronym in set(_ACRONYM.findall(question)):
+        defined = re.compile(r"\b(" + _LINKING.join(f"{letter}[\\w'’-]*" for letter in acronym)
+                             + r")\s*\(" + acronym + r"\)")
+        match = next((m for s in sentences if (m := defined.search(s.text))), None)
+        if match:
+            found.update({t: " ".join(match.group(1).split()) for t in terms(acronym)})
+    return found
 
 
 def _spelled_out_acronyms(question: str, evidence: list[Evidence]) -> set[str]:
