@@ -390,3 +390,29 @@ def test_an_acronym_the_brief_defines_anchors_its_sentences(tmp_path) -> None:
                      "receive up to €90,000 a year.\n"})
     answer = assistant.ask("How much can a municipality receive from HUWI?")
     assert not answer.abstained and "€250,000" in answer.citations[0].text, answer.note
+
+
+@pytest.mark.parametrize("question,parts", [
+    ("Which was founded first, Tidewater or Harbourline?",
+     ["When was Tidewater founded?", "When was Harbourline founded?"]),
+    ("Compare the budgets of Aurora and the Helix Urban Mobility Initiative",
+     ["What is the budget of Aurora?", "What is the budget of Helix Urban Mobility Initiative?"]),
+    ("Which has the larger budget, Aurora or Helix?",
+     ["What is the budget of Aurora?", "What is the budget of Helix?"]),
+    ("How do IKCRI and IKSTC differ in focus?",
+     ["What is the focus of IKCRI?", "What is the focus of IKSTC?"]),
+    ("Which topics were the key discussions?", ["Which topics were the key discussions?"]),
+])
+def test_a_comparison_of_two_named_things_asks_the_same_question_of_each(
+        question: str, parts: list[str]) -> None:
+    from ikqa.answering.compose import sub_questions
+
+    assert sub_questions(question) == parts
+
+
+@pytest.mark.slow
+def test_a_comparison_is_answered_with_each_things_fact(tmp_path) -> None:
+    assistant = _assistant_over(tmp_path, THREE_PROGRAMMES)
+    answer = assistant.ask("Which was founded first, Aurora or Kestrel?")
+    cited = " ".join(c.text for c in answer.citations)
+    assert "2019" in cited and "2008" in cited, answer.text

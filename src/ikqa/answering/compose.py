@@ -54,9 +54,45 @@ _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:on|in|at|for|by|from|since|u
                               r"(?:what|which|who|whom|when|where|how)\b)", re.I)
 
 
+# Comparisons of two named things, asked as the same question about each:
+# "Compare the budgets of Tidewater and Harbourline" / "How do X and Y differ in budget?"
+_COMPARE_OF = re.compile(r"^\s*(?i:compare)\s+(?:the\s+)?(?P<what>[\w\s-]+?)\s+of\s+(?:the\s+)?"
+                         r"(?P<a>[A-Z][^,?]*?)\s+(?:and|with|to)\s+(?:the\s+)?(?P<b>[A-Z][^,?]*?)\s*[?.]?\s*$")
+_DIFFER_IN = re.compile(r"^\s*how\s+do\s+(?:the\s+)?(?P<a>[A-Z][^,?]*?)\s+and\s+(?:the\s+)?"
+                        r"(?P<b>[A-Z][^,?]*?)\s+(?:differ|compare)\s+(?:in|on)\s+(?:their\s+)?"
+                        r"(?P<what>[\w\s-]+?)\s*\?\s*$", re.I)
+# "Which was founded first, Tidewater or Harbourline?" / "Which has the larger budget, X or Y?"
+_WHICH_FIRST = re.compile(r"^\s*(?:which|who)\s+(?:one\s+)?(?P<aux>was|were|is)\s+(?P<verb>\w+ed)\s+"
+                          r"(?:first|earlier|later|last|most recently|sooner)\s*,?\s*(?:the\s+)?"
+                          r"(?P<a>[A-Z][^,?]*?)\s+or\s+(?:the\s+)?(?P<b>[A-Z][^,?]*?)\s*\?\s*$", re.I)
+_WHICH_MORE = re.compile(r"^\s*(?:which|who)\s+(?:one\s+)?(?:has|had|gets|got|receives)\s+(?:the\s+|a\s+)?"
+                         r"(?:larger|largest|bigger|biggest|higher|highest|smaller|smallest|lower|"
+                         r"lowest|more|most|less|fewer)\s+(?P<what>[\w\s-]+?)\s*,?\s*(?:the\s+)?"
+                         r"(?P<a>[A-Z][^,?]*?)\s+or\s+(?:the\s+)?(?P<b>[A-Z][^,?]*?)\s*\?\s*$", re.I)
+
+
+def _comparison_parts(question: str) -> list[str]:
+    """A comparison of two named things as the same question about each ("Which was founded
+    first, X or Y?" -> "When was X founded?", "When was Y founded?"); none otherwise."""
+    first = _WHICH_FIRST.match(question)
+    if first:
+        return [f"When {first['aux'].lower()} {first[x]} {first['verb']}?" for x in ("a", "b")]
+    found = _COMPARE_OF.match(question) or _DIFFER_IN.match(question) or _WHICH_MORE.match(question)
+    if found:
+        words = found["what"].split()
+        if _plural(words[-1]):  # "the budgets of X and Y": the budget of each
+            words[-1] = words[-1][:-1]
+        return [f"What is the {' '.join(words)} of {found[x]}?" for x in ("a", "b")]
+    return []
+
+
 def sub_questions(question: str) -> list[str]:
     """The parts of a question that asks two things ("Which agency partners with ISRO, and on
-    what date did that group begin?" -> its two questions); one part otherwise."""
+    what date did that group begin?" -> its two questions; "Which was founded first, X or Y?"
+    -> when each was founded); one part otherwise."""
+    compared = _comparison_parts(question)
+    if compared:
+        return compared
     parts = [p.strip(" ,?") for p in _SECOND_QUESTION.split(question, maxsplit=1)]
     if len(parts) < 2 or min(len(p.split()) for p in parts) < 3:
         return [question]
