@@ -416,3 +416,12 @@ def test_a_comparison_is_answered_with_each_things_fact(tmp_path) -> None:
     answer = assistant.ask("Which was founded first, Aurora or Kestrel?")
     cited = " ".join(c.text for c in answer.citations)
     assert "2019" in cited and "2008" in cited, answer.text
+
+
+@pytest.mark.parametrize("sentence,names_founder", [
+    ("Founded in 2014, it is based in Rotterdam.", False),
+    ("Founded by Dr. Jan Bakker in 2014, it is based in Rotterdam.", True),
+    ("The DSE, founded in 2014 by the Dutch Water Ministry, is based in Rotterdam.", True),
+])
+def test_an_opening_founded_in_2014_says_when_not_who(sentence: str, names_founder: bool) -> None:
+    assert supplies("agent", sentence, "body", "Who founded the Delta Skills Exchange?") is names_founder

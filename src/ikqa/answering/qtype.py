@@ -212,10 +212,12 @@ _FOUNDING = re.compile(r"\b(?:(?:co-?)?found(?:ed|er|ers|ing)|establish(?:ed|es|
 
 def _names_a_founder(sentence: str) -> bool:
     """The sentence says who founded something: a founding verb, and after a passive one
-    ("was established in 2008") a named agent ("by the Ministry", "by Dr. Rao")."""
+    ("was established in 2008", "Founded in 2014, it ...") a named agent ("by the Ministry",
+    "by Dr. Rao")."""
     for cue in _FOUNDING.finditer(sentence):
-        passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$",
-                            sentence[:cue.start()], re.I)
+        before = sentence[:cue.start()]
+        passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", before, re.I) \
+            or not before.strip() or before.rstrip().endswith(",")  # "Founded in 2014, it ..."
         by = _BY_AGENT_LATER.match(sentence, cue.end())
         if not passive or (by is not None and by.group(1)[:1].isupper()):
             return True
