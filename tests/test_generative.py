@@ -493,7 +493,7 @@ def test_ikqa_chat_prints_the_draft_as_it_comes_then_the_checked_answer(
         reads.append((time.monotonic(), chunk))
     assert proc.wait(timeout=600) == 0, proc.stderr.read() if proc.stderr else ""
     out = b"".join(c for _, c in reads).decode()
-    draft = out.split("draft: ", 1)[1].split("\nchecked:", 1)[0]
+    draft = out.split("draft (not checked yet): ", 1)[1].split("\nchecked:", 1)[0]
     assert "February 2026" in draft
     checked = out.split("\nchecked:\n", 1)[1].split("you>")[0]
     assert "February 2026 [1]" in checked and "  [1] india-rok-scientific-cooperation.txt" in checked
@@ -502,7 +502,7 @@ def test_ikqa_chat_prints_the_draft_as_it_comes_then_the_checked_answer(
     pieces = 0
     for _, chunk in reads:  # the draft arrived in several writes before "checked:" did
         seen += chunk
-        if b"draft: " in seen and b"checked:" not in seen:
+        if b"draft (not checked yet): " in seen and b"checked:" not in seen:
             pieces += 1
     assert pieces >= 2, reads
 

@@ -341,7 +341,7 @@ def _streamed(ask: Callable[[Callable[[str], None]], Answer]) -> Answer:
     def show(piece: str) -> None:
         if not started:
             started.append(True)
-            click.secho("draft: ", dim=True, nl=False)
+            click.secho("draft (not checked yet): ", dim=True, nl=False)
         click.secho(piece, dim=True, nl=False)
         sys.stdout.flush()
 
