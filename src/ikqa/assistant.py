@@ -56,14 +56,16 @@ class Assistant:
         answer's draft piece by piece as the model writes it (before the check; an empty piece
         ends it), ``on_sources`` first the numbered sentences its ``[n]`` refer to.
         """
-        from .answering.compose import compose_answer, matched_note, sub_questions
+        from .answering.compose import compares, compose_answer, matched_note, sub_questions
 
         started = time.perf_counter()
         retrieval = self.retrieve(question)
         parts = sub_questions(question.strip())
         first = [self.retrieve(parts[0])] if len(parts) > 1 else []
         chosen = mode or self.settings.answer_mode
-        if chosen == "verified":
+        if compares(question):  # no passage compares them: each is asked about, below
+            answer = Answer(question=question.strip(), text="", abstained=True, mode=chosen)
+        elif chosen == "verified":
             from .answering.verify import verified_answer
 
             answer = verified_answer(question.strip(), retrieval, self.settings, self.llm(),
@@ -104,7 +106,8 @@ class Assistant:
                 part = rewrite_follow_up(part, [Turn(parts[0], parts[0], answers[0])])
             answers.append(self.explain(part, mode)[0])
         joined = joined_answer(question, answers)
-        if all(not a.abstained for a in answers) or (whole.abstained and not joined.abstained):
+        if all(not a.abstained for a in answers) or (whole.abstained and not joined.abstained) \
+                or not whole.text:  # a comparison: only its parts are answered
             return joined
         if whole.abstained or joined.abstained:
             return whole

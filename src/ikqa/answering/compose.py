@@ -22,7 +22,7 @@ from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval, is_list_item
 from ..types import Answer, Citation, Evidence, parse_sentence_id
 
-__all__ = ["compose_answer", "joined_answer", "abstention_reason", "related_evidence", "is_list_question",
+__all__ = ["compose_answer", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
            "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
@@ -84,6 +84,11 @@ def _comparison_parts(question: str) -> list[str]:
             words[-1] = words[-1][:-1]
         return [f"What is the {' '.join(words)} of {found[x]}?" for x in ("a", "b")]
     return []
+
+
+def compares(question: str) -> bool:
+    """Whether ``question`` compares two named things ("Which was founded first, X or Y?")."""
+    return bool(_comparison_parts(question))
 
 
 def sub_questions(question: str) -> list[str]:
