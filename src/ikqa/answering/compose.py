@@ -151,7 +151,7 @@ def is_list_question(question: str) -> bool:
 
 # "Which programme was launched in Gdańsk?", "What institute does Dr. Rao direct?": the
 # answer names a body or a programme.
-_NAMES_A_BODY = re.compile(rf"^\s*(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{BODY_NOUNS})\b", re.I)
+_NAMES_A_BODY = re.compile(rf"^\s*(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{BODY_NOUNS})s?\b", re.I)
 
 
 def _with_referent(chosen: list[Evidence], retrieval: Retrieval, question: str) -> list[Evidence]:
