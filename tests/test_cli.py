@@ -49,6 +49,7 @@ def test_ask_builds_a_missing_index_from_sources_via_env(tmp_path: Path, sources
     listing = run("sources", cwd=tmp_path, env=env)
     assert "india-rok-scientific-cooperation.txt" in listing.stdout
     assert "Sanjeev K. Varshney" in listing.stdout
+    assert listing.stdout.splitlines()[0].split("\t")[:3] == ["source", "title", "author"]
 
 
 @pytest.mark.parametrize("args,message", [

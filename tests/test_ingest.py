@@ -204,3 +204,14 @@ def test_the_author_is_the_byline_line_that_names_a_person_not_a_series_number()
     assert brief.author == "Jonas Ferreira, Institute for Transport Futures"
     assert parse_brief("blue.txt", "The Blue Corridor Programme\n\nBriefing note, Baltic Mobility "
                                    "Office\n\nThe programme is led by Tomasz Wieczorek.\n").author == ""
+
+
+def test_a_table_row_is_embedded_under_its_header_row() -> None:
+    from ikqa.indexing.briefs import list_leads
+
+    brief = parse_brief("t.md", "Funding\n\nThe accord is funded by both states.\n\n| Year | NOK million |"
+                                "\n|---|---|\n| 2021 | 32 |\n| 2022 | 45 |\n")
+    leads = list_leads(brief.sentences)
+    rows = {s.text: leads.get(s.id) for s in brief.sentences if "|" in s.text}
+    assert rows["| Year | NOK million |"] is None
+    assert rows["| 2022 | 45 |"].text == rows["| 2021 | 32 |"].text == "| Year | NOK million |"

@@ -425,3 +425,43 @@ def test_a_comparison_is_answered_with_each_things_fact(tmp_path) -> None:
 ])
 def test_an_opening_founded_in_2014_says_when_not_who(sentence: str, names_founder: bool) -> None:
     assert supplies("agent", sentence, "body", "Who founded the Delta Skills Exchange?") is names_founder
+
+
+AGREEMENTS = {
+    "ncjsa.txt": "The Norway-Chile Joint Science Accord\n\nThe Norway–Chile Joint Science Accord "
+                 "(NCJSA) was signed in Oslo on 3 March 2021. The total commitment is NOK 240 "
+                 "million over five years.\n\nBudget\n\nYear | Disbursement (NOK million) | "
+                 "Projects funded\n2021 | 32 | 9\n2022 | 45 | 14\n2023 | 51 | 17\n",
+    "jkstca.txt": "JAPAN-KENYA SCIENCE AND TECHNOLOGY COOPERATION AGREEMENT\n\nThe Japan-Kenya "
+                  "Science and Technology Cooperation Agreement was signed in Tokyo in 2019. It is "
+                  "the largest of Japan's bilateral science agreements in Africa. Its secretariat "
+                  "is in Nairobi.\n\nThe Joint Committee is chaired by Professor Kenji Watanabe of "
+                  "Kyoto University.\n",
+    "cvrp.txt": "Canada–Vietnam Research Partnership\n\nThe partnership is chaired by Professor "
+                "Nguyen Thi Lan. Its total budget is CAD 32 million.\n",
+}
+
+
+@pytest.mark.slow
+def test_table_rows_are_read_under_their_header_and_acronyms_defined_with_a_dash(tmp_path) -> None:
+    """"2023 | 51 | 17" says what it counts only with its header; NCJSA is spelled out as
+    "Norway–Chile Joint Science Accord"; NOK is a currency; "Japan" in "Japan-Kenya" is a
+    place, not a nationality, and the committee's chair is found though the sentence does not
+    repeat the agreement's name."""
+    assistant = _assistant_over(tmp_path, AGREEMENTS)
+    disbursed = assistant.ask("How much did the NCJSA disburse in 2023?")
+    assert not disbursed.abstained and "2023 | 51 | 17" in disbursed.citations[0].text
+    retrieval = assistant.retrieve("How much did the NCJSA disburse in 2023?")
+    assert retrieval.previous[retrieval.evidence[0].sentence_id].startswith("Year | Disbursement")
+    budget = assistant.ask("What is the total budget of the NCJSA?")
+    assert "NOK 240 million" in budget.citations[0].text, budget.note
+    chair = assistant.ask("Who chairs the Japan-Kenya agreement?")
+    assert "Kenji Watanabe" in chair.citations[0].text, chair.note
+
+
+def test_a_nationality_is_not_a_name_the_briefs_never_mention() -> None:
+    from ikqa.answering.compose import _unknown_names
+    from ikqa.answering.retrieve import Retrieval
+
+    retrieval = Retrieval("Where is the FASIA European office?", [], [], [], ["european", "fasia"])
+    assert _unknown_names(retrieval) == ["fasia"]

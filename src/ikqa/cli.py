@@ -206,7 +206,10 @@ def chat(sources_dir: Path | None, index_dir: Path | None, mode: str | None) -> 
 @_location_options
 def sources(sources_dir: Path | None, index_dir: Path | None) -> None:
     """List the indexed briefs."""
-    for s in _guard(_assistant(sources_dir, index_dir).sources):
+    listed = _guard(_assistant(sources_dir, index_dir).sources)
+    if listed:
+        click.echo("source\ttitle\tauthor\tchunks\tindexed at")
+    for s in listed:
         click.echo(f"{s['source']}\t{s['title']}\t{s['author']}\t{s['chunks']} chunks\t"
                    f"{s.get('indexed_at', '')}")
 

@@ -17,7 +17,7 @@ from typing import Sequence
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, terms
 from .confidence import confidence, features
-from .names import name_terms, surface_of
+from .names import name_terms, subject_terms, surface_of
 from .qtype import asks_enumeration
 from .retrieve import W_TYPE, Retrieval, is_list_item
 from ..types import Answer, Citation, Evidence, parse_sentence_id
@@ -283,8 +283,9 @@ def _in_its_name(word: str, question: str) -> str:
 
 
 def _unknown_names(retrieval: Retrieval) -> list[str]:
-    """The question's names (as analysed terms) that occur nowhere in the indexed briefs."""
-    return sorted(set(name_terms(retrieval.question)) & set(retrieval.unknown_terms))
+    """The question's names (as analysed terms) that occur nowhere in the indexed briefs (a
+    nationality qualifies a name and is not one: "European" when the briefs say "Europe")."""
+    return sorted(set(subject_terms(retrieval.question)) & set(retrieval.unknown_terms))
 
 
 def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:

@@ -39,7 +39,10 @@ def name_terms(question: str) -> list[str]:
 # they do not name one.
 # So do the combining forms of "Indo-Korean", "Sino-Tibetan", "Franco-German".
 # (Not every word ending in -i: "Hanoi", "Delhi", "Nairobi" are places.)
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ans?|ese|ish)$|^(?:French|Czech|Swiss|Dutch|Greeks?|"
+_DEMONYM = re.compile(r"^(?!(?:Japan|Iran|Oman|Sudan|Taiwan|Bhutan|Jordan|Milan|Tehran|Wuhan|Busan|"
+                      r"Yerevan|Sichuan|Michigan|Yucatan|Isfahan|Abidjan|Astan|Kazan|Multan|Lausan)$|"
+                      r"[A-Z][a-z]*stan$)"  # places that end like "Korean", "Americans"
+                      r"[A-Z][a-z]+(?:ans?|ese|ish)$|^(?:French|Czech|Swiss|Dutch|Greeks?|"
                       r"Thais?|Welsh|Irish|Scots?|Basques?|Slovaks?|Lao|Khmer|Indo|Sino|Franco|"
                       r"Anglo|Afro|Euro|Russo|Austro|Italo|Greco|Luso|Nippo|Hispano|Germano|"
                       r"Polono|(?:Israel|Pakistan|Iraq|Bangladesh|Nepal|Saud|Oman|Kuwait|Qatar|"

@@ -77,8 +77,10 @@ _PLURAL_NEXT = r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
                    rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*%|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
                    rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
-_MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|dollars?|rupees?|won|crores?|lakhs?|"
-                    r"million|billion|trillion)\b", re.I)
+_MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|gbp|jpy|cny|rmb|cad|aud|nzd|chf|sek|nok|dkk|"
+                    r"brl|mxn|zar|kes|ngn|sgd|hkd|pln|czk|huf|idr|thb|vnd|myr|clp|egp|sar|aed|ils|"
+                    r"twd|dollars?|euros?|pounds sterling|yen|yuan|francs?|kron(?:or|er|a|e)|"
+                    r"shillings?|pesos?|rupees?|won|crores?|lakhs?|million|billion|trillion)\b", re.I)
 _DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")  # a number, not an ordinal ("20th")
 _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                     r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"

@@ -16,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, is_list_item, resolve_aliases, terms
+from ..indexing.lexical import ANAPHOR, is_list_item, is_table_row, resolve_aliases, table_header, \
+    terms
 from .names import NameMatcher, name_words, subject_terms
 from .qtype import expected_types, supplies
 from ..types import Evidence, parse_sentence_id, sentence_id
@@ -134,7 +135,14 @@ class Retriever:
         chunks, chunk_cosines = self._fused_chunks(vector, bm25_terms)
         members = self.store.chunk_sentence_ids([c for c, _ in chunks])
         bm25 = self.store.bm25_sentence_scores(bm25_terms)
-        sentences = self._candidate_sentences(vector, bm25, chunks, members)
+        # what is asked of the subject, without the subject's name (its rarest word): "chaired"
+        # in "The Joint Committee is chaired by ..." under a title naming the subject, outscored
+        # in BM25 by every sentence that repeats the name
+        asked = [t for t in content_terms if t not in subject_weights] if subject_weights else []
+        rarest = max(asked, key=lambda t: weights.get(t, 0.0), default=None)
+        sentences = self._candidate_sentences(
+            vector, bm25, chunks, members,
+            self.store.bm25_sentence_scores([rarest]) if rarest is not None else {})
         context = _context_similarity(members, chunk_cosines)
         previous = self._previous_sentences(sentences)
         # "Its committee is chaired by ..." after "The platform lets ...": the chain goes on to
@@ -142,7 +150,8 @@ class Retriever:
         before = self._before({prev.id: prev for prev in previous.values()})  # one lookup
         further = {sid: before[prev.id] for sid, prev in previous.items() if prev.id in before}
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
-        expansions = _acronym_expansions(question, [s for s, _ in sentences.values()])
+        expansions = _acronym_expansions(question, [s for s, _ in sentences.values()]
+                                         + self._defining(question))
         evidence = [
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
@@ -173,6 +182,15 @@ class Retriever:
                                     and ANAPHOR.match(e.text)
                                     and previous[e.sentence_id].kind == "body"})
 
+    def _defining(self, question: str) -> list["StoredSentence"]:
+        """The indexed sentences that best match each acronym of ``question`` alone (one of them
+        defines it: "The Norway-Chile Joint Science Accord (NCJSA) was signed ...")."""
+        ids: list[str] = []
+        for acronym in set(_ACRONYM.findall(question)):
+            scores = self.store.bm25_sentence_scores(terms(acronym))
+            ids += sorted(scores, key=lambda s: -scores[s])[:3]
+        return self.store.sentences(list(dict.fromkeys(ids))) if ids else []
+
     def _near_names(self, question: str) -> dict[str, tuple[str, str]]:
         """For each name of the question the index does not know but nearly does:
         word -> (its term, the indexed term it is taken for)."""
@@ -195,9 +213,11 @@ class Retriever:
         return fused[: self.settings.top_chunks], dict(dense)
 
     def _candidate_sentences(self, vector: "np.ndarray", bm25: dict[str, float],
-                             chunks: list[tuple[str, float]],
-                             members: dict[str, list[str]]) -> dict[str, tuple["StoredSentence", float]]:
-        """Sentences of the top chunks plus each retriever's best sentences, with chunk priors."""
+                             chunks: list[tuple[str, float]], members: dict[str, list[str]],
+                             asked: dict[str, float] | None = None
+                             ) -> dict[str, tuple["StoredSentence", float]]:
+        """Sentences of the top chunks plus each retriever's best sentences (BM25 also on what
+        is asked without the subject's name: ``asked``), with chunk priors."""
         chunk_prior = _chunk_priors(chunks)
         prior: dict[str, float] = {}
         for chunk_id, sentence_ids in members.items():
@@ -205,7 +225,8 @@ class Retriever:
                 prior[sid] = max(prior.get(sid, 0.0), chunk_prior[chunk_id])
         top_lexical = sorted(bm25, key=lambda s: -bm25[s])[:SENTENCES_PER_RETRIEVER]
         top_dense = [i for i, _ in self.store.dense_sentences(vector, SENTENCES_PER_RETRIEVER)]
-        ids = list(dict.fromkeys([*prior, *top_dense, *top_lexical]))
+        top_asked = sorted(asked or {}, key=lambda s: -(asked or {})[s])[:SENTENCES_PER_RETRIEVER]
+        ids = list(dict.fromkeys([*prior, *top_dense, *top_lexical, *top_asked]))
         return {s.id: (s, prior.get(s.id, 0.0)) for s in self.store.sentences(ids)}
 
     def _previous_sentences(self, sentences: dict[str, tuple["StoredSentence", float]]
@@ -222,7 +243,7 @@ class Retriever:
             parsed = parse_sentence_id(sid)
             if not parsed or parsed[1] == 0:
                 continue
-            if s.kind == "body" and is_list_item(s.text):
+            if s.kind == "body" and (is_list_item(s.text) or is_table_row(s.text)):
                 wanted[sid] = [sentence_id(parsed[0], n)
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
             elif ANAPHOR.match(s.text):
@@ -233,6 +254,12 @@ class Retriever:
                                                                for i in ids}))}
         out = {}
         for sid, ids in wanted.items():
+            if is_table_row(sentences[sid].text):  # a row: the table's first row, its header
+                rows = [found[i] for i in reversed(ids) if i in found] + [sentences[sid]]
+                header = table_header(len(rows) - 1, [r.text for r in rows])
+                if header is not None:
+                    out[sid] = rows[header]
+                continue
             lead = next((found[i] for i in ids if i in found and (
                 found[i].kind != "body" or not is_list_item(found[i].text))), None)
             if lead is not None:
@@ -276,13 +303,17 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     coverage += TITLE_SHARE * (term_coverage(content_terms, sentence_terms | set(terms(s.title)),
                                              weights) - coverage)
     about = sentence_terms | set(terms(s.title + " " + further))
-    read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}".split())
+    read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}".split()
+                    ).replace("–", "-")
     about |= {acronym for acronym, spelled in (expansions or {}).items() if spelled in read}
     anchored = not subject or s.kind == "title" or \
         term_coverage(list(subject), about, subject) >= ANCHOR_MIN
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
+    # a table row states its facts in its header's terms: "2023 | 8.0 | 11" under "Year |
+    # Funding (CAD million) | Projects started"
+    stated = f"{previous.text} {s.text}" if previous is not None and is_table_row(s.text) else s.text
     typed = (anchored or not kinds) and (relevant or not kinds) and all(
-        supplies(k, s.text, s.kind, question) for k in kinds)
+        supplies(k, stated, s.kind, question) for k in kinds)
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
@@ -297,6 +328,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
 
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _LINKING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*\s+"
+# between the words an acronym is made of: "Norway-Chile Joint Science Accord (NCJSA)" too
+_JOINING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*(?:\s+|\s*-\s*)"
 
 
 def _acronym_expansions(question: str, sentences: list["StoredSentence"]) -> dict[str, str]:
@@ -304,9 +337,10 @@ def _acronym_expansions(question: str, sentences: list["StoredSentence"]) -> dic
     runs ..."), its term -> its expansion as written ("Delta Skills Exchange")."""
     found: dict[str, str] = {}
     for acronym in set(_ACRONYM.findall(question)):
-        defined = re.compile(r"\b(" + _LINKING.join(f"{letter}[\\w'’-]*" for letter in acronym)
+        defined = re.compile(r"\b(" + _JOINING.join(f"{letter}[\\w'’]*" for letter in acronym)
                              + r")\s*\(" + acronym + r"\)")
-        match = next((m for s in sentences if (m := defined.search(s.text))), None)
+        match = next((m for s in sentences if (m := defined.search(s.text.replace("–", "-")))),
+                     None)
         if match:
             found.update({t: " ".join(match.group(1).split()) for t in terms(acronym)})
     return found

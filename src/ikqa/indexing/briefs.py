@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import SourceRejectedError, SourcesError
 from .formats import SUPPORTED_SUFFIXES
-from .lexical import BULLET, is_list_item
+from .lexical import BULLET, is_list_item, is_table_row, table_header
 from .limits import PARAGRAPH_BREAK as _PARAGRAPH_BREAK, Limits
 from ..types import Brief, Chunk, Sentence, sentence_id
 
@@ -335,9 +335,16 @@ def _sentence(text: str, source: str, prefix: str, a: int, b: int, pos: int, par
 def list_leads(sentences: list[Sentence], reach: int = 12) -> dict[str, Sentence]:
     """For each item of a list ("- Main funders: FCT ...", "Aalborg University"), the line that
     leads into the list within ``reach`` sentences before it: its heading ("Funding") or its
-    lead-in sentence ("Kestrel works with three universities:")."""
+    lead-in sentence ("Kestrel works with three universities:"); for each row of a table after
+    its first, that first row ("Year | Disbursement (NOK million) | Projects funded")."""
     leads: dict[str, Sentence] = {}
+    texts = [s.text for s in sentences]
     for i, s in enumerate(sentences):
+        if s.kind == "body" and is_table_row(s.text):  # a row is read under the table's header
+            header = table_header(i, texts)
+            if header is not None:
+                leads[s.id] = sentences[header]
+            continue
         if s.kind != "body" or not is_list_item(s.text):
             continue
         lead = next((b for b in reversed(sentences[max(0, i - reach):i])

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 __all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "BULLET",
-           "is_list_item", "QUESTION_WORDS",
+           "is_list_item", "is_table_row", "table_header", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
 # Bumped whenever ``terms`` analyses text differently: an index whose BM25 side was built
@@ -45,6 +45,27 @@ ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The for
 
 BULLET = re.compile(r"^\s*[-*•–+]\s")
 LIST_LINE_WORDS = 8
+
+
+_TABLE_RULE = re.compile(r"^[\s|:+-]+$")
+
+
+def is_table_row(text: str) -> bool:
+    """A row of a table as the readers write it ("2023 | 51 | 17", "| Secretariat | Hanoi |"),
+    not its rule line ("|---|---|")."""
+    return text.count("|") >= 2 and not _TABLE_RULE.match(text)
+
+
+def table_header(row: int, texts: list[str]) -> int | None:
+    """The index in ``texts`` (consecutive sentences) of the first row of the table that
+    ``texts[row]`` is a row of, rule lines skipped; None when that is the row itself."""
+    first = row
+    for i in range(row - 1, -1, -1):
+        if is_table_row(texts[i]):
+            first = i
+        elif not _TABLE_RULE.match(texts[i]):
+            break
+    return first if first != row else None
 
 
 def is_list_item(text: str) -> bool:
