@@ -33,6 +33,10 @@ def _turn(question: str, answer_text: str = "") -> Turn:
     ("Who heads IJRI?", "What about the materials laboratory in Sendai? Who heads that one?",
      "Who heads the materials laboratory in Sendai?"),
     ("What is IKCRI?", "And what is its purpose?", "What is IKCRI's purpose?"),
+    ("Where is the Norway–Chile Joint Science Accord based?", "And its budget?",
+     "What is the Norway–Chile Joint Science Accord's budget?"),  # not a new subject "its budget"
+    ("Who chairs the Canada–Vietnam Research Partnership?", "What about the Finland–Argentina "
+     "agreement?", "Who chairs the Finland–Argentina agreement?"),  # a dashed name is one name
 ])
 def test_follow_up_is_rewritten_from_the_previous_question(previous: str, follow_up: str,
                                                            expected: str) -> None:

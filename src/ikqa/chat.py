@@ -74,7 +74,7 @@ _WHAT_ABOUT = re.compile(r"^\s*(?:and what about|and how about|what about|how ab
                          re.I)
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 # Capitalised phrases and acronyms: "India Korea Centre for Research & Innovation", "KIND-X".
-_NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w&’'-]*)"  # "Sanjeev", "K." (an initial), "KIND-X"
+_NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w&’'–-]*)"  # "Sanjeev", "K.", "KIND-X", "Norway–Chile"
 _ENTITY = re.compile(
     rf"\b{_NAME_WORD}(?:\s+(?:for|of|and|&|the|on)?\s*{_NAME_WORD})*(?:\s*\([A-Z][\w-]+\))?"
 )
@@ -164,6 +164,8 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
         resolved = _THAT_ONE.sub(thing, asked, count=1)
         resolved = _put_in(thing, asked) if resolved == asked else resolved
         return f"{resolved[0].upper()}{resolved[1:]}?"
+    if what_about and _POSSESSIVE.match(what_about.group(1)):  # "And its budget?": of the same
+        question, what_about = f"What is {what_about.group(1).rstrip('?')}?", None
     if what_about and not _WH.match(what_about.group(1)):
         previous_subject = subject_of(last.standalone_question)
         if previous_subject and previous_subject in last.standalone_question:
