@@ -34,7 +34,7 @@ def _turn(question: str, answer_text: str = "") -> Turn:
      "Who heads the materials laboratory in Sendai?"),
     ("What is IKCRI?", "And what is its purpose?", "What is IKCRI's purpose?"),
     ("Where is the Norway–Chile Joint Science Accord based?", "And its budget?",
-     "What is the Norway–Chile Joint Science Accord's budget?"),  # not a new subject "its budget"
+     "What is Norway–Chile Joint Science Accord's budget?"),  # not a new subject "its budget"
     ("Who chairs the Canada–Vietnam Research Partnership?", "What about the Finland–Argentina "
      "agreement?", "Who chairs the Finland–Argentina agreement?"),  # a dashed name is one name
 ])
