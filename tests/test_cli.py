@@ -99,6 +99,7 @@ def test_chat_resolves_a_follow_up_in_the_terminal(tmp_path: Path, sources_copy:
     second = proc.stdout.split("you> ")[2]
     assert "New Delhi" in second
     assert "(read as: Where is " in second and "IKCRI" in second.split("(read as:")[1].split(")")[0]
+    assert second.index("(read as:") < second.index("[1]")  # said before the answer
 
 
 def test_chat_ends_when_the_user_types_exit_instead_of_answering_it(

@@ -310,11 +310,13 @@ class Conversation:
 
     def ask(self, question: str, mode: str | None = None,
             on_token: Callable[[str], None] | None = None,
-            on_sources: Callable[[list[Citation]], None] | None = None) -> Answer:
+            on_sources: Callable[[list[Citation]], None] | None = None,
+            standalone: str | None = None) -> Answer:
         """Answer ``question`` as a follow-up of the earlier turns; ``mode`` overrides
         ``settings.answer_mode`` for this turn (each page session picks its own); ``on_token``
-        and ``on_sources`` follow a generative answer's draft (see ``Assistant.explain``)."""
-        standalone = self.standalone(question, mode)
+        and ``on_sources`` follow a generative answer's draft (see ``Assistant.explain``);
+        ``standalone`` is the question as ``standalone`` already rewrote it, if known."""
+        standalone = standalone or self.standalone(question, mode)
         answer = self.assistant.explain(standalone, mode, on_token=on_token,
                                         on_sources=on_sources)[0]
         answer.question = question

@@ -196,9 +196,11 @@ def chat(sources_dir: Path | None, index_dir: Path | None, mode: str | None) -> 
         if question == "/new":
             conversation.reset()
             continue
-        answer = _streamed(lambda on_token: conversation.ask(question, on_token=on_token))
-        if answer.standalone_question and answer.standalone_question != question:
-            click.echo(f"(read as: {answer.standalone_question})")  # how the follow-up was taken
+        standalone = _guard(lambda: conversation.standalone(question))
+        if standalone != question:
+            click.echo(f"(read as: {standalone})")  # how the follow-up was taken, before the answer
+        answer = _streamed(lambda on_token: conversation.ask(question, on_token=on_token,
+                                                             standalone=standalone))
         click.echo(format_answer(answer) + "\n")
 
 
