@@ -465,3 +465,35 @@ def test_a_nationality_is_not_a_name_the_briefs_never_mention() -> None:
 
     retrieval = Retrieval("Where is the FASIA European office?", [], [], [], ["european", "fasia"])
     assert _unknown_names(retrieval) == ["fasia"]
+
+
+@pytest.mark.parametrize("question,item", [
+    ("What is objective 2 of the NCJSA?", (2, {"object"})),
+    ("What is the third objective of FASIA?", (3, {"object"})),
+    ("Which is priority no. 4?", (4, {"prioriti"})),
+    ("What are the objectives of CVRP?", None),
+    ("Who won the 2nd round?", None),
+])
+def test_a_question_asking_for_the_nth_item_of_a_list_is_read_as_such(question, item) -> None:
+    from ikqa.answering.retrieve import asked_item
+
+    assert asked_item(question) == item
+
+
+@pytest.mark.slow
+def test_the_nth_objective_is_the_nth_item_under_the_list_of_objectives(tmp_path) -> None:
+    """Numbered ("3. Train ...") or bulleted (the fourth "- ..." after its lead-in line), the
+    item asked for is cited, not the line "The partnership has four objectives:"."""
+    assistant = _assistant_over(tmp_path, {
+        "jk.txt": "Japan-Kenya Agreement\n\nThe agreement was signed in 2019.\n\nThe agreement "
+                  "has four objectives:\n\n1. Develop drought-resilient crops.\n2. Advance "
+                  "geothermal research.\n3. Train 60 Kenyan engineers in Japan by 2025.\n4. "
+                  "Strengthen disease surveillance.\n",
+        "cv.md": "# Canada-Vietnam Partnership\n\nThe partnership was launched in 2022.\n\nThe "
+                 "partnership has four objectives:\n\n- Strengthen climate research.\n- Improve "
+                 "rice yields.\n- Build laboratory capacity.\n- Award 50 joint fellowships.\n"})
+    third = assistant.ask("What is the third objective of the Japan-Kenya agreement?")
+    assert third.citations[0].text.startswith("3. Train 60 Kenyan engineers"), third.text
+    fourth = assistant.ask("What is objective 4 of the Canada-Vietnam Partnership?")
+    assert any("Award 50 joint fellowships" in c.text for c in fourth.citations), fourth.text
+    assert not fourth.citations[0].text.endswith(":"), fourth.text

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, is_list_item, is_table_row, resolve_aliases, table_header, \
-    terms
+from ..indexing.lexical import ANAPHOR, NUMBERED, is_list_item, is_table_row, resolve_aliases, \
+    table_header, terms
 from .names import NameMatcher, name_words, subject_terms
 from .qtype import expected_types, supplies
 from ..types import Evidence, parse_sentence_id, sentence_id
@@ -143,6 +143,9 @@ class Retriever:
         sentences = self._candidate_sentences(
             vector, bm25, chunks, members,
             self.store.bm25_sentence_scores([rarest]) if rarest is not None else {})
+        nth = asked_item(question)
+        if nth is not None:  # "What is objective 2 of X?": the item under each list of them
+            sentences.update(self._nth_items(sentences, nth))
         context = _context_similarity(members, chunk_cosines)
         previous = self._previous_sentences(sentences)
         # "Its committee is chaired by ..." after "The platform lets ...": the chain goes on to
@@ -156,7 +159,7 @@ class Retriever:
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
                       context.get(s.id, 0.0), subject_weights,
-                      further[s.id].text if s.id in further else "", expansions)
+                      further[s.id].text if s.id in further else "", expansions, nth)
             for s, prior in sentences.values()
         ]
         # A title line states only the title: it answers a question asking for one, no other
@@ -181,6 +184,17 @@ class Retriever:
                                     for e in evidence if e.sentence_id in previous
                                     and ANAPHOR.match(e.text)
                                     and previous[e.sentence_id].kind == "body"})
+
+    def _nth_items(self, sentences: dict[str, tuple["StoredSentence", float]],
+                   nth: tuple[int, set[str]]) -> dict[str, tuple["StoredSentence", float]]:
+        """The n-th line after each candidate that leads into a list of the asked things ("The
+        agreement has four objectives:")."""
+        ids = []
+        for s, _ in sentences.values():
+            parsed = parse_sentence_id(s.id)
+            if parsed and s.text.rstrip().endswith(":") and nth[1] & set(terms(s.text)):
+                ids.append(sentence_id(parsed[0], parsed[1] + nth[0]))
+        return {s.id: (s, 0.0) for s in self.store.sentences(ids) if s.id not in sentences}
 
     def _defining(self, question: str) -> list["StoredSentence"]:
         """The indexed sentences that best match each acronym of ``question`` alone (one of them
@@ -267,6 +281,46 @@ class Retriever:
         return out
 
 
+_ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth "
+                                         "ninth tenth".split(), 1)}
+_NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
+_ITEM_NOUNS = (r"objectives?|goals?|aims?|priorit(?:y|ies)|pillars?|principles?|recommendations?|"
+               r"points?|steps?|targets?|components?|areas?|actions?|measures?|outcomes?")
+_NTH_ITEM = re.compile(rf"\b(?P<ord>{'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+"
+                       rf"(?:\w+\s+)?(?P<noun>{_ITEM_NOUNS})\b|\b(?P<noun2>{_ITEM_NOUNS})\s+"
+                       rf"(?:no\.?\s*|number\s+)?(?P<num>\d{{1,2}}|{'|'.join(_NUMBERS)})\b", re.I)
+
+
+def asked_item(question: str) -> tuple[int, set[str]] | None:
+    """(n, the item noun's terms) for a question asking for the n-th item of a list: "What is
+    objective 2 of X?", "the third objective", "priority no. 4"; None otherwise."""
+    found = _NTH_ITEM.search(question)
+    if not found:
+        return None
+    if found["ord"]:
+        word = found["ord"].lower()
+        n = _ORDINALS.get(word) or int(re.match(r"\d+", word).group(0))
+        noun = found["noun"]
+    else:
+        word = found["num"].lower()
+        n = _NUMBERS.get(word) or int(word)
+        noun = found["noun2"]
+    return n, set(terms(noun))
+
+
+def _is_nth_item(s: "StoredSentence", lead: "StoredSentence", nth: tuple[int, set[str]]) -> bool:
+    """``s`` is the n-th item of a list of the asked things ("2. Advance geothermal research"
+    under "The agreement has four objectives:"): by its own number, else by its place after
+    the line leading into the list."""
+    if not is_list_item(s.text) or not nth[1] & set(terms(f"{lead.text} {s.text}")):
+        return False
+    marker = NUMBERED.match(s.text)
+    if marker:
+        return int(marker.group(1)) == nth[0]
+    here, there = parse_sentence_id(s.id), parse_sentence_id(lead.id)
+    return bool(here and there) and here[1] - there[1] == nth[0]
+
+
 def _as_context(s: "StoredSentence") -> str:
     """A sentence read before another: a heading as "Partners:", a sentence as it is."""
     return f"{s.text}:" if s.kind == "heading" and not s.text.endswith(":") else s.text
@@ -282,7 +336,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
               content_terms: list[str], weights: dict[str, float], lexical: float, prior: float,
               previous: "StoredSentence | None", context: float = 0.0,
               subject: dict[str, float] | None = None, further: str = "",
-              expansions: dict[str, str] | None = None) -> Evidence:
+              expansions: dict[str, str] | None = None,
+              nth: tuple[int, set[str]] | None = None) -> Evidence:
     """One sentence scored against the question. It is read with ``previous``, the sentence it
     refers back to; its subject also with ``further``, the sentence that one refers back to, and
     an acronym of the question ("DSE") is named where its expansion is ("Delta Skills Exchange"
@@ -317,6 +372,10 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
+    if nth is not None and previous is not None and _is_nth_item(s, previous, nth):
+        score += W_TYPE  # "What is objective 2 of X?": the second item of X's objectives
+    elif nth is not None and s.text.rstrip().endswith(":"):
+        score -= W_TYPE  # "The partnership has four objectives:" names none of them
     if not anchored:
         score -= W_UNANCHORED
     if s.kind != "body" and not kinds & {"author", "title"} and coverage < HEADER_MIN_COVERAGE:

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 __all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "BULLET",
-           "is_list_item", "is_table_row", "table_header", "QUESTION_WORDS",
+           "is_list_item", "is_table_row", "table_header", "NUMBERED", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
 # Bumped whenever ``terms`` analyses text differently: an index whose BM25 side was built
@@ -44,6 +44,7 @@ ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The for
 
 
 BULLET = re.compile(r"^\s*[-*•–+]\s")
+NUMBERED = re.compile(r"^\s*\(?(\d{1,2})[.)]\s")  # "2. Advance geothermal research ..."
 LIST_LINE_WORDS = 8
 
 
@@ -71,7 +72,7 @@ def table_header(row: int, texts: list[str]) -> int | None:
 def is_list_item(text: str) -> bool:
     """A bulleted line, or a short unpunctuated line of its own ("Aalborg University" under
     "Partners"): an item of a list, read with the line that leads into the list."""
-    return BULLET.match(text) is not None or (
+    return BULLET.match(text) is not None or NUMBERED.match(text) is not None or (
         "\n" not in text and len(text.split()) <= LIST_LINE_WORDS and text[-1:].isalnum())
 
 
