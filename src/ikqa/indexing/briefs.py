@@ -43,8 +43,9 @@ __all__ = [
 
 _HEADER_MAX_WORDS = 14
 # Bumped whenever sentences or chunks are cut differently (2: section headings, one chunk a
-# list): an index built by another version is re-read and re-embedded by the next ingest.
-PARSE_VERSION = 2
+# list; 3: table rows and numbered items read after their header or lead-in): an index built
+# by another version is re-read and re-embedded by the next ingest.
+PARSE_VERSION = 3
 
 
 @dataclass
