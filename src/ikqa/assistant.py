@@ -61,9 +61,10 @@ class Assistant:
         started = time.perf_counter()
         retrieval = self.retrieve(question)
         parts = sub_questions(question.strip())
-        first = [self.retrieve(parts[0])] if len(parts) > 1 else []
+        compared = compares(question)
+        first = [self.retrieve(parts[0])] if len(parts) > 1 and not compared else []
         chosen = mode or self.settings.answer_mode
-        if compares(question):  # no passage compares them: each is asked about, below
+        if compared:  # no passage compares them: each is asked about, below
             answer = Answer(question=question.strip(), text="", abstained=True, mode=chosen)
         elif chosen == "verified":
             from .answering.verify import verified_answer

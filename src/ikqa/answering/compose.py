@@ -56,19 +56,19 @@ _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:on|in|at|for|by|from|since|u
 
 # Comparisons of two named things, asked as the same question about each:
 # "Compare the budgets of Tidewater and Harbourline" / "How do X and Y differ in budget?"
-_COMPARE_OF = re.compile(r"^\s*(?i:compare)\s+(?:the\s+)?(?P<what>[\w\s-]+?)\s+of\s+(?:the\s+)?"
-                         r"(?P<a>[A-Z][^,?]*?)\s+(?:and|with|to)\s+(?:the\s+)?(?P<b>[A-Z][^,?]*?)\s*[?.]?\s*$")
-_DIFFER_IN = re.compile(r"^\s*how\s+do\s+(?:the\s+)?(?P<a>[A-Z][^,?]*?)\s+and\s+(?:the\s+)?"
-                        r"(?P<b>[A-Z][^,?]*?)\s+(?:differ|compare)\s+(?:in|on)\s+(?:their\s+)?"
-                        r"(?P<what>[\w\s-]+?)\s*\?\s*$", re.I)
+_NAME_A = r"(?:the\s+)?(?P<a>[A-Z][^,?]*?)"
+_NAME_B = r"(?:the\s+)?(?P<b>[A-Z][^,?]*?)"
+_COMPARE_OF = re.compile(r"^\s*(?i:compare)\s+(?:the\s+)?(?P<what>[\w\s-]+?)\s+of\s+"
+                         rf"{_NAME_A}\s+(?:and|with|to)\s+{_NAME_B}\s*[?.]?\s*$")
+_DIFFER_IN = re.compile(rf"^\s*how\s+do\s+{_NAME_A}\s+and\s+{_NAME_B}\s+(?:differ|compare)\s+"
+                        r"(?:in|on)\s+(?:their\s+)?(?P<what>[\w\s-]+?)\s*\?\s*$", re.I)
 # "Which was founded first, Tidewater or Harbourline?" / "Which has the larger budget, X or Y?"
+_X_OR_Y = rf"\s*,?\s*{_NAME_A}\s+or\s+{_NAME_B}\s*\?\s*$"
 _WHICH_FIRST = re.compile(r"^\s*(?:which|who)\s+(?:one\s+)?(?P<aux>was|were|is)\s+(?P<verb>\w+ed)\s+"
-                          r"(?:first|earlier|later|last|most recently|sooner)\s*,?\s*(?:the\s+)?"
-                          r"(?P<a>[A-Z][^,?]*?)\s+or\s+(?:the\s+)?(?P<b>[A-Z][^,?]*?)\s*\?\s*$", re.I)
+                          r"(?:first|earlier|later|last|most recently|sooner)" + _X_OR_Y, re.I)
 _WHICH_MORE = re.compile(r"^\s*(?:which|who)\s+(?:one\s+)?(?:has|had|gets|got|receives)\s+(?:the\s+|a\s+)?"
                          r"(?:larger|largest|bigger|biggest|higher|highest|smaller|smallest|lower|"
-                         r"lowest|more|most|less|fewer)\s+(?P<what>[\w\s-]+?)\s*,?\s*(?:the\s+)?"
-                         r"(?P<a>[A-Z][^,?]*?)\s+or\s+(?:the\s+)?(?P<b>[A-Z][^,?]*?)\s*\?\s*$", re.I)
+                         r"lowest|more|most|less|fewer)\s+(?P<what>[\w\s-]+?)" + _X_OR_Y, re.I)
 
 
 def _comparison_parts(question: str) -> list[str]:
@@ -111,7 +111,7 @@ def joined_answer(question: str, answers: Sequence[Answer]) -> Answer:
     given = [a for a in answers if not a.abstained]
     if not given:
         return replace(answers[0], question=question)
-    texts, citations, related = [], [], []
+    texts, citations = [], []
     for a in given:
         offset = len(citations)
         texts.append(_MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", a.text))

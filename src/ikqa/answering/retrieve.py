@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, NUMBERED, is_list_item, is_table_row, resolve_aliases, \
-    table_header, terms
+from ..indexing.lexical import ANAPHOR, NUMBERED, is_list_item, is_table_row, lead_of, \
+    resolve_aliases, terms
 from .names import NameMatcher, name_words, subject_terms
 from .qtype import expected_types, supplies
 from ..types import Evidence, parse_sentence_id, sentence_id
@@ -253,6 +253,7 @@ class Retriever:
         item of a bulleted list ("- University of Warsaw"), the line that leads into the list
         (its heading "Partners", or "Kestrel works with three universities:")."""
         wanted: dict[str, list[str]] = {}
+        items: set[str] = set()  # list items and table rows, read after their lead line
         for sid, s in sentences.items():
             parsed = parse_sentence_id(sid)
             if not parsed or parsed[1] == 0:
@@ -260,6 +261,7 @@ class Retriever:
             if s.kind == "body" and (is_list_item(s.text) or is_table_row(s.text)):
                 wanted[sid] = [sentence_id(parsed[0], n)
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
+                items.add(sid)
             elif ANAPHOR.match(s.text):
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
         if not wanted:
@@ -268,16 +270,15 @@ class Retriever:
                                                                for i in ids}))}
         out = {}
         for sid, ids in wanted.items():
-            if is_table_row(sentences[sid].text):  # a row: the table's first row, its header
-                rows = [found[i] for i in reversed(ids) if i in found] + [sentences[sid]]
-                header = table_header(len(rows) - 1, [r.text for r in rows])
-                if header is not None:
-                    out[sid] = rows[header]
-                continue
-            lead = next((found[i] for i in ids if i in found and (
-                found[i].kind != "body" or not is_list_item(found[i].text))), None)
-            if lead is not None:
-                out[sid] = lead
+            if sid in items:  # the lines before it as the index holds them, then the item
+                lines = [found[i] for i in reversed(ids) if i in found] + [sentences[sid]]
+                lead = lead_of(len(lines) - 1, [x.kind for x in lines], [x.text for x in lines],
+                               LIST_REACH)
+                if lead is not None:
+                    out[sid] = lines[lead]
+            elif ids[0] in found and (found[ids[0]].kind != "body"
+                                      or not is_list_item(found[ids[0]].text)):
+                out[sid] = found[ids[0]]
         return out
 
 
@@ -358,9 +359,10 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     coverage += TITLE_SHARE * (term_coverage(content_terms, sentence_terms | set(terms(s.title)),
                                              weights) - coverage)
     about = sentence_terms | set(terms(s.title + " " + further))
-    read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}".split()
-                    ).replace("–", "-")
-    about |= {acronym for acronym, spelled in (expansions or {}).items() if spelled in read}
+    if expansions:  # "DSE" is named where "Delta Skills Exchange" is
+        read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}"
+                        .split()).replace("–", "-")
+        about |= {acronym for acronym, spelled in expansions.items() if spelled in read}
     anchored = not subject or s.kind == "title" or \
         term_coverage(list(subject), about, subject) >= ANCHOR_MIN
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import SourceRejectedError, SourcesError
 from .formats import SUPPORTED_SUFFIXES
-from .lexical import BULLET, is_list_item, is_table_row, table_header
+from .lexical import BULLET, is_table_row, lead_of
 from .limits import PARAGRAPH_BREAK as _PARAGRAPH_BREAK, Limits
 from ..types import Brief, Chunk, Sentence, sentence_id
 
@@ -339,19 +339,12 @@ def list_leads(sentences: list[Sentence], reach: int = 12) -> dict[str, Sentence
     lead-in sentence ("Kestrel works with three universities:"); for each row of a table after
     its first, that first row ("Year | Disbursement (NOK million) | Projects funded")."""
     leads: dict[str, Sentence] = {}
-    texts = [s.text for s in sentences]
+    kinds, texts = [s.kind for s in sentences], [s.text for s in sentences]
     for i, s in enumerate(sentences):
-        if s.kind == "body" and is_table_row(s.text):  # a row is read under the table's header
-            header = table_header(i, texts)
-            if header is not None:
-                leads[s.id] = sentences[header]
-            continue
-        if s.kind != "body" or not is_list_item(s.text):
-            continue
-        lead = next((b for b in reversed(sentences[max(0, i - reach):i])
-                     if b.kind != "body" or not is_list_item(b.text)), None)
-        if lead is not None and lead.kind in ("body", "heading"):
-            leads[s.id] = lead
+        lead = lead_of(i, kinds, texts, reach)
+        # an item is read after a heading or a sentence, not after the title or the byline
+        if lead is not None and (is_table_row(s.text) or kinds[lead] in ("body", "heading")):
+            leads[s.id] = sentences[lead]
     return leads
 
 

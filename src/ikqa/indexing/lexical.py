@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 __all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "BULLET",
-           "is_list_item", "is_table_row", "table_header", "NUMBERED", "QUESTION_WORDS",
+           "is_list_item", "is_table_row", "table_header", "lead_of", "NUMBERED", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
 # Bumped whenever ``terms`` analyses text differently: an index whose BM25 side was built
@@ -67,6 +67,21 @@ def table_header(row: int, texts: list[str]) -> int | None:
         elif not _TABLE_RULE.match(texts[i]):
             break
     return first if first != row else None
+
+
+def lead_of(row: int, kinds: Sequence[str], texts: Sequence[str], reach: int) -> int | None:
+    """The index of the line that consecutive sentence ``row`` (``kinds``, ``texts``) is read
+    after: for a table row, its table's first row; for an item of a list, the nearest line
+    within ``reach`` before it that is not itself an item (a heading, a lead-in sentence);
+    None for other sentences, or when there is none."""
+    if kinds[row] != "body":
+        return None
+    if is_table_row(texts[row]):
+        return table_header(row, texts)
+    if not is_list_item(texts[row]):
+        return None
+    return next((i for i in range(row - 1, max(-1, row - 1 - reach), -1)
+                 if kinds[i] != "body" or not is_list_item(texts[i])), None)
 
 
 def is_list_item(text: str) -> bool:
