@@ -497,3 +497,27 @@ def test_the_nth_objective_is_the_nth_item_under_the_list_of_objectives(tmp_path
     fourth = assistant.ask("What is objective 4 of the Canada-Vietnam Partnership?")
     assert any("Award 50 joint fellowships" in c.text for c in fourth.citations), fourth.text
     assert not fourth.citations[0].text.endswith(":"), fourth.text
+
+
+_COMPACT = ("<p>The compact was signed in 2017 by the governments of Cambodia, Laos, Thailand and "
+            "Vietnam to share river monitoring data, coordinate sediment research and train "
+            "hydrologists across the basin. Its work is organised in three programmes, each run "
+            "by a national agency, and reviewed every two years by an external panel.</p>")
+
+
+@pytest.mark.slow
+def test_a_place_given_in_a_key_value_table_row_answers_where(tmp_path) -> None:
+    """"| Secretariat | Hanoi |" states a place without "in"; so does "Headquarters: Lisbon",
+    which under a brief's title is a fact, not the brief's author."""
+    assistant = _assistant_over(tmp_path, {
+        "mekong.html": "<html><body><h1>Mekong Water Science Compact</h1>" + _COMPACT +
+                       "<table><tr><td>Founded</td><td>2017</td></tr><tr><td>Secretariat</td>"
+                       "<td>Hanoi</td></tr><tr><td>Chair</td><td>Dr. Pham Van Duc</td></tr>"
+                       "</table>" + _COMPACT.replace("compact", "agreement") + "</body></html>",
+        "atlantic.txt": "Atlantic Reef Observatory\n\nHeadquarters: Lisbon\n\nThe observatory "
+                        "runs twelve buoys off the Azores.\n"})
+    secretariat = assistant.ask("Where is the secretariat of the Mekong Water Science Compact?")
+    assert not secretariat.abstained and "Hanoi" in secretariat.citations[0].text, secretariat.note
+    based = assistant.ask("Where is the Atlantic Reef Observatory headquartered?")
+    assert not based.abstained and "Lisbon" in based.citations[0].text, based.note
+    assert assistant.ask("Who wrote the Atlantic Reef Observatory brief?").abstained

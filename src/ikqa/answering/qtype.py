@@ -88,7 +88,12 @@ _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|ei
 _PLACE = re.compile(r"\b(?:in|at|from|near|to|across|outside|inside|within|throughout|between|"
                     r"by|on)\s+(?:the\s+)?[A-Z][\w-]+|\b[A-Z][\w-]+-based\b|"
                     r"\b[A-Z][\w-]+\s+(?:campus|province|prefecture|district|region|county|state)\b|"
-                    r"\b(?:city|town|capital|port) of [A-Z][\w-]+")
+                    r"\b(?:city|town|capital|port) of [A-Z][\w-]+|"
+                    # a labelled place in a table row or a key-value line: "| Secretariat | Hanoi |",
+                    # "Headquarters: Lisbon", "Host city - Tartu"
+                    r"(?i:\b(?:location|located|city|cities|seat|secretariat|headquarters|hq|host|"
+                    r"hosted|base|based|site|country|countries|venue|office|offices|address)"
+                    r"(?: [a-z]+)?\s*[|:–-]\s*)[A-Z][\w-]+")
 # A name in a sentence: capitalised words that do not open it ("The", "It") and are not months.
 _NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*(?:\s+(?:of|de|da|di|van|von|der|bin|al|"
                     r"the|and|&)?\s*[A-Z][\w'’.-]*)*")

@@ -43,9 +43,10 @@ __all__ = [
 
 _HEADER_MAX_WORDS = 14
 # Bumped whenever sentences or chunks are cut differently (2: section headings, one chunk a
-# list; 3: table rows and numbered items read after their header or lead-in): an index built
+# list; 3: table rows and numbered items read after their header or lead-in; 4: a labelled
+# line under the title, "Headquarters: Lisbon", is body text, not a byline): an index built
 # by another version is re-read and re-embedded by the next ingest.
-PARSE_VERSION = 3
+PARSE_VERSION = 4
 
 
 @dataclass
@@ -189,13 +190,25 @@ _DOCUMENT_KIND = re.compile(
     r"briefing|brief|note|vol(?:ume)?\.?|issue|no\.)\b", re.I)
 
 
+# A labelled line ("Headquarters: Lisbon", "Status: Draft") names an author only under an
+# author's label ("Author: Jane Doe", "Prepared by: ...").
+_LABELLED = re.compile(r"^([A-Za-z][\w /&-]{0,30}?)\s*:\s+\S")
+_AUTHOR_LABEL = re.compile(r"^(?:authors?|by|(?:written|prepared|compiled|edited) by|editors?|"
+                           r"contact|rapporteurs?)$", re.I)
+
+
+def _names_no_author(line: str) -> bool:
+    labelled = _LABELLED.match(line.strip())
+    return labelled is not None and not _AUTHOR_LABEL.match(labelled.group(1).strip())
+
+
 def _author_line(byline: str) -> str:
     """The line of a byline block that names its author: the first without a digit that does
     not name the kind of document ("Policy Brief No. 7", "Briefing note, ..." or "March 2026"
     above "Jonas Ferreira, Institute ..." is not the author)."""
     lines = [line.strip() for line in byline.split("\n") if line.strip()]
     return next((line for line in lines if not any(ch.isdigit() for ch in line)
-                 and not _DOCUMENT_KIND.match(line)), "")
+                 and not _DOCUMENT_KIND.match(line) and not _names_no_author(line)), "")
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -322,6 +335,8 @@ def _header_sentences(text: str, source: str, prefix: str, start: int, lines: li
         out.append(_sentence(text, source, prefix, *spans.pop(0), pos, para, "title", pages))
     if spans:
         kind = "byline" if pos + len(out) == 1 else "header"
+        if all(_names_no_author(text[a:b]) for a, b in spans):
+            kind = "body"  # "Headquarters: Lisbon" under the title states a fact, not who wrote it
         out.append(_sentence(text, source, prefix, spans[0][0], spans[-1][1], pos + len(out), para,
                              kind, pages))
     return out
