@@ -56,10 +56,17 @@ class Assistant:
         answer's draft piece by piece as the model writes it (before the check; an empty piece
         ends it), ``on_sources`` first the numbered sentences its ``[n]`` refer to.
         """
+        return self._explain(question, mode, on_token, on_sources)
+
+    def _explain(self, question: str, mode: str | None = None,
+                 on_token: Callable[[str], None] | None = None,
+                 on_sources: Callable[[list[Citation]], None] | None = None,
+                 retrieval: "Retrieval | None" = None) -> "tuple[Answer, Retrieval]":
+        """``explain``, from ``retrieval`` when the question was retrieved already."""
         from .answering.compose import compares, compose_answer, matched_note, sub_questions
 
         started = time.perf_counter()
-        retrieval = self.retrieve(question)
+        retrieval = retrieval or self.retrieve(question)
         parts = sub_questions(question.strip())
         compared = compares(question)
         first = [self.retrieve(parts[0])] if len(parts) > 1 and not compared else []
@@ -79,7 +86,7 @@ class Assistant:
         else:
             answer = compose_answer(question.strip(), retrieval, self.settings, parts=first)
         if len(parts) > 1:
-            answer = self._by_parts(question.strip(), parts, mode, answer)
+            answer = self._by_parts(question.strip(), parts, mode, answer, first)
         matched = matched_note(retrieval, answer.citations)  # every mode says which name it read
         if matched and matched not in answer.note:
             answer.note = f"{matched} {answer.note}".strip()
@@ -93,7 +100,7 @@ class Assistant:
         return answer, retrieval
 
     def _by_parts(self, question: str, parts: list[str], mode: str | None,
-                  whole: Answer) -> Answer:
+                  whole: Answer, first: "list[Retrieval]") -> Answer:
         """"Who directs Aurora and what is its budget?": each part answered as a question of
         its own (the second reading "its" as the first part's subject) and the answers joined,
         when every part is answered; else the answer to the whole question (``whole``), whose
@@ -105,7 +112,8 @@ class Assistant:
         for part in parts:
             if answers:
                 part = rewrite_follow_up(part, [Turn(parts[0], parts[0], answers[0])])
-            answers.append(self.explain(part, mode)[0])
+            ready = first[0] if first and not answers else None  # the first part's, retrieved above
+            answers.append(self._explain(part, mode, retrieval=ready)[0])
         joined = joined_answer(question, answers)
         if all(not a.abstained for a in answers) or (whole.abstained and not joined.abstained) \
                 or not whole.text:  # a comparison: only its parts are answered

@@ -11,6 +11,7 @@ to the brief, and rank the sentence that does state the fact first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["expected_types", "supplies", "asks_enumeration", "counted_terms"]
 
@@ -234,14 +235,20 @@ def _names_a_founder(sentence: str) -> bool:
 # "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
 
 
+@lru_cache(maxsize=64)
+def _subject_of(question: str) -> frozenset[str]:
+    """The question's subject terms, once per question (every candidate sentence asks)."""
+    from .names import subject_terms
+
+    return frozenset(subject_terms(question))
+
+
 def _names_a_leader(sentence: str, question: str = "") -> bool:
     """A leading role in ``sentence`` whose holder it names: a passive "... by" must be
     followed by a name ("chaired by Dr. Rao", not "co-chaired by two countries"), and an active
     verb must not have the question's subject before it ("The Delta Skills Exchange (DSE) runs
     short courses" is what DSE runs, not who runs DSE)."""
-    from .names import subject_terms
-
-    subject = set(subject_terms(question))
+    subject = _subject_of(question)
     for cue in _LEADER.finditer(sentence):
         by = _BY_AGENT.match(sentence, cue.end())
         if by is not None and not by.group(1)[:1].isupper():
