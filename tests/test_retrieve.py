@@ -451,6 +451,9 @@ def test_table_rows_are_read_under_their_header_and_acronyms_defined_with_a_dash
     assistant = _assistant_over(tmp_path, AGREEMENTS)
     disbursed = assistant.ask("How much did the NCJSA disburse in 2023?")
     assert not disbursed.abstained and "2023 | 51 | 17" in disbursed.citations[0].text
+    assert "Disbursement (NOK million): 51" in disbursed.text  # each cell named by its header
+    first_row = assistant.ask("How many projects did the NCJSA fund in 2021?")  # not the header's
+    assert first_row.citations[0].text == "2021 | 32 | 9", first_row.citations[0].text
     retrieval = assistant.retrieve("How much did the NCJSA disburse in 2023?")
     assert retrieval.previous[retrieval.evidence[0].sentence_id].startswith("Year | Disbursement")
     budget = assistant.ask("What is the total budget of the NCJSA?")
@@ -518,6 +521,7 @@ def test_a_place_given_in_a_key_value_table_row_answers_where(tmp_path) -> None:
                         "runs twelve buoys off the Azores.\n"})
     secretariat = assistant.ask("Where is the secretariat of the Mekong Water Science Compact?")
     assert not secretariat.abstained and "Hanoi" in secretariat.citations[0].text, secretariat.note
+    assert secretariat.text.startswith("Secretariat: Hanoi [1]")
     based = assistant.ask("Where is the Atlantic Reef Observatory headquartered?")
     assert not based.abstained and "Lisbon" in based.citations[0].text, based.note
     assert assistant.ask("Who wrote the Atlantic Reef Observatory brief?").abstained

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, BODY_NOUNS, terms
+from ..indexing.lexical import ANAPHOR, BODY_NOUNS, is_table_row, terms
 from .confidence import confidence, features
 from .names import name_terms, subject_terms, surface_of
 from .qtype import asks_enumeration
@@ -200,7 +200,8 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
     parts, citations = [], []
     budget = int(settings.max_answer_words * (LIST_WORDS_FACTOR if is_list else 1))
     for n, e in enumerate(chosen, start=1):
-        excerpt = _excerpt(e.text, retrieval.term_weights, max(budget, 12))
+        excerpt = _row_reading(e.text, retrieval.previous.get(e.sentence_id, "")) \
+            if is_table_row(e.text) else _excerpt(e.text, retrieval.term_weights, max(budget, 12))
         budget -= len(excerpt.split())
         parts.append(f"{excerpt} [{n}]")
         citations.append(_citation(n, e))
@@ -385,6 +386,24 @@ def _excerpt(sentence: str, weights: dict[str, float], max_words: int) -> str:
     _, _, i, j = best
     text = " ".join(clauses[i:j + 1]).rstrip(",;:")
     return ("… " if i > 0 else "") + text + (" …" if j < len(clauses) - 1 else "")
+
+
+def _cells(row: str) -> list[str]:
+    return [" ".join(c.split()) for c in row.strip().strip("|").split("|")]
+
+
+def _row_reading(row: str, header: str) -> str:
+    """A table row as a reader can take it in: each cell named by its header when the table
+    has one ("Year: 2023; Budget (USD million): 9.1; Projects funded: 23"), a two-cell row as
+    the key and its value ("Secretariat: Hanoi"). A first row holding a figure is a row of
+    facts, not a header. The citation keeps the row as written."""
+    cells = _cells(row)
+    names = _cells(header) if header and is_table_row(header) else []
+    if len(cells) >= 3 and len(names) == len(cells) and not any(ch.isdigit() for ch in header):
+        return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(names, cells))
+    if len(cells) == 2 and all(cells):
+        return f"{cells[0]}: {cells[1]}"
+    return " | ".join(cells)
 
 
 def _citation(marker: int, e: Evidence) -> Citation:

@@ -44,7 +44,8 @@ __all__ = [
 _HEADER_MAX_WORDS = 14
 # Bumped whenever sentences or chunks are cut differently (2: section headings, one chunk a
 # list; 3: table rows and numbered items read after their header or lead-in; 4: a labelled
-# line under the title, "Headquarters: Lisbon", is body text, not a byline): an index built
+# line under the title, "Headquarters: Lisbon", is body text, not a byline, and a table
+# written without outer pipes keeps its first row apart from its header): an index built
 # by another version is re-read and re-embedded by the next ingest.
 PARSE_VERSION = 4
 
@@ -271,7 +272,8 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
                 # "Partners⏎University of Gdańsk⏎...": a heading line opening its paragraph
                 kind = "heading" if (a == p_start and "\n" in flat and b <= p_start + flat.index("\n")
                                      and _is_header_line(text[a:b])
-                                     and not _BULLET.match(text[a:b])) else "body"
+                                     and not _BULLET.match(text[a:b])
+                                     and not is_table_row(text[a:b])) else "body"
                 out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind, pages))
     return out
 
@@ -301,7 +303,7 @@ def _unwrapped(para: str) -> str:
         width = len(line.strip())
         wrapped = (_RUNS_ON.search(line) is not None or after.lstrip()[:1].islower()
                    or (width >= _WRAPPED_CHARS and width >= _WRAPPED_SHARE * widest))
-        keep = _LINE_ITEM.match(after) is not None or not wrapped
+        keep = _LINE_ITEM.match(after) is not None or is_table_row(after) or not wrapped
         out.append(line + ("\n" if keep else " "))
     return "".join(out) + lines[-1]
 
