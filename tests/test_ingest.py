@@ -206,6 +206,21 @@ def test_the_author_is_the_byline_line_that_names_a_person_not_a_series_number()
                                    "Office\n\nThe programme is led by Tomasz Wieczorek.\n").author == ""
 
 
+@pytest.mark.parametrize("header,author,kind", [
+    ("Prepared by the Delta Policy Unit, January 2025.", "Delta Policy Unit", "byline"),
+    ("By Dr. Ana Silva, Lisbon Institute", "Dr. Ana Silva", "byline"),
+    ("Written by: Jane Doe\nMarch 2026", "Jane Doe", "byline"),
+    ("Headquarters: Lisbon", "", "body"),  # a fact under the title, not who wrote it
+    ("By 2030, the programme will cover every district.", "", "body"),
+])
+def test_a_byline_may_be_written_as_a_sentence_and_a_labelled_fact_is_not_one(
+        header: str, author: str, kind: str) -> None:
+    brief = parse_brief("k.txt", f"Kestrel Programme\n\n{header}\n\nThe programme was founded "
+                                 "in 2011 and is based in Porto.\n")
+    assert brief.author == author
+    assert brief.sentences[1].kind == kind and brief.sentences[1].text.startswith(header[:12])
+
+
 def test_a_table_row_is_embedded_under_its_header_row() -> None:
     from ikqa.indexing.briefs import list_leads
 

@@ -198,6 +198,17 @@ _AUTHOR_LABEL = re.compile(r"^(?:authors?|by|(?:written|prepared|compiled|edited
                            r"contact|rapporteurs?)$", re.I)
 
 
+# "Prepared by the Delta Policy Unit, January 2025.", "By Dr. Ana Silva": a byline, even
+# written as a sentence (a full stop, a date); "By 2030, ..." is not one.
+_AUTHORED = re.compile(r"^(?:(?:prepared|written|compiled|authored|edited|produced)\s+by|by)\s*:?\s+"
+                       r"(?:the\s+)?(?=[A-Z])(?!(?:January|February|March|April|May|June|July|"
+                       r"August|September|October|November|December)\b)", re.I)
+
+
+def _is_byline_line(line: str) -> bool:
+    return _AUTHORED.match(line.strip()) is not None and len(line.split()) <= _HEADER_MAX_WORDS
+
+
 def _names_no_author(line: str) -> bool:
     labelled = _LABELLED.match(line.strip())
     return labelled is not None and not _AUTHOR_LABEL.match(labelled.group(1).strip())
@@ -208,6 +219,9 @@ def _author_line(byline: str) -> str:
     not name the kind of document ("Policy Brief No. 7", "Briefing note, ..." or "March 2026"
     above "Jonas Ferreira, Institute ..." is not the author)."""
     lines = [line.strip() for line in byline.split("\n") if line.strip()]
+    authored = next((_AUTHORED.sub("", line) for line in lines if _AUTHORED.match(line)), "")
+    if authored:  # "Prepared by the Delta Policy Unit, January 2025." -> "Delta Policy Unit"
+        return re.split(r",|;|\s[–—-]\s|\.$", authored)[0].strip()
     return next((line for line in lines if not any(ch.isdigit() for ch in line)
                  and not _DOCUMENT_KIND.match(line) and not _names_no_author(line)), "")
 
@@ -257,7 +271,8 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
             out.append(_sentence(text, source, id_prefix, p_start, p_end, len(out), para_no,
                                  "heading", pages))
             continue
-        if in_header and all(_is_header_line(line) for line in lines):
+        if in_header and all(_is_header_line(line) or (out and _is_byline_line(line))
+                             for line in lines):
             out += _header_sentences(text, source, id_prefix, p_start, lines, len(out), para_no, pages)
             continue
         in_header = False
