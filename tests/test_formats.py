@@ -123,6 +123,24 @@ def test_html_gives_the_main_text_without_navigation(tmp_path: Path) -> None:
     assert doc.title == "Fisheries Deal"
 
 
+@pytest.mark.parametrize("after", ["", "<p>The compact is reviewed every two years by an "
+                                       "external panel of hydrologists.</p>"])
+def test_an_html_table_keeps_its_rows_on_a_short_page_too(tmp_path: Path, after: str) -> None:
+    """On a short page trafilatura's fallback put each cell on its own line; every row is a
+    line of its cells; a layout table (long cells) is left to trafilatura."""
+    html = ("<html><body><h1>Mekong Compact</h1><p>The compact was signed in 2017 by four "
+            "governments.</p><table><tr><th>Item</th><th>Detail</th></tr><tr><td>Secretariat"
+            "</td><td>Hanoi</td></tr><tr><td>Chair</td><td>Dr. Pham | Van Duc</td></tr></table>"
+            f"{after}</body></html>")
+    path = tmp_path / "mekong.html"
+    path.write_text(html, encoding="utf-8")
+    lines = read_document(path).text.split("\n\n")
+    assert "| Secretariat | Hanoi |" in lines and "| Chair | Dr. Pham / Van Duc |" in lines
+    layout = f"<html><body><table><tr><td><p>{'Long prose of the page. ' * 20}</p></td></tr></table></body></html>"
+    (tmp_path / "layout.html").write_text(layout, encoding="utf-8")
+    assert "Long prose of the page. " * 19 in read_document(tmp_path / "layout.html").text
+
+
 def _encrypted_pdf() -> bytes:
     from pypdf import PdfReader, PdfWriter
 

@@ -392,8 +392,9 @@ def _read_html(html: str) -> Document:
     """Main text only (trafilatura drops navigation, footers and boilerplate)."""
     import trafilatura
 
-    result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                         include_tables=True, favor_recall=True)
+    result = trafilatura.bare_extraction(_rows_as_lines(html), with_metadata=True,
+                                         include_comments=False, include_tables=True,
+                                         favor_recall=True)
     text = getattr(result, "text", None) or ""
     paragraphs = [" ".join(line.split()) for line in text.splitlines()]
     body = "\n\n".join(p for p in paragraphs if p)
@@ -403,6 +404,36 @@ def _read_html(html: str) -> Document:
         body = "\n".join(x for x in (title, author) if x) + "\n\n" + body
     return Document(text=_require_text(body), kind="html", title=title, author=author,
                     date=(getattr(result, "date", None) or ""))
+
+
+_CELL_CHARS = 300  # a table with a longer cell lays out a page; it is left to trafilatura
+
+
+def _rows_as_lines(html: str) -> str:
+    """``html`` with each data table's rows as lines "| Secretariat | Hanoi |", so they stay
+    rows however trafilatura reads the page (on a short page its fallback put every cell on a
+    line of its own, and "Secretariat" lost "Hanoi"). Unparseable HTML is given back as it is."""
+    try:
+        import lxml.html
+
+        doc = lxml.html.fromstring(html)
+        for table in list(doc.iter("table")):
+            rows = [[" ".join(c.text_content().split()).replace("|", "/") for c in tr
+                     if c.tag in ("td", "th")] for tr in table.iter("tr")]
+            parent = table.getparent()
+            if parent is None or table.find(".//table") is not None or \
+                    any(len(cell) > _CELL_CHARS for row in rows for cell in row):
+                continue
+            block = lxml.html.Element("div")
+            for cells in (r for r in rows if any(r)):
+                line = lxml.html.Element("p")
+                line.text = f"| {' | '.join(cells)} |" if len(cells) > 1 else cells[0]
+                block.append(line)
+            block.tail = table.tail
+            parent.replace(table, block)
+        return lxml.html.tostring(doc, encoding="unicode")
+    except Exception:  # noqa: BLE001 - trafilatura reads what lxml cannot
+        return html
 
 
 def _one_line(err: BaseException) -> str:
