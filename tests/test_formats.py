@@ -141,6 +141,65 @@ def test_an_html_table_keeps_its_rows_on_a_short_page_too(tmp_path: Path, after:
     assert "Long prose of the page. " * 19 in read_document(tmp_path / "layout.html").text
 
 
+def _word_list_brief() -> bytes:
+    """Lists as Word writes them: by style ("List Number", "List Bullet") and by automatic
+    numbering set on the paragraph (w:numPr; in python-docx's template numId 9 is decimal,
+    numId 1 bullets)."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def numbered(paragraph, num_id: str) -> None:
+        num_pr = OxmlElement("w:numPr")
+        for tag, value in (("w:ilvl", "0"), ("w:numId", num_id)):
+            child = OxmlElement(tag)
+            child.set(qn("w:val"), value)
+            num_pr.append(child)
+        paragraph._p.get_or_add_pPr().append(num_pr)
+
+    document = docx.Document()
+    document.add_paragraph("Japan-Kenya Agreement")
+    document.add_paragraph("The agreement has three objectives:")
+    for text in ("Develop drought-resilient crops.", "Advance geothermal research.",
+                 "Train 60 Kenyan engineers."):
+        document.add_paragraph(text, style="List Number")
+    document.add_paragraph("Its partners are:")
+    for text in ("Kyoto University", "Moi University"):
+        document.add_paragraph(text, style="List Bullet")
+    document.add_paragraph("The agreement sets two targets:")
+    for text in ("Forty joint papers a year.", "Ten shared laboratories."):
+        numbered(document.add_paragraph(text, style="List Paragraph"), "9")
+    numbered(document.add_paragraph("Nairobi office", style="List Paragraph"), "1")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_word_list_items_are_read_with_their_numbers_and_bullets(tmp_path: Path) -> None:
+    path = tmp_path / "jk.docx"
+    path.write_bytes(_word_list_brief())
+    lines = read_document(path).text.split("\n\n")
+    assert lines[2:5] == ["1. Develop drought-resilient crops.", "2. Advance geothermal research.",
+                          "3. Train 60 Kenyan engineers."]
+    assert lines[6:8] == ["- Kyoto University", "- Moi University"]
+    assert lines[9:] == ["1. Forty joint papers a year.", "2. Ten shared laboratories.",
+                         "- Nairobi office"]
+
+
+@pytest.mark.slow
+def test_the_nth_objective_of_a_word_list_is_found_by_its_number(tmp_path: Path) -> None:
+    import ikqa
+
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "jk.docx").write_bytes(_word_list_brief())
+    assistant = ikqa.Assistant(ikqa.Settings(sources_dir=sources, index_dir=tmp_path / "index",
+                                             answer_mode="extractive"))
+    assistant.ingest()
+    second = assistant.ask("What is the second objective of the Japan-Kenya Agreement?")
+    assert second.citations[0].text == "2. Advance geothermal research.", second.text
+
+
 def _encrypted_pdf() -> bytes:
     from pypdf import PdfReader, PdfWriter
 

@@ -375,7 +375,9 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     if kinds and typed:
         score += W_TYPE
     if nth is not None and previous is not None and _is_nth_item(s, previous, nth):
-        score += W_TYPE  # "What is objective 2 of X?": the second item of X's objectives
+        # "What is objective 2 of X?": the second item of X's objectives, over any other line
+        # (in a short brief its list's other items and lines score alike)
+        score += 2 * W_TYPE
     elif nth is not None and s.text.rstrip().endswith(":"):
         score -= W_TYPE  # "The partnership has four objectives:" names none of them
     if not anchored:
