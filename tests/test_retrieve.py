@@ -525,3 +525,40 @@ def test_a_place_given_in_a_key_value_table_row_answers_where(tmp_path) -> None:
     based = assistant.ask("Where is the Atlantic Reef Observatory headquartered?")
     assert not based.abstained and "Lisbon" in based.citations[0].text, based.note
     assert assistant.ask("Who wrote the Atlantic Reef Observatory brief?").abstained
+
+
+LAKES = {
+    "lvbfc.md": "# Lake Victoria Basin Fisheries Centre\n\nPrepared by the East African Policy "
+                "Desk, March 2025.\n\nThe Lake Victoria Basin Fisheries Centre (LVBFC) was "
+                "founded in 1994 in Kisumu to advise three governments on fish stocks. Its "
+                "director is Professor Wanjiru Kamau.\n\nFor the 2023/24 financial year LVBFC had "
+                "a budget of KES 850 million.\n\nLVBFC cooperates with:\n\n- Makerere University\n"
+                "- Tanzania Fisheries Research Institute\n- the Food and Agriculture Organization "
+                "of the United Nations\n\n## Budget history\n\n| Year | Budget (KES million) | "
+                "Surveys |\n|---|---|---|\n| 2022 | 790 | 11 |\n| 2023 | 850 | 14 |\n",
+    "smp.md": "# Skagerrak Monitoring Programme\n\nThe Skagerrak Monitoring Programme (SMP) was "
+              "launched in 1987 in Arendal. The SMP had a budget of NOK 18.4 million in 2024.\n\n"
+              "The programme's partners are:\n\n- Aarhus University\n- University of Bergen\n",
+}
+
+
+@pytest.mark.slow
+def test_a_list_an_acronym_a_table_header_and_a_byline_each_answer_only_what_they_state(
+        tmp_path) -> None:
+    """"LVBFC cooperates with:" is answered with the items it leads into; a question spelling out
+    the name a brief abbreviates finds "LVBFC had a budget ..."; a table's header row is never
+    the answer; the byline's date is not a founding date."""
+    assistant = _assistant_over(tmp_path, LAKES)
+    partners = assistant.ask("Who does LVBFC cooperate with?")
+    cited = [c.text for c in partners.citations]
+    assert cited[0] == "LVBFC cooperates with:" and "- Makerere University" in cited and \
+        "- the Food and Agriculture Organization of the United Nations" in cited, partners.text
+    assert "Aarhus" not in partners.text
+    budget = assistant.ask("What was the budget of the Lake Victoria Basin Fisheries Centre in "
+                           "2023/24?")
+    assert not budget.abstained and "KES 850 million" in budget.citations[0].text, budget.note
+    history = assistant.ask("What was the budget of the Lake Victoria Basin Fisheries Centre?")
+    assert all("Surveys |" not in c.text for c in history.citations), history.text
+    founded = assistant.ask("When was the Lake Victoria Basin Fisheries Centre founded?")
+    assert "1994" in founded.citations[0].text and \
+        all("March 2025" not in c.text for c in founded.citations), founded.text

@@ -18,9 +18,9 @@ from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, is_table_row, terms
 from .confidence import confidence, features
 from .names import name_terms, subject_terms, surface_of
-from .qtype import asks_enumeration
+from .qtype import is_list_question, is_plural
 from .retrieve import W_TYPE, Retrieval, is_list_item
-from ..types import Answer, Citation, Evidence, parse_sentence_id
+from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
 __all__ = ["compose_answer", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
            "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
@@ -46,8 +46,6 @@ _NEAR_DUPLICATE = 0.6
 _FACT_NUMBER = re.compile(r"(?<![\d.,])\d{2,}(?:[.,]\d+)*")
 NUMBER_LOOKAHEAD = 5
 _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
-_AUX = frozenset("is was are were does do did has have had can could will would should may "
-                 "might must of in on for to by with".split())
 
 
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:on|in|at|for|by|from|since|until|to|with)\s+)?"
@@ -80,7 +78,7 @@ def _comparison_parts(question: str) -> list[str]:
     found = _COMPARE_OF.match(question) or _DIFFER_IN.match(question) or _WHICH_MORE.match(question)
     if found:
         words = found["what"].split()
-        if _plural(words[-1]):  # "the budgets of X and Y": the budget of each
+        if is_plural(words[-1]):  # "the budgets of X and Y": the budget of each
             words[-1] = words[-1][:-1]
         return [f"What is the {' '.join(words)} of {found[x]}?" for x in ("a", "b")]
     return []
@@ -130,23 +128,6 @@ def joined_answer(question: str, answers: Sequence[Answer]) -> Answer:
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
-def is_list_question(question: str) -> bool:
-    """A question whose answer names several things: "Which topics...", "Which payment
-    systems were...", "What are...", "List...", "How many X does the brief name?", or one that
-    asks two things ("... and what...?")."""
-    words = re.findall(r"[\w'-]+", question.lower())
-    if not words:
-        return False
-    if words[0] in {"list", "name"} or asks_enumeration(question) or \
-            re.search(r"\band (?:what|which|who|when|where|how)\b", question, re.I):
-        return True
-    if words[0] not in {"which", "what", "who"} or len(words) < 2:
-        return False
-    if words[1] in {"are", "were"} or (words[0] != "who" and _plural(words[1])):
-        return True
-    if words[0] == "who":
-        return False
-    return len(words) > 3 and _plural(words[2]) and words[3] in _AUX
 
 
 # "Which programme was launched in Gdańsk?", "What institute does Dr. Rao direct?": the
@@ -164,11 +145,6 @@ def _with_referent(chosen: list[Evidence], retrieval: Retrieval, question: str) 
             any(c.sentence_id == referent.sentence_id for c in chosen):
         return chosen
     return [referent, *chosen]
-
-
-def _plural(word: str) -> bool:
-    return (len(word) > 3 and word.endswith("s") and word not in _AUX
-            and not word.endswith(("ss", "us", "is", "'s")))
 
 
 def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
@@ -190,8 +166,12 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related,
                       confidence=1.0 - p, note=f"Not answered: {reason}.")
     is_list = is_list_question(question)
-    chosen = _with_referent(_select(evidence, retrieval, is_list, settings), retrieval,
-                            question)[:max(2, settings.max_answer_sentences)]
+    items = _items_after(evidence[0], evidence)
+    if items:  # "AGON's partners are:" states none of them: the items it leads into do
+        chosen = [evidence[0], *items]
+    else:
+        chosen = _with_referent(_select(evidence, retrieval, is_list, settings), retrieval,
+                                question)[:max(2, settings.max_answer_sentences)]
     for part in parts:
         if part.evidence and not abstention_reason(part.question, part, settings):
             best = part.evidence[0]
@@ -333,6 +313,28 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
         covered |= new_terms
         words += len(e.text.split())
     return chosen
+
+
+MAX_LIST_ITEMS = 12
+
+
+def _items_after(lead: Evidence, evidence: list[Evidence]) -> list[Evidence]:
+    """The items of the list ``lead`` leads into ("AGON's partners are:" then "- University of
+    Zurich", ...): the run of list items right after it, as retrieved; none when ``lead`` does
+    not end with a colon."""
+    if lead.kind != "body" or not lead.text.rstrip().endswith(":"):
+        return []
+    parsed = parse_sentence_id(lead.sentence_id)
+    if parsed is None:
+        return []
+    by_id = {e.sentence_id: e for e in evidence}
+    items = []
+    for n in range(parsed[1] + 1, parsed[1] + 1 + MAX_LIST_ITEMS):
+        item = by_id.get(sentence_id(parsed[0], n))
+        if item is None or not is_list_item(item.text):
+            break
+        items.append(item)
+    return items
 
 
 def _continues(e: Evidence, chosen: list[Evidence], covered: set[str], wanted: set[str]) -> bool:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["expected_types", "supplies", "asks_enumeration", "counted_terms"]
+__all__ = ["expected_types", "supplies", "asks_enumeration", "counted_terms", "is_list_question",
+           "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\bsince when\b", re.I)
@@ -283,3 +284,31 @@ def _without_dates(sentence: str) -> str:
 def _new_match(pattern: re.Pattern[str], sentence: str, question: str) -> bool:
     given = {m.group(0).lower() for m in pattern.finditer(question)}
     return any(m.group(0).lower() not in given for m in pattern.finditer(sentence))
+
+
+_AUX = frozenset("is was are were does do did has have had can could will would should may "
+                 "might must of in on for to by with".split())
+
+
+def is_plural(word: str) -> bool:
+    return (len(word) > 3 and word.endswith("s") and word not in _AUX
+            and not word.endswith(("ss", "us", "is", "'s")))
+
+
+def is_list_question(question: str) -> bool:
+    """A question whose answer names several things: "Which topics...", "Which payment
+    systems were...", "What are...", "List...", "How many X does the brief name?", or one that
+    asks two things ("... and what...?")."""
+    words = re.findall(r"[\w'-]+", question.lower())
+    if not words:
+        return False
+    if words[0] in {"list", "name"} or asks_enumeration(question) or \
+            re.search(r"\band (?:what|which|who|when|where|how)\b", question, re.I):
+        return True
+    if words[0] not in {"which", "what", "who"} or len(words) < 2:
+        return False
+    if words[1] in {"are", "were"} or (words[0] != "who" and is_plural(words[1])):
+        return True
+    if words[0] == "who":
+        return False
+    return len(words) > 3 and is_plural(words[2]) and words[3] in _AUX

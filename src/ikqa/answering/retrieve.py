@@ -143,9 +143,14 @@ class Retriever:
         sentences = self._candidate_sentences(
             vector, bm25, chunks, members,
             self.store.bm25_sentence_scores([rarest]) if rarest is not None else {})
+        acronyms = _acronyms_of_names(question, [s for s, _ in sentences.values()])
+        if acronyms:  # "LVBFC had a budget of ..." for the Lake Victoria Basin Fisheries Centre
+            sentences.update(self._naming(sentences, list(acronyms), asked))
         nth = asked_item(question)
         if nth is not None:  # "What is objective 2 of X?": the item under each list of them
             sentences.update(self._nth_items(sentences, nth))
+        else:  # "Who are AGON's partners?": every item under "AGON's partners are:"
+            sentences.update(self._list_items(sentences))
         context = _context_similarity(members, chunk_cosines)
         previous = self._previous_sentences(sentences)
         # "Its committee is chaired by ..." after "The platform lets ...": the chain goes on to
@@ -159,7 +164,7 @@ class Retriever:
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
                       context.get(s.id, 0.0), subject_weights,
-                      further[s.id].text if s.id in further else "", expansions, nth)
+                      further[s.id].text if s.id in further else "", expansions, nth, acronyms)
             for s, prior in sentences.values()
         ]
         # A title line states only the title: it answers a question asking for one, no other
@@ -167,8 +172,16 @@ class Retriever:
         # A section heading ("Partners") names a topic and states nothing: never an answer; nor
         # does a header line that is neither the title nor the byline (a Markdown body's own
         # "# Tidewater Coastal Resilience Programme" under its front matter's title).
+        # A byline's date is when the brief was written: it answers about its author and the
+        # brief itself, never "When was X founded?" or "How much…?".
+        # A table's header row ("| Year | Budget (USD million) | Projects funded |") names what
+        # its rows state and states nothing: it is read with them, never given alone.
+        headers = {lead.id for sid, lead in previous.items()
+                   if is_table_row(sentences[sid][0].text) and is_table_row(lead.text)}
         evidence = [e for e in evidence if (e.kind not in ("title", "header") or "title" in kinds)
-                    and e.kind != "heading"]
+                    and e.kind != "heading" and e.sentence_id not in headers
+                    and (e.kind != "byline" or not kinds & _NOT_OF_A_BYLINE
+                         or _ABOUT_THE_BRIEF.search(question))]
         evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         if unknown:
@@ -195,6 +208,34 @@ class Retriever:
             if parsed and s.text.rstrip().endswith(":") and nth[1] & set(terms(s.text)):
                 ids.append(sentence_id(parsed[0], parsed[1] + nth[0]))
         return {s.id: (s, 0.0) for s in self.store.sentences(ids) if s.id not in sentences}
+
+    def _naming(self, sentences: dict[str, tuple["StoredSentence", float]], acronyms: list[str],
+                asked: list[str]) -> dict[str, tuple["StoredSentence", float]]:
+        """The best BM25 sentences for what is asked together with the acronyms a brief gave
+        the question's subject, that are not candidates yet."""
+        scores = self.store.bm25_sentence_scores(terms(" ".join(acronyms)) + asked)
+        best = [sid for sid in sorted(scores, key=lambda sid: -scores[sid])
+                [:SENTENCES_PER_RETRIEVER] if sid not in sentences]
+        return {s.id: (s, 0.0) for s in self.store.sentences(best)} if best else {}
+
+    def _list_items(self, sentences: dict[str, tuple["StoredSentence", float]]
+                    ) -> dict[str, tuple["StoredSentence", float]]:
+        """The items of the list after each candidate that leads into one ("AGON's partners
+        are:"), up to ``LIST_REACH`` lines on, with that line's chunk prior."""
+        ids: dict[str, float] = {}
+        for s, prior in sentences.values():
+            parsed = parse_sentence_id(s.id)
+            if parsed and s.kind == "body" and s.text.rstrip().endswith(":"):
+                for n in range(parsed[1] + 1, parsed[1] + 1 + LIST_REACH):
+                    ids.setdefault(sentence_id(parsed[0], n), prior)
+        wanted = [i for i in ids if i not in sentences]
+        found = {s.id: s for s in self.store.sentences(wanted)} if wanted else {}
+        out: dict[str, tuple["StoredSentence", float]] = {}
+        for sid in wanted:  # compose keeps the run of items right after the lead line
+            s = found.get(sid)
+            if s is not None and s.kind == "body" and is_list_item(s.text):
+                out[sid] = (s, ids[sid])
+        return out
 
     def _defining(self, question: str) -> list["StoredSentence"]:
         """The indexed sentences that best match each acronym of ``question`` alone (one of them
@@ -282,6 +323,9 @@ class Retriever:
         return out
 
 
+_ABOUT_THE_BRIEF = re.compile(r"\b(?:brief(?:ing)?s?|report|note|paper|memo|document|publication|"
+                              r"published|written|wrote|prepared|authored|dated|author)\b", re.I)
+_NOT_OF_A_BYLINE = frozenset({"date", "duration", "money", "amount", "quantity", "magnitude"})
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth "
                                          "ninth tenth".split(), 1)}
 _NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
@@ -338,11 +382,14 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
               previous: "StoredSentence | None", context: float = 0.0,
               subject: dict[str, float] | None = None, further: str = "",
               expansions: dict[str, str] | None = None,
-              nth: tuple[int, set[str]] | None = None) -> Evidence:
+              nth: tuple[int, set[str]] | None = None,
+              acronyms: dict[str, frozenset[str]] | None = None) -> Evidence:
     """One sentence scored against the question. It is read with ``previous``, the sentence it
     refers back to; its subject also with ``further``, the sentence that one refers back to, and
     an acronym of the question ("DSE") is named where its expansion is ("Delta Skills Exchange"
-    in the brief's title)."""
+    in the brief's title); a name the question spells out ("Lake Victoria Basin Fisheries
+    Centre") is named where the acronym a brief gave it is ("LVBFC had a budget ...":
+    ``acronyms``)."""
     import numpy as np
 
     dense = float(np.dot(vector, np.asarray(s.embedding, dtype=np.float32)))
@@ -350,6 +397,9 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     sentence_terms = set(terms(_HEADER_WORDS.get(s.kind, "") + s.text))
     if previous is not None:
         sentence_terms |= set(terms(previous.text))
+    for acronym, name in (acronyms or {}).items():
+        if re.search(rf"\b{acronym}\b", f"{previous.text if previous else ''} {s.text}"):
+            sentence_terms |= name
     coverage = term_coverage(content_terms, sentence_terms, weights)
     # The brief's title counts at half weight: "When was Twilight Princess launched in North
     # America?" is answered by "The game was launched in North America..." under the title
@@ -406,6 +456,26 @@ def _acronym_expansions(question: str, sentences: list["StoredSentence"]) -> dic
                      None)
         if match:
             found.update({t: " ".join(match.group(1).split()) for t in terms(acronym)})
+    return found
+
+
+_DEFINED_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
+
+
+def _acronyms_of_names(question: str, sentences: list["StoredSentence"]) -> dict[str, frozenset[str]]:
+    """For each name the question spells out that a brief gives an acronym ("the Center for
+    Arctic Coastal Modeling (CACM)"), that acronym -> the name's terms: the question's words
+    hold every word of the name, and the name's initials spell the acronym."""
+    asked = set(terms(question))
+    found: dict[str, frozenset[str]] = {}
+    for s in sentences:
+        text = s.text.replace("–", "-")
+        for acronym in set(_DEFINED_ACRONYM.findall(text)) - set(found):
+            defined = re.search(r"\b(" + _JOINING.join(f"{letter}[\\w'’]*" for letter in acronym)
+                                + r")\s*\(" + acronym + r"\)", text)
+            name = frozenset(terms(defined.group(1))) if defined else frozenset()
+            if len(name) >= 2 and name <= asked:
+                found[acronym] = name
     return found
 
 
