@@ -559,6 +559,23 @@ def test_a_list_an_acronym_a_table_header_and_a_byline_each_answer_only_what_the
     assert not budget.abstained and "KES 850 million" in budget.citations[0].text, budget.note
     history = assistant.ask("What was the budget of the Lake Victoria Basin Fisheries Centre?")
     assert all("Surveys |" not in c.text for c in history.citations), history.text
+    surveys = assistant.ask("How many surveys did LVBFC run in 2023?")
+    assert surveys.citations[0].text == "| 2023 | 850 | 14 |" and surveys.short == "14", surveys.text
     founded = assistant.ask("When was the Lake Victoria Basin Fisheries Centre founded?")
     assert "1994" in founded.citations[0].text and \
         all("March 2025" not in c.text for c in founded.citations), founded.text
+
+
+@pytest.mark.parametrize("question,row,short", [
+    ("How many projects did MDRI fund in 2022?",
+     [("Year", "2022"), ("Budget (USD million)", "7.8"), ("Projects funded", "19")], "19"),
+    ("What was the budget in 2022?",
+     [("Year", "2022"), ("Budget (USD million)", "7.8"), ("Projects funded", "19")], "7.8 (USD million)"),
+    ("Who is the lead funder of MDRI?",
+     [("Item", "Lead funder"), ("Detail", "Netherlands Enterprise Agency")], "Netherlands Enterprise Agency"),
+    ("What happened in 2022?", [("Year", "2022"), ("Budget", "7.8"), ("Projects", "19")], ""),
+])
+def test_the_cell_asked_for_is_found_by_its_column_s_name(question, row, short) -> None:
+    from ikqa.answering.short import cell_short
+
+    assert cell_short(question, row) == short

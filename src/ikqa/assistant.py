@@ -90,6 +90,8 @@ class Assistant:
         matched = matched_note(retrieval, answer.citations)  # every mode says which name it read
         if matched and matched not in answer.note:
             answer.note = f"{matched} {answer.note}".strip()
+        if not answer.abstained and answer.citations:
+            answer.short = _cell_asked(question, answer.citations[0], retrieval) or answer.short
         if not answer.short and not answer.abstained and answer.citations:
             from .answering.short import typed_short
 
@@ -251,3 +253,17 @@ class Assistant:
         if self._encoder is None:
             self._encoder = QueryEncoder(encoder_path(self.settings))
         return Retriever(store, self._encoder, self.settings)
+
+
+def _cell_asked(question: str, cited: Citation, retrieval: "Retrieval") -> str:
+    """When the answer cites a table row: the cell the question asks for, by its column's name
+    ("" otherwise). It wins over a phrase a model picked from the row."""
+    from .answering.compose import row_cells
+    from .answering.short import cell_short
+    from .indexing.lexical import is_table_row
+
+    if not is_table_row(cited.text):
+        return ""
+    header = next((retrieval.previous.get(e.sentence_id, "") for e in retrieval.evidence
+                   if e.source == cited.source and e.start == cited.start), "")
+    return cell_short(question, row_cells(cited.text, header))

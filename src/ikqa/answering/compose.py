@@ -22,7 +22,7 @@ from .qtype import is_list_question, is_plural
 from .retrieve import W_TYPE, Retrieval, is_list_item
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
-__all__ = ["compose_answer", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
+__all__ = ["compose_answer", "row_cells", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
            "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
@@ -392,6 +392,17 @@ def _excerpt(sentence: str, weights: dict[str, float], max_words: int) -> str:
 
 def _cells(row: str) -> list[str]:
     return [" ".join(c.split()) for c in row.strip().strip("|").split("|")]
+
+
+def row_cells(row: str, header: str) -> list[tuple[str, str]]:
+    """A table row's cells, each with its column's name from ``header`` (its table's first row)
+    when the table has one ("" names otherwise). A first row holding a figure is a row of
+    facts, not a header."""
+    cells = _cells(row)
+    names = _cells(header) if header and is_table_row(header) else []
+    if len(names) != len(cells) or any(ch.isdigit() for ch in header):
+        names = [""] * len(cells)
+    return list(zip(names, cells))
 
 
 def _row_reading(row: str, header: str) -> str:

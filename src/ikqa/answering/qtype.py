@@ -166,8 +166,10 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
                                                                    question)
     if kind == "magnitude":
         return _new_match(_DIGITS, _without_dates(sentence), question)
-    if kind == "place":
-        return _new_match(_PLACE, sentence, question)
+    if kind == "place":  # "in the Mekong Delta" is no answer to "Where is the Mekong Delta X?"
+        asked = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", question)}
+        return any(not {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", m.group(0))} <= asked
+                   for m in _PLACE.finditer(sentence))
     if kind == "author":
         return sentence_kind == "byline"
     if kind == "title":

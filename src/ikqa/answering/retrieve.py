@@ -49,6 +49,9 @@ TITLE_SHARE = 0.5  # weight of the brief's title in a sentence's term coverage (
 # An item of a bulleted list is read with the line that leads into the list, found among the
 # this many sentences before it.
 LIST_REACH = 12
+# Sentences read, per acronym of the question, to find the one defining it (BM25 on the acronym
+# alone favours short sentences that repeat it: "AGON's partners are:")
+DEFINING_LOOKUP = 40
 # A name counts as the question's subject when it is rare among the sentences, or when some
 # brief never names it (it tells briefs apart): in a handful of short briefs every name is
 # frequent ("Helix" in 4 of 21 sentences), yet "Who is the director of Helix?" is still about
@@ -180,9 +183,14 @@ class Retriever:
                    if is_table_row(sentences[sid][0].text) and is_table_row(lead.text)}
         evidence = [e for e in evidence if (e.kind not in ("title", "header") or "title" in kinds)
                     and e.kind != "heading" and e.sentence_id not in headers
-                    and (e.kind != "byline" or not kinds & _NOT_OF_A_BYLINE
-                         or _ABOUT_THE_BRIEF.search(question))]
-        evidence.sort(key=lambda e: (not kinds or e.typed, e.score), reverse=True)
+                    and (e.kind != "byline" or _asks_of_a_byline(e, question, kinds,
+                                                                  subject_weights))]
+        # "What is the second priority of X?": X's second priority, whatever else scores higher
+        asked_items = {e.sentence_id for e in evidence if nth is not None and e.anchored
+                       and e.sentence_id in previous
+                       and _is_nth_item(sentences[e.sentence_id][0], previous[e.sentence_id], nth)}
+        evidence.sort(key=lambda e: (e.sentence_id in asked_items, not kinds or e.typed, e.score),
+                      reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         if unknown:
             spelled_out = _spelled_out_acronyms(question, evidence)
@@ -243,7 +251,7 @@ class Retriever:
         ids: list[str] = []
         for acronym in set(_ACRONYM.findall(question)):
             scores = self.store.bm25_sentence_scores(terms(acronym))
-            ids += sorted(scores, key=lambda s: -scores[s])[:3]
+            ids += sorted(scores, key=lambda s: -scores[s])[:DEFINING_LOOKUP]
         return self.store.sentences(list(dict.fromkeys(ids))) if ids else []
 
     def _near_names(self, question: str) -> dict[str, tuple[str, str]]:
@@ -326,6 +334,19 @@ class Retriever:
 _ABOUT_THE_BRIEF = re.compile(r"\b(?:brief(?:ing)?s?|report|note|paper|memo|document|publication|"
                               r"published|written|wrote|prepared|authored|dated|author)\b", re.I)
 _NOT_OF_A_BYLINE = frozenset({"date", "duration", "money", "amount", "quantity", "magnitude"})
+
+
+def _asks_of_a_byline(e: Evidence, question: str, kinds: set[str],
+                      subject: dict[str, float]) -> bool:
+    """A byline answers who wrote the brief, what is asked of the brief itself, or what is
+    asked of the person it names ("What position does Sanjeev K. Varshney hold?"), never when
+    or how much of anything else, and not "What is the second priority of the Lake Victoria
+    Basin Fisheries Centre?" by naming the "East African Fisheries Policy Network"."""
+    if "author" in kinds or _ABOUT_THE_BRIEF.search(question):
+        return True
+    if kinds & _NOT_OF_A_BYLINE:
+        return False
+    return not subject or term_coverage(list(subject), set(terms(e.text)), subject) >= ANCHOR_MIN
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth "
                                          "ninth tenth".split(), 1)}
 _NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
@@ -424,7 +445,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
-    if nth is not None and previous is not None and _is_nth_item(s, previous, nth):
+    if nth is not None and previous is not None and anchored and _is_nth_item(s, previous, nth):
         # "What is objective 2 of X?": the second item of X's objectives, over any other line
         # (in a short brief its list's other items and lines score alike)
         score += 2 * W_TYPE

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["typed_short"]
+__all__ = ["typed_short", "cell_short"]
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
@@ -90,3 +90,29 @@ def _expansion(acronym: str, sentence: str) -> str:
     while words and not words[0][0].isupper():
         words.pop(0)
     return " ".join(words)
+
+
+def cell_short(question: str, row: list[tuple[str, str]]) -> str:
+    """The cell of a table row that the question asks for, by its column's name: "19" for "How
+    many projects did MDRI fund in 2022?" from (Year, 2022), (Budget (USD million), 7.8),
+    (Projects funded, 19); a unit in the column's name goes with the value ("12.9 (PEN
+    million)"); of a two-cell row whose first cell the question names, the second. "" when no
+    column's name shares a word with the question (or two tie)."""
+    from ..indexing.lexical import terms
+
+    asked = set(terms(question))
+    given = question.casefold()
+    if len(row) == 2 and set(terms(row[0][1])) & asked and row[1][1].casefold() not in given:
+        return row[1][1]  # "| Lead funder | Netherlands Enterprise Agency |": a key and its value
+    scored = []
+    for name, value in row:
+        if not value or value.casefold() in given:  # "2022" is what the question gives
+            continue
+        plain = re.sub(r"\([^)]*\)", " ", name)
+        scored.append((len(set(terms(plain)) & asked), name, value))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[1][0] == scored[0][0]):
+        return ""
+    _, name, value = scored[0]
+    unit = re.search(r"\(([^)]*)\)", name)
+    return f"{value} ({unit.group(1)})" if unit and any(ch.isdigit() for ch in value) else value
