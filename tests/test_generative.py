@@ -584,3 +584,26 @@ def test_the_prompt_never_leaks_into_a_draft_or_an_answer(injected: ikqa.Assista
         shown = " ".join([answer.text, answer.short, "".join(drafts), *answer.struck]).lower()
         assert not [f for f in fragments if f in shown], (question, shown)
         assert "banana" not in answer.text.lower()
+
+
+@pytest.mark.parametrize("claim,support,holds", [
+    ("8 meters", "In 2023 a single storm removed eight meters of shoreline.", True),
+    ("three research vessels", "LVBFC operates 3 research vessels.", True),
+    ("9 meters", "In 2023 a single storm removed eight meters of shoreline.", False),
+])
+def test_a_number_the_sentence_spells_out_is_the_same_number(claim, support, holds) -> None:
+    from ikqa.answering.claims import grounded, respelled
+
+    assert grounded(claim, support, "How much?") is holds
+    assert not grounded("5", "It has five buttons.", "How many?", spelled=False)
+    assert respelled("7", "Seven of the world's top eight agencies are based there.") == "Seven"
+    assert respelled("EUR 3.2 million", "a budget of EUR 3.2 million") == "EUR 3.2 million"
+
+
+def test_a_reply_that_only_names_a_sentence_is_read_as_pointing_at_it() -> None:
+    from ikqa.answering.generate import _names_a_sentence
+
+    pool = [object(), object(), object()]
+    assert _names_a_sentence("1", pool) and _names_a_sentence(" [2] ", pool)
+    assert not _names_a_sentence("4", pool) and not _names_a_sentence("1743", pool)
+    assert not _names_a_sentence("1743 [1]", pool)

@@ -19,7 +19,7 @@ from typing import Sequence
 
 from ..indexing.lexical import terms
 
-__all__ = ["Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates", "with_asked_noun",
+__all__ = ["respelled", "Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates", "with_asked_noun",
            "describes_subject",
            "SUPPORT_SHARE"]
 
@@ -135,16 +135,40 @@ def _clean(text: str) -> str:
     return re.sub(r"([.,;:])\1+", r"\1", text).strip()
 
 
-def numbers(text: str) -> set[str]:
-    """The numbers ``text`` states, without thousands separators ("3,000" -> "3000")."""
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+_SPELLED = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())} | {
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+    "ninety": "90", "hundred": "100"}
+_SPELLED_NUMBER = re.compile(rf"\b(?:{'|'.join(_SPELLED)})\b", re.I)
 
 
-def grounded(claim: str, support: str, question: str) -> bool:
+def numbers(text: str, spelled: bool = True) -> set[str]:
+    """The numbers ``text`` states, without thousands separators ("3,000" -> "3000"), and with
+    ``spelled`` a number spelled out as its digits ("eight meters" states 8, as the model may
+    write it)."""
+    return {n.replace(",", "") for n in _NUMBER.findall(text)} | \
+        ({_SPELLED[w.lower()] for w in _SPELLED_NUMBER.findall(text)} if spelled else set())
+
+
+def respelled(claim: str, support: str) -> str:
+    """``claim`` with each number it writes in digits that ``support`` spells out written as
+    ``support`` writes it ("7" -> "Seven" from "Seven of the world's top eight ...")."""
+    digits = {n.replace(",", "") for n in _NUMBER.findall(support)}
+    spelled = {_SPELLED[w.lower()]: w for w in _SPELLED_NUMBER.findall(support)}
+
+    def word(m: re.Match[str]) -> str:
+        n = m.group(0)
+        return spelled[n] if n not in digits and n in spelled else n
+    return re.sub(r"(?<![\d.,])\d+(?![\d.,]\d)", word, claim)
+
+
+def grounded(claim: str, support: str, question: str, spelled: bool = True) -> bool:
     """True when every number, currency sign and name of ``claim`` occurs in ``support`` (the
     cited sentences, and the sentences they refer back to) or the question, and at least
-    ``SUPPORT_SHARE`` of its other content terms occur in ``support``."""
-    if not numbers(claim) <= numbers(support) | numbers(question):
+    ``SUPPORT_SHARE`` of its other content terms occur in ``support``. Without ``spelled`` a
+    number must be written alike ("5" is not "five")."""
+    if not numbers(claim, spelled) <= numbers(support, spelled) | numbers(question, spelled):
         return False
     if not set(_CURRENCY.findall(claim)) <= set(_CURRENCY.findall(support + question)):
         return False  # "$41.7 million" where the sentence says "£41.7 million"
@@ -152,7 +176,7 @@ def grounded(claim: str, support: str, question: str) -> bool:
     for word in _CAPITALISED.findall(claim):
         if not set(terms(word)) <= known:
             return False
-    new = set(terms(claim)) - set(terms(question))
+    new = set(terms(claim)) - set(terms(question)) - set(_SPELLED)  # "eight" is its number
     return not new or len(new & set(terms(support))) / len(new) >= SUPPORT_SHARE
 
 

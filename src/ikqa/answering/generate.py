@@ -30,7 +30,7 @@ from ..indexing.lexical import terms
 from ..llm import ChatPrompt, LanguageModel, Message
 from ..types import Answer, Citation, Evidence
 from .claims import SHORT_WORDS, Claim, describes_subject, grounded, numbers, parse_draft, \
-    quoted, restates, with_asked_noun
+    quoted, respelled, restates, with_asked_noun
 from .compose import _citation, compose_answer
 from .short import typed_short
 from .verify import _needs_no_model, _passage, candidates, judge_prompt, verified_answer
@@ -153,19 +153,33 @@ def generative_answer(question: str, retrieval: "Retrieval", settings: Settings,
     try:
         reply = _write(llm, generation_prompt(question, pool, retrieval.previous), on_token)
         draft = parse_draft(reply)
+        pointed = _names_a_sentence(reply, pool)  # "1": it named a sentence, wording nothing
+        if pointed:
+            draft = replace(draft, claims=())
         kept, struck = _check(draft.claims, pool, question, retrieval, settings, judge)
     except IkqaError as err:
         note = f"Not written by the language model: {err}"
         return replace(extractive, mode="generative",
                        note=" ".join(x for x in (extractive.note, note) if x))
     if not kept:
-        return _fallback(question, retrieval, settings, llm, parts, judge, struck, draft.declined)
+        return _fallback(question, retrieval, settings, llm, parts, judge, struck, draft.declined,
+                         pointed)
     answer = _composed(question, kept, pool, judge, draft.short, retrieval)
     answer.struck = struck
     if struck:
         answer.note = (f"{len(struck)} claim(s) of the model's draft removed: not supported by the "
                        f"sentences it cites.")
     return answer
+
+
+_BARE_NUMBER = re.compile(r"^\W*\[?(\d{1,2})\]?\W*$")
+
+
+def _names_a_sentence(reply: str, pool: Sequence[Evidence]) -> bool:
+    """The reply is only the number of one of the numbered sentences ("1" for "When was the
+    Society founded?"): the small model pointed at its answer without wording it."""
+    bare = _BARE_NUMBER.match(reply.strip())
+    return bare is not None and 1 <= int(bare.group(1)) <= len(pool)
 
 
 def _write(llm: LanguageModel, prompt: list, on_token: OnToken | None) -> str:
@@ -197,8 +211,9 @@ def _check(claims: Sequence[Claim], pool: Sequence[Evidence], question: str,
     for claim in claims:
         markers = () if _no_answer(claim, pool, question) else \
             _supporting(claim, pool, question, retrieval, settings, judge)
-        if markers:
-            kept.append((claim, markers))
+        if markers:  # a number the sentences spell out is given as they spell it
+            said = respelled(claim.text, _support(markers, pool, retrieval, with_previous=False))
+            kept.append((replace(claim, text=said), markers))
             continue
         items = _items(claim)
         if items:  # "University of Porto, Delft University of Technology [3]": item by item
@@ -243,11 +258,13 @@ def _supporting(claim: Claim, pool: Sequence[Evidence], question: str, retrieval
     options = ([cited] if cited else []) + [(n,) for n in range(1, len(pool) + 1) if n not in cited]
     for with_previous in (False, True):
         for ns in options:
-            if not grounded(claim.text, _support(ns, pool, retrieval, with_previous), question):
+            own = ns == cited  # a number spelled out ("eight") holds only in the cited sentences
+            if not grounded(claim.text, _support(ns, pool, retrieval, with_previous), question, own):
                 continue
             passing = tuple(n for n in ns if judge(n) >= settings.claim_cutoff)
             if passing and grounded(claim.text, _support(passing, pool, retrieval, with_previous),
-                                    question) and judge.agrees(passing[0], claim.text) >= ANSWER_CUTOFF:
+                                    question, own) and \
+                    judge.agrees(passing[0], claim.text) >= ANSWER_CUTOFF:
                 return passing
     return ()
 
@@ -321,13 +338,14 @@ def _checked_short(short: str, kept: list[str], citations: list, question: str) 
 
 def _fallback(question: str, retrieval: "Retrieval", settings: Settings, llm: LanguageModel,
               parts: Sequence["Retrieval"], judge: _Judge, struck: list[str],
-              declined: bool) -> Answer:
+              declined: bool, pointed: bool = False) -> Answer:
     """The verified answer (its judgements of sentences already judged are not asked again),
     held to a cut-off ``FALLBACK_MARGIN`` above the claims': the model's own draft did not
     stand, so its "yes" to a sentence must be firmer."""
     firmer = settings.replace(verify_cutoff=min(0.99, settings.claim_cutoff + FALLBACK_MARGIN))
     answer = verified_answer(question, retrieval, firmer, _Remembering(llm, judge), parts)
-    why = ("The language model's draft found no answer in the best sentences" if declined or
+    why = ("The language model named a sentence without wording an answer" if pointed else
+           "The language model's draft found no answer in the best sentences" if declined or
            not struck else f"The model's draft ({len(struck)} claim(s)) was not supported word "
                            f"for word by the sentences it cited, so it is not shown")
     short = answer.short or _short_from_struck(struck, answer, question) or \
