@@ -87,3 +87,21 @@ def test_two_conversations_do_not_mix(assistant: ikqa.Assistant) -> None:
     b.ask("What is the Korea India Defense Accelerator?")
     assert "FORGE" in a.ask("Who leads it?").standalone_question
     assert "Korea India Defense Accelerator" in b.ask("What does it connect?").standalone_question
+
+
+@pytest.mark.parametrize("first,said,follow_up,read_as", [
+    ("Who is the director of MDRI?", "The director of MDRI is Dr Nguyễn Thị Lan. [1]",
+     "Where is its field station?", "Where is MDRI's field station?"),
+    ("Who is the director of MDRI?", "The director of MDRI is Dr Nguyễn Thị Lan. [1]",
+     "Where is she based?", "Where is Dr Nguyễn Thị Lan based?"),
+    ("Who chairs the Bergen Society?", "Since 2019 the Society has been chaired by Zoë "
+     "Ångström. [1]", "What did she study?", "What did Zoë Ångström study?"),
+    ("Who heads IKCRI?", "Dr. Rao heads it. [1]", "Where is he based?", "Where is Dr. Rao based?"),
+])
+def test_it_is_the_body_asked_about_and_she_the_person_answered(first, said, follow_up,
+                                                                read_as) -> None:
+    from ikqa.chat import rewrite_follow_up
+    from ikqa.types import Answer, Turn
+
+    turn = Turn(first, first, Answer(question=first, text=said))
+    assert rewrite_follow_up(follow_up, [turn]) == read_as

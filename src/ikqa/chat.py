@@ -59,7 +59,9 @@ _PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|the
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 _IMPERSONAL = re.compile(r"\b(it|its)\b", re.I)
 # "Who leads the Blue Corridor Programme?": what the person answered did something to.
-_WHO_DID_WHAT = re.compile(r"^\s*(?i:who)\s+(?:has\s+|had\s+|will\s+)?[a-z]+s?\s+((?:the\s+)?[A-Z]"
+# ("Who is the director of X?" names a role: "it" is still X.)
+_WHO_DID_WHAT = re.compile(r"^\s*(?i:who)\s+(?!(?:is|was|are|were)\b)(?:has\s+|had\s+|will\s+)?"
+                           r"[a-z]+s?\s+((?:the\s+)?[A-Z]"
                            r"[^?]*?|the\s+[^?]+?)\s*\?*\s*$")
 # A short answer naming a body or a place, not a person ("United States", "Ministry of ...").
 _NOT_A_PERSON = re.compile(
@@ -74,9 +76,13 @@ _WHAT_ABOUT = re.compile(r"^\s*(?:and what about|and how about|what about|how ab
                          re.I)
 _WH = re.compile(r"^\s*(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 # Capitalised phrases and acronyms: "India Korea Centre for Research & Innovation", "KIND-X".
-_NAME_WORD = r"(?:[A-Z]\.(?=\s+[A-Z])|[A-Z][\w&’'–-]*)"  # "Sanjeev", "K.", "KIND-X", "Norway–Chile"
+# Capitals of Latin scripts, accented ones included ("Ångström", "Łódź", "Đặng")
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
+# "Sanjeev", "K.", "Dr.", "KIND-X", "Norway–Chile", "Ångström"
+_NAME_WORD = (rf"(?:(?:Dr|Mr|Mrs|Ms|Prof|St)\.(?=\s+[{_UPPER}])|[{_UPPER}]\.(?=\s+[{_UPPER}])|"
+              rf"[{_UPPER}][\w&’'–-]*)")
 _ENTITY = re.compile(
-    rf"\b{_NAME_WORD}(?:\s+(?:for|of|and|&|the|on)?\s*{_NAME_WORD})*(?:\s*\([A-Z][\w-]+\))?"
+    rf"(?<![\w.]){_NAME_WORD}(?:\s+(?:for|of|and|&|the|on)?\s*{_NAME_WORD})*(?:\s*\([A-Z][\w-]+\))?"
 )
 _LEADING = {"what", "who", "where", "when", "which", "how", "why", "is", "are", "does", "do",
             "did", "was", "were", "can", "tell", "and", "list", "name", "on", "at", "in", "to",
@@ -130,7 +136,8 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False) -> str:
     person answered, "it"/"its" is X."""
     asked_who = re.match(r"^\s*who\b", turn.standalone_question, re.I) is not None
     if personal or (asked_who and not impersonal):
-        person = subject_of("", turn.answer.text)
+        person = _new_name(turn.answer.text, turn.standalone_question) or \
+            subject_of("", turn.answer.text)
         if person:
             return person
     done_to = _WHO_DID_WHAT.match(turn.standalone_question) if asked_who else None
@@ -143,6 +150,17 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False) -> str:
     if re.match(r"^(the|a|an|its|their|this|these)\b", topic, re.I):
         return topic  # "What are the focus areas of X?" -> "the focus areas of X"
     return subject_of("", turn.answer.text) or topic  # "What was launched ...?" -> its answer
+
+
+def _new_name(answer_text: str, question: str) -> str:
+    """The first name the answer gives that its question did not ("Dr Nguyễn Thị Lan" in "The
+    director of MDRI is Dr Nguyễn Thị Lan" for "Who is the director of MDRI?")."""
+    from .indexing.lexical import terms
+
+    asked = question.casefold()
+    return next((e for e in _entities(_MARKERS.sub("", answer_text))  # not "Its", "Since"
+                 if e.lower() not in _LEADING and e.casefold() not in asked and terms(e)
+                 and (len(e.split()) > 1 or not answer_text.lstrip().startswith(e))), "")
 
 
 def _is_fragment(question: str) -> bool:
