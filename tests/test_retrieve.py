@@ -554,6 +554,10 @@ def test_a_list_an_acronym_a_table_header_and_a_byline_each_answer_only_what_the
     assert cited[0] == "LVBFC cooperates with:" and "- Makerere University" in cited and \
         "- the Food and Agriculture Organization of the United Nations" in cited, partners.text
     assert "Aarhus" not in partners.text
+    universities = assistant.ask("Which universities are partners of the Skagerrak Monitoring "
+                                 "Programme?")  # an item scores best: its whole list is given
+    assert {"- Aarhus University", "- University of Bergen"} <= \
+        {c.text for c in universities.citations}, universities.text
     budget = assistant.ask("What was the budget of the Lake Victoria Basin Fisheries Centre in "
                            "2023/24?")
     assert not budget.abstained and "KES 850 million" in budget.citations[0].text, budget.note

@@ -166,9 +166,10 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related,
                       confidence=1.0 - p, note=f"Not answered: {reason}.")
     is_list = is_list_question(question)
-    items = _items_after(evidence[0], evidence)
+    lead = _lead_of_best(evidence, retrieval) if is_list else evidence[0]
+    items = _items_after(lead, evidence)
     if items:  # "AGON's partners are:" states none of them: the items it leads into do
-        chosen = [evidence[0], *items]
+        chosen = [lead, *items]
     else:
         chosen = _with_referent(_select(evidence, retrieval, is_list, settings), retrieval,
                                 question)[:max(2, settings.max_answer_sentences)]
@@ -316,6 +317,26 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
 
 
 MAX_LIST_ITEMS = 12
+
+
+def _lead_of_best(evidence: list[Evidence], retrieval: Retrieval) -> Evidence:
+    """For a question asking for several things whose best sentence is one item of a list
+    ("- University of Zurich"), the retrieved line leading into that list ("AGON's partners
+    are:"), so the whole list is given; a line leading into a list of what is asked
+    ("objectives") that scores close to a best sentence not naming it; else the best."""
+    best = evidence[0]
+    lead = retrieval.previous.get(best.sentence_id, "")
+    if is_list_item(best.text) and lead.endswith(":"):
+        return next((e for e in evidence if e.source == best.source and lead.endswith(e.text)
+                     and e.text.endswith(":")), best)
+    # "The SMP is delivered with the following partner organisations:" close behind a sentence
+    # that names the programme but lists nothing
+    asked = set(terms(retrieval.question, drop_question_words=True)) - \
+        set(name_terms(retrieval.question))  # "objectives" of "the São Tomé programme"
+    if not asked or asked <= set(terms(best.text)):
+        return best
+    return next((e for e in evidence[1:] if e.score >= best.score - LIST_MARGIN and e.typed
+                 and asked <= set(terms(e.text)) and len(_items_after(e, evidence)) > 1), best)
 
 
 def _items_after(lead: Evidence, evidence: list[Evidence]) -> list[Evidence]:
