@@ -607,3 +607,30 @@ def test_a_reply_that_only_names_a_sentence_is_read_as_pointing_at_it() -> None:
     assert _names_a_sentence("1", pool) and _names_a_sentence(" [2] ", pool)
     assert not _names_a_sentence("4", pool) and not _names_a_sentence("1743", pool)
     assert not _names_a_sentence("1743 [1]", pool)
+
+
+def test_an_and_inside_one_name_is_not_a_list_break() -> None:
+    from types import SimpleNamespace
+
+    from ikqa.answering.claims import Claim
+    from ikqa.answering.generate import _items, _rejoined
+
+    pool = [SimpleNamespace(text="- the Food and Agriculture Organization of the United Nations"),
+            SimpleNamespace(text="- Makerere University")]
+    claim = Claim("Makerere University, the Food and Agriculture Organization of the United "
+                  "Nations", (1, 2))
+    assert [c.text for c in _rejoined(_items(claim), pool)] == [
+        "Makerere University", "the Food and Agriculture Organization of the United Nations"]
+
+
+def test_the_nth_item_found_by_its_place_needs_no_model_to_judge_it() -> None:
+    from ikqa.answering.retrieve import Retrieval
+    from ikqa.answering.verify import _needs_no_model
+    from ikqa.types import Evidence
+
+    item = Evidence(sentence_id="ab:s7", source="m.md", title="MDRI", text="- Train 150 officials.",
+                    start=0, end=22, score=1.0, dense=0.5, lexical=0.5, coverage=0.5, typed=True,
+                    anchored=True)
+    retrieval = Retrieval("What is objective 3 of MDRI?", [], [item], ["object", "mdri"], [],
+                          asked_items={"ab:s7"})
+    assert _needs_no_model(retrieval.question, retrieval, ikqa.Settings())

@@ -7,6 +7,7 @@ up on the next question without a restart.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import replace
 import time
@@ -91,7 +92,10 @@ class Assistant:
         if matched and matched not in answer.note:
             answer.note = f"{matched} {answer.note}".strip()
         if not answer.abstained and answer.citations:
-            answer.short = _cell_asked(question, answer.citations[0], retrieval) or answer.short
+            cell = _cell_asked(question, answer.citations[0], retrieval)
+            if cell and answer.mode == "generative" and _is_other_cell(answer, cell):
+                answer = replace(answer, text=f"{cell} [1].")  # the model read another column
+            answer.short = cell or answer.short
         if not answer.short and not answer.abstained and answer.citations:
             from .answering.short import typed_short
 
@@ -267,3 +271,14 @@ def _cell_asked(question: str, cited: Citation, retrieval: "Retrieval") -> str:
     header = next((retrieval.previous.get(e.sentence_id, "") for e in retrieval.evidence
                    if e.source == cited.source and e.start == cited.start), "")
     return cell_short(question, row_cells(cited.text, header))
+
+
+def _is_other_cell(answer: Answer, cell: str) -> bool:
+    """The answer is one cell of its cited table row ("36 [1].") but not ``cell``, the one
+    whose column the question names."""
+    from .indexing.lexical import is_table_row
+
+    said = re.sub(r"\[\d+\]", "", answer.text).strip(" .;")
+    cells = [c.strip() for c in answer.citations[0].text.strip().strip("|").split("|")]
+    return is_table_row(answer.citations[0].text) and said in cells and \
+        not cell.startswith(said) and len(answer.citations) == 1

@@ -22,7 +22,7 @@ from .qtype import is_list_question, is_plural
 from .retrieve import W_TYPE, Retrieval, is_list_item
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
-__all__ = ["compose_answer", "row_cells", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
+__all__ = ["compose_answer", "row_cells", "items_after", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
            "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
@@ -167,8 +167,10 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
                       confidence=1.0 - p, note=f"Not answered: {reason}.")
     is_list = is_list_question(question)
     lead = _lead_of_best(evidence, retrieval) if is_list else evidence[0]
-    items = _items_after(lead, evidence)
-    if items:  # "AGON's partners are:" states none of them: the items it leads into do
+    items = items_after(lead, evidence)
+    if evidence[0].sentence_id in retrieval.asked_items:  # "objective 3 of X": that item alone
+        chosen = [evidence[0]]
+    elif items:  # "AGON's partners are:" states none of them: the items it leads into do
         chosen = [lead, *items]
     else:
         chosen = _with_referent(_select(evidence, retrieval, is_list, settings), retrieval,
@@ -336,10 +338,10 @@ def _lead_of_best(evidence: list[Evidence], retrieval: Retrieval) -> Evidence:
     if not asked or asked <= set(terms(best.text)):
         return best
     return next((e for e in evidence[1:] if e.score >= best.score - LIST_MARGIN and e.typed
-                 and asked <= set(terms(e.text)) and len(_items_after(e, evidence)) > 1), best)
+                 and asked <= set(terms(e.text)) and len(items_after(e, evidence)) > 1), best)
 
 
-def _items_after(lead: Evidence, evidence: list[Evidence]) -> list[Evidence]:
+def items_after(lead: Evidence, evidence: list[Evidence]) -> list[Evidence]:
     """The items of the list ``lead`` leads into ("AGON's partners are:" then "- University of
     Zurich", ...): the run of list items right after it, as retrieved; none when ``lead`` does
     not end with a colon."""

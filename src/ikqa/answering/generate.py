@@ -109,7 +109,7 @@ class _Judge:
         self.seen: dict[int, float] = {}
 
     def passage(self, n: int) -> str:
-        return _passage(self.pool[n - 1], self.retrieval.previous)
+        return _passage(self.pool[n - 1], self.retrieval.previous, self.retrieval.evidence)
 
     def __call__(self, n: int) -> float:
         if n not in self.seen:
@@ -215,7 +215,7 @@ def _check(claims: Sequence[Claim], pool: Sequence[Evidence], question: str,
             said = respelled(claim.text, _support(markers, pool, retrieval, with_previous=False))
             kept.append((replace(claim, text=said), markers))
             continue
-        items = _items(claim)
+        items = _rejoined(_items(claim), pool)
         if items:  # "University of Porto, Delft University of Technology [3]": item by item
             more, lost = _check(items, pool, question, retrieval, settings, judge)
             if len(more) >= len(lost):  # most items stand; else the list as a whole is struck
@@ -237,6 +237,21 @@ def _items(claim: Claim) -> list[Claim]:
         return []
     parts = [p.strip() for p in _LIST_SPLIT.split(text) if p.strip()]
     return [Claim(p, claim.markers, item=True) for p in parts] if len(parts) > 1 else []
+
+
+def _rejoined(items: list[Claim], pool: Sequence[Evidence]) -> list[Claim]:
+    """``items`` with neighbours split at an "and" inside one name joined again, where a
+    numbered sentence has them as one phrase ("the Food and Agriculture Organization")."""
+    said = " ".join(" ".join(e.text.split()) for e in pool).casefold()
+    out: list[Claim] = []
+    for item in items:
+        if out:
+            joined = f"{out[-1].text} and {item.text}"
+            if joined.casefold() in said:
+                out[-1] = replace(out[-1], text=joined)
+                continue
+        out.append(item)
+    return out if len(out) > 1 else []
 
 
 def _no_answer(claim: Claim, pool: Sequence[Evidence], question: str) -> bool:
@@ -401,8 +416,7 @@ class _Remembering(LanguageModel):
 
     def __init__(self, llm: LanguageModel, judge: _Judge) -> None:
         self._llm, self.name = llm, llm.name
-        self._known = {judge_prompt(judge.question, _passage(judge.pool[n - 1],
-                                                            judge.retrieval.previous))[1].content: p
+        self._known = {judge_prompt(judge.question, judge.passage(n))[1].content: p
                        for n, p in judge.seen.items()}
 
     def check(self) -> None:

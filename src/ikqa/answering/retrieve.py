@@ -85,6 +85,8 @@ class Retrieval:
     previous: dict[str, str] = field(default_factory=dict)  # sentence id -> the sentence it refers back to
     # sentence id -> the sentence before an anaphor ("It was launched in Gdańsk."), whole, to cite
     referents: dict[str, Evidence] = field(default_factory=dict)
+    # "What is objective 2 of X?": the ids of the items found by their place in X's list
+    asked_items: set[str] = field(default_factory=set)
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -201,6 +203,7 @@ class Retriever:
                          previous={sid: " ".join(_as_context(x) for x in (further.get(sid), prev)
                                                  if x)
                                    for sid, prev in previous.items()},
+                         asked_items=asked_items,
                          referents={e.sentence_id: _as_evidence(previous[e.sentence_id], e)
                                     for e in evidence if e.sentence_id in previous
                                     and ANAPHOR.match(e.text)

@@ -24,7 +24,7 @@ from ..config import Settings
 from ..errors import IkqaError
 from ..types import Answer, Evidence
 from .compose import ABSTAIN_TEXT, _citation, _excerpt, abstention_reason, compose_answer, \
-    related_evidence, stated_numbers, states_numbers
+    items_after, related_evidence, stated_numbers, states_numbers
 
 if TYPE_CHECKING:
     from ..llm import LanguageModel
@@ -62,10 +62,13 @@ def candidates(retrieval: "Retrieval", n: int) -> list[Evidence]:
     return (on_subject or retrieval.evidence)[:n]
 
 
-def _passage(e: Evidence, previous: dict[str, str]) -> str:
-    """What the model reads: the brief's title, the sentence before (if it refers back), the sentence."""
+def _passage(e: Evidence, previous: dict[str, str], evidence: Sequence[Evidence] = ()) -> str:
+    """What the model reads: the brief's title, the sentence before (if it refers back), the
+    sentence, and for a line leading into a list ("LVBFC cooperates with:") the list's items
+    among ``evidence``."""
     before = previous.get(e.sentence_id, "")
-    return " ".join(f"[{e.title}] {before} {e.text}".split())  # a hard-wrapped line break is a space
+    items = " ".join(item.text for item in items_after(e, evidence))
+    return " ".join(f"[{e.title}] {before} {e.text} {items}".split())  # a hard-wrapped break: a space
 
 
 def verified_answer(question: str, retrieval: "Retrieval", settings: Settings,
@@ -78,7 +81,8 @@ def verified_answer(question: str, retrieval: "Retrieval", settings: Settings,
     best = 0.0
     try:
         for e in pool:
-            [p] = llm.yes_probability([judge_prompt(question, _passage(e, retrieval.previous))])
+            [p] = llm.yes_probability([judge_prompt(question, _passage(e, retrieval.previous,
+                                                                       retrieval.evidence))])
             if p >= settings.verify_cutoff:
                 return _confirmed(question, retrieval, settings, e, p, parts)
             best = max(best, p)
@@ -95,15 +99,21 @@ def verified_answer(question: str, retrieval: "Retrieval", settings: Settings,
 def _needs_no_model(question: str, retrieval: "Retrieval", settings: Settings) -> bool:
     """ikqa's fixed rules already abstain (no passage states the kind of fact asked for about
     its subject, a name no brief mentions, weak evidence): the model only overrules the
-    confidence cut-off, never these (chosen on the dev splits: eval/calibrate_verify.py)."""
+    confidence cut-off, never these (chosen on the dev splits: eval/calibrate_verify.py). Nor
+    does it judge the n-th item of a list found by its place (the model cannot count it)."""
+    if retrieval.evidence and retrieval.evidence[0].sentence_id in retrieval.asked_items:
+        return True  # "What is objective 3 of X?": the third item of X's objectives, by its place
     return bool(abstention_reason(question, retrieval, settings, p=1.0))
 
 
 def _confirmed(question: str, retrieval: "Retrieval", settings: Settings, e: Evidence,
                p: float, parts: Sequence["Retrieval"]) -> Answer:
-    if e.sentence_id == retrieval.evidence[0].sentence_id:  # the extractive answer's own best
-        # sentence: keep its full composition
-        answer = compose_answer(question, retrieval, settings, parts, force=True)
+    if e.sentence_id == retrieval.evidence[0].sentence_id or items_after(e, retrieval.evidence):
+        # the extractive answer's own best sentence, or a line leading into a list: composed
+        # as the extractive answer is (with the list's items)
+        first = [e, *(x for x in retrieval.evidence if x.sentence_id != e.sentence_id)]
+        answer = compose_answer(question, replace(retrieval, evidence=first), settings, parts,
+                                force=True)
     else:
         excerpt = _excerpt(e.text, retrieval.term_weights, settings.max_answer_words)
         answer = Answer(question=question, text=f"{excerpt} [1]", citations=[_citation(1, e)])
