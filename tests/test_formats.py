@@ -186,6 +186,21 @@ def test_word_list_items_are_read_with_their_numbers_and_bullets(tmp_path: Path)
                          "- Nairobi office"]
 
 
+def test_a_word_table_row_is_read_as_a_row_of_cells(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Mekong Compact")
+    table = document.add_table(rows=2, cols=2)
+    for row, (key, value) in zip(table.rows, [("Secretariat", "Hanoi"), ("Founded", "2017")]):
+        row.cells[0].text, row.cells[1].text = key, value
+    out = io.BytesIO()
+    document.save(out)
+    (tmp_path / "m.docx").write_bytes(out.getvalue())
+    assert read_document(tmp_path / "m.docx").text.split("\n\n")[1:] == [
+        "| Secretariat | Hanoi |", "| Founded | 2017 |"]
+
+
 @pytest.mark.slow
 def test_the_nth_objective_of_a_word_list_is_found_by_its_number(tmp_path: Path) -> None:
     import ikqa

@@ -221,6 +221,19 @@ def test_a_byline_may_be_written_as_a_sentence_and_a_labelled_fact_is_not_one(
     assert brief.sentences[1].kind == kind and brief.sentences[1].text.startswith(header[:12])
 
 
+def test_a_list_or_table_written_a_paragraph_per_line_is_one_chunk_and_a_heading_follows_it() -> None:
+    """As Word and HTML give them: each row and item a paragraph of its own."""
+    brief = parse_brief("agon.docx", "Glacier Network\n\nThe network was founded in 1998 in "
+                                     "Huaraz.\n\n| Year | Budget (PEN million) |\n\n| 2022 | 12.9 |"
+                                     "\n\n| 2023 | 13.8 |\n\nObjectives\n\nThe network has two objectives:"
+                                     "\n\n1. Publish an inventory.\n\n2. Train monitors.\n")
+    kinds = {s.text: s.kind for s in brief.sentences}
+    assert kinds["Objectives"] == "heading"
+    chunks = [c.text for c in make_chunks(brief)]
+    assert any("2022 | 12.9" in c and "2023 | 13.8" in c and "Year | Budget" in c for c in chunks)
+    assert any("two objectives:" in c and "1. Publish" in c and "2. Train" in c for c in chunks)
+
+
 def test_a_table_row_is_embedded_under_its_header_row() -> None:
     from ikqa.indexing.briefs import list_leads
 

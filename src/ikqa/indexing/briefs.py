@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..errors import SourceRejectedError, SourcesError
 from .formats import SUPPORTED_SUFFIXES
-from .lexical import BULLET, is_table_row, lead_of
+from .lexical import BULLET, NUMBERED, is_table_row, lead_of
 from .limits import PARAGRAPH_BREAK as _PARAGRAPH_BREAK, Limits
 from ..types import Brief, Chunk, Sentence, sentence_id
 
@@ -45,7 +45,9 @@ _HEADER_MAX_WORDS = 14
 # Bumped whenever sentences or chunks are cut differently (2: section headings, one chunk a
 # list; 3: table rows and numbered items read after their header or lead-in; 4: a labelled
 # line under the title, "Headquarters: Lisbon", is body text, not a byline, and a table
-# written without outer pipes keeps its first row apart from its header): an index built
+# written without outer pipes keeps its first row apart from its header, and a heading after a
+# table is one; a list's lead-in line, its items and a table's rows are chunked together
+# when each is a paragraph of its own): an index built
 # by another version is re-read and re-embedded by the next ingest.
 PARSE_VERSION = 4
 
@@ -332,7 +334,8 @@ def _is_heading(text: str, paragraphs: list[tuple[int, int]], i: int) -> bool:
     def short_line(j: int) -> bool:
         a, b = paragraphs[j]
         line = text[a:b]
-        return "\n" not in line and _is_header_line(line) and not _BULLET.match(line)
+        return "\n" not in line and _is_header_line(line) and not _BULLET.match(line) \
+            and not is_table_row(line)  # "2024 | 14.5 | 42" before "Objectives" is no heading
 
     return (short_line(i) and i + 1 < len(paragraphs) and not short_line(i + 1)
             and not (i > 0 and short_line(i - 1)))
@@ -400,9 +403,8 @@ def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> l
     for s in brief.sentences:
         # a heading is chunked with the paragraph it heads, whose topic it names
         key = {"body": s.paragraph, "heading": s.paragraph + 1}.get(s.kind, -1)
-        if (before is not None and _BULLET.match(s.text) and _BULLET.match(before.text)
-                and s.paragraph == before.paragraph + 1):
-            key = before_key  # the items of one list, a paragraph each (HTML <li>)
+        if before is not None and s.paragraph == before.paragraph + 1 and _continues_list(before, s):
+            key = before_key  # a list or table, a paragraph per item or row (HTML <li>, Word)
         groups.setdefault(key, []).append(s)
         before, before_key = s, key
     chunks: list[Chunk] = []
@@ -410,6 +412,17 @@ def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> l
         for window in _windows(sentences, target_words, overlap):
             chunks.append(_chunk(brief, window, len(chunks)))
     return chunks
+
+
+def _continues_list(before: Sentence, s: Sentence) -> bool:
+    """``s`` is the next item of the list (bulleted or numbered) that ``before`` is an item of
+    or leads into ("... has four objectives:"), or the next row of ``before``'s table."""
+    def item(x: Sentence) -> bool:
+        return x.kind == "body" and (_BULLET.match(x.text) is not None
+                                     or NUMBERED.match(x.text) is not None)
+    if is_table_row(s.text):
+        return is_table_row(before.text)
+    return item(s) and (item(before) or (before.kind == "body" and before.text.endswith(":")))
 
 
 def _windows(sentences: list[Sentence], target: int, overlap: int) -> list[list[Sentence]]:

@@ -6,8 +6,7 @@ bytes than ``Limits.unpacked_bytes``, then unpacked in blocks through ``CappedRe
 Paragraph text is gathered as it arrives and counted by ``TextBudget``, so a decompression
 bomb or a flood of tiny paragraphs stops at the first limit it passes, in bounded memory.
 
-Body paragraphs come in document order; a table row becomes one line, its cells joined by
-" | "; text in ``mc:Fallback`` (the second copy of a text box kept for old readers) is
+Body paragraphs come in document order; a table row becomes one line, "| cell | cell |"; text in ``mc:Fallback`` (the second copy of a text box kept for old readers) is
 skipped; a DTD is refused (no entity expansion). An item of a Word list (automatic numbering
 or bullets, by ``w:numPr`` read against ``word/numbering.xml``, or a "List Number"/"List
 Bullet" style) is written as a reader sees it: "2. Advance geothermal research", "- Aalborg
@@ -147,8 +146,8 @@ class _Body:
                 self._rows[-1].append(cell)
         elif local == "tr" and self._rows:
             cells = self._rows.pop()
-            if any(cells):
-                self._emit(" | ".join(cells))
+            if any(cells):  # as Markdown and HTML tables are read: "| Secretariat | Hanoi |"
+                self._emit(f"| {' | '.join(cells)} |")
 
     def _marker(self, props: dict[str, str]) -> str:
         """"2. " for the second item of a numbered list, "- " for a bulleted one, "" else."""
