@@ -97,6 +97,8 @@ def test_two_conversations_do_not_mix(assistant: ikqa.Assistant) -> None:
     ("Who chairs the Bergen Society?", "Since 2019 the Society has been chaired by Zoë "
      "Ångström. [1]", "What did she study?", "What did Zoë Ångström study?"),
     ("Who heads IKCRI?", "Dr. Rao heads it. [1]", "Where is he based?", "Where is Dr. Rao based?"),
+    ("What is LVBFC's budget?", "LVBFC had a budget of KES 850 million. [1]", "Who leads it?",
+     "Who leads LVBFC?"),
 ])
 def test_it_is_the_body_asked_about_and_she_the_person_answered(first, said, follow_up,
                                                                 read_as) -> None:

@@ -115,7 +115,7 @@ def _entities(text: str) -> list[str]:
         while words and (words[0].lower() in _LEADING or words[0].lower() in _CONNECTORS):
             words = words[1:]
         if words:
-            found.append(" ".join(words))
+            found.append(re.sub(r"['’]s?$", "", " ".join(words)))  # "LVBFC's budget": LVBFC
     return found
 
 
