@@ -583,3 +583,25 @@ def test_the_cell_asked_for_is_found_by_its_column_s_name(question, row, short) 
     from ikqa.answering.short import cell_short
 
     assert cell_short(question, row) == short
+
+
+@pytest.mark.parametrize("kinds,sentence,question,short", [
+    ({"place"}, "The secretariat is in Hanoi, while its field operations are run from a station in "
+     "Cần Thơ.", "Where is MDRI's field station?", "Cần Thơ"),
+    ({"place"}, "The secretariat is in Hanoi, while its field operations are run from a station in "
+     "Cần Thơ.", "Where is MDRI's secretariat?", "Hanoi"),
+])
+def test_the_short_answer_is_the_phrase_nearest_what_is_asked(kinds, sentence, question, short):
+    from ikqa.answering.short import typed_short
+
+    assert typed_short(kinds, sentence, question) == short
+
+
+@pytest.mark.parametrize("sentence,typed", [
+    ("1. Survey all 28 endemic bird species of the islands every three years.", True),
+    ("The programme protects the birds of the two islands.", False),
+    ("This brought the total number of bird species recorded to over 150.", True),
+])
+def test_a_count_answers_how_many_only_of_what_it_counts(sentence, typed) -> None:
+    assert supplies("quantity", sentence, "body",
+                    "How many endemic bird species does the programme survey?") is typed

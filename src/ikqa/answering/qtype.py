@@ -160,7 +160,15 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         counted = counted_terms(question)
         if counted and not counted & set(_terms(sentence)):
             return False  # "How many field stations ...?": a count of cities is not the answer
-        return _new_match(_COUNT, _without_dates(sentence), question)
+        plain = _without_dates(sentence)
+        if counted and not re.search(r"\bnumbers? of\b", sentence, re.I):
+            # "28 endemic bird species", not "the two islands" beside "birds" ("the number of
+            # aircraft deployed ... to over 150" names what it counts first)
+            given = {m.group(0).lower() for m in _COUNT.finditer(question)}
+            return any(m.group(0).lower() not in given
+                       and counted & set(_terms(" ".join(plain[m.end():].split()[:4])))
+                       for m in _COUNT.finditer(plain))
+        return _new_match(_COUNT, plain, question)
     if kind == "duration":  # stated as a span ("for three years") or by dates to subtract
         return _new_match(_DATE, sentence, question) or _new_match(_COUNT, _without_dates(sentence),
                                                                    question)

@@ -58,12 +58,28 @@ def _phrase(kind: str, sentence: str, question: str) -> str:
 
 
 def _first_new(pattern: re.Pattern[str], sentence: str, question: str, group: int = 0) -> str:
+    """The phrase the question does not give, nearest to what the question asks about ("in
+    Cần Thơ" beside "station" for "Where is MDRI's field station?", not "in Hanoi" beside
+    "secretariat"); the first when the sentence does not word what is asked."""
     asked = question.casefold()
-    for match in pattern.finditer(sentence):
-        phrase = match.group(group).strip(" ,.")
-        if phrase and phrase.casefold() not in asked:
-            return re.sub(r"^the\s+", "", phrase, flags=re.I) if group else phrase
-    return ""
+    found = [m for m in pattern.finditer(sentence)
+             if m.group(group).strip(" ,.") and m.group(group).strip(" ,.").casefold() not in asked]
+    if not found:
+        return ""
+    near = _asked_positions(sentence, question)
+    match = min(found, key=lambda m: min((abs(m.start() - p) for p in near), default=0))
+    phrase = match.group(group).strip(" ,.")
+    return re.sub(r"^the\s+", "", phrase, flags=re.I) if group else phrase
+
+
+def _asked_positions(sentence: str, question: str) -> list[int]:
+    """Where ``sentence`` words what the question asks, its names aside ("field", "station")."""
+    from ..indexing.lexical import terms
+    from .names import name_terms
+
+    asked = set(terms(question, drop_question_words=True)) - set(name_terms(question))
+    return [m.start() for m in re.finditer(r"[^\W_][\w'’-]*", sentence)
+            if set(terms(m.group(0))) & asked]
 
 
 def _count(sentence: str, question: str) -> str:
