@@ -101,9 +101,19 @@ _NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*(?:\s+(?:of|de|da|di|v
                     r"the|and|&)?\s*[A-Z][\w'’.-]*)*")
 
 
+# "What is AGON?", "Tell me about the Skagerrak Monitoring Programme.": what the named thing is
+_DEFINITION_Q = re.compile(r"^\s*(?i:what\s+(?:is|are|was|were|does|do)|tell\s+me\s+about|describe)"
+                           r"\s+(?:the\s+)?(?:[A-Z][\w'’&-]*(?:\s+(?:of|for|and|on|the|de|&))*\s*)+"
+                           r"(?:do|stand for)?\s*[?.!]?\s*$")
+# A sentence saying what something is: it defines an acronym, or "X is a ...", "was founded ..."
+_DEFINES = re.compile(r"\([A-Z][A-Za-z]{1,6}\)|\b(?:is|are|was|were)\s+(?:a|an|the|one)\b|"
+                      r"\b(?:founded|established|launched|created|set up)\b", re.I)
+
+
 def expected_types(question: str) -> set[str]:
     """The kinds of fact ``question`` asks for ("date", "duration", "money", "amount", "quantity",
-    "magnitude", "place", "author", "agent", "leader", "title", "expansion:<ACRONYM>", "role:<word>")."""
+    "magnitude", "place", "author", "agent", "leader", "title", "expansion:<ACRONYM>", "role:<word>",
+    "definition")."""
     found: set[str] = set()
     if _DATE_Q.search(question):
         found.add("date")
@@ -133,6 +143,8 @@ def expected_types(question: str) -> set[str]:
     role = _ROLE_Q.search(question)
     if role:
         found.add(f"role:{role.group(1).lower()}")
+    if not found and _DEFINITION_Q.match(question):
+        found.add("definition")
     return found
 
 
@@ -187,6 +199,10 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         before = rf"(?:\S+\s+){{1,12}}\({acronym}\)"  # "... emerging technologies (CET)"
         after = rf"\b{acronym}\s*\([^)]{{4,}}\)"  # "KFTC (Korea Financial ...)"
         return re.search(f"{before}|{after}", sentence) is not None
+    if kind == "definition":  # never a line leading into a list, nor one of its items
+        return not sentence.rstrip().endswith(":") and not re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s",
+                                                                    sentence) \
+            and _DEFINES.search(sentence) is not None
     if kind.startswith("role:"):
         return re.search(rf"\b{re.escape(kind[5:])}", sentence, re.I) is not None
     return True

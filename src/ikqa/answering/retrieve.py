@@ -187,6 +187,9 @@ class Retriever:
                     and e.kind != "heading" and e.sentence_id not in headers
                     and (e.kind != "byline" or _asks_of_a_byline(e, question, kinds,
                                                                   subject_weights))]
+        if kinds == {"definition"} and not any(e.typed for e in evidence):
+            # no sentence says what X is: a definition is preferred, never required
+            kinds, evidence = set(), [replace(e, typed=True) for e in evidence]
         # "What is the second priority of X?": X's second priority, whatever else scores higher
         asked_items = {e.sentence_id for e in evidence if nth is not None and e.anchored
                        and e.sentence_id in previous
