@@ -165,6 +165,7 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         related = [_citation(n, e) for n, e in enumerate(related_evidence(evidence), start=1)]
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related,
                       confidence=1.0 - p, note=f"Not answered: {reason}.")
+    evidence = _stating_the_numbers_first(question, retrieval)
     is_list = is_list_question(question)
     lead = _lead_of_best(evidence, retrieval) if is_list else evidence[0]
     items = items_after(lead, evidence)
@@ -227,7 +228,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval):
         return "the passages about the subject do not state the kind of fact asked for"
     asked = stated_numbers(question)
-    if asked and not any(states_numbers(e, retrieval.previous, asked)
+    if asked and not any(states_numbers(e, retrieval.previous, asked) and e.typed and e.anchored
                          for e in retrieval.evidence[:NUMBER_LOOKAHEAD]):
         return f"no passage about it states {', '.join(sorted(asked))} as the question does"
     if not retrieval.query_terms:
@@ -319,6 +320,21 @@ def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,
 
 
 MAX_LIST_ITEMS = 12
+
+
+def _stating_the_numbers_first(question: str, retrieval: Retrieval) -> list[Evidence]:
+    """The evidence, with the best of the first ``NUMBER_LOOKAHEAD`` that states the numbers
+    the question states ("… in 2022") and the kind of fact asked about its subject moved first
+    when the best does not ("NOK 18.4 million in 2024" is no budget for 2022)."""
+    evidence = retrieval.evidence
+    asked = stated_numbers(question)
+    if not asked or states_numbers(evidence[0], retrieval.previous, asked):
+        return evidence
+    stating = next((e for e in evidence[:NUMBER_LOOKAHEAD] if e.typed and e.anchored
+                    and states_numbers(e, retrieval.previous, asked)), None)
+    if stating is None:
+        return evidence
+    return [stating, *(e for e in evidence if e is not stating)]
 
 
 def _lead_of_best(evidence: list[Evidence], retrieval: Retrieval) -> Evidence:
