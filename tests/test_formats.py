@@ -215,6 +215,41 @@ def test_the_nth_objective_of_a_word_list_is_found_by_its_number(tmp_path: Path)
     assert second.citations[0].text == "2. Advance geothermal research.", second.text
 
 
+def _laid_out_pdf() -> bytes:
+    """A brief as reportlab's page layout writes one: a two-line title, headings, a table and
+    a numbered list (each cell and each item's number are drawn apart)."""
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import ListFlowable, Paragraph, SimpleDocTemplate, Spacer, Table
+
+    styles = getSampleStyleSheet()
+    out = io.BytesIO()
+    SimpleDocTemplate(out, title="Baltic Harbour Fund").build([
+        Paragraph("The Baltic Harbour Fund:<br/>Programmes 2021-2027", styles["Title"]),
+        Paragraph("Budget", styles["Heading2"]),
+        Paragraph("The Fund's core budget for 2024 was 4.5 million euros.", styles["BodyText"]),
+        Table([["Year", "Grants (EUR million)", "Projects funded"], ["2022", "2.9", "15"],
+               ["2023", "3.0", "16"]]),
+        Spacer(1, 12),
+        Paragraph("The strategy sets three objectives:", styles["BodyText"]),
+        ListFlowable([Paragraph(t, styles["BodyText"]) for t in (
+            "Raise quay walls.", "Replace diesel tugs.", "Train harbour masters.")],
+            bulletType="1", bulletFormat="%s."),
+    ])
+    return out.getvalue()
+
+
+def test_a_pdf_keeps_its_table_rows_list_numbers_headings_and_title(tmp_path: Path) -> None:
+    path = tmp_path / "fund.pdf"
+    path.write_bytes(_laid_out_pdf())
+    brief = load_brief("fund.pdf", path)
+    kinds = {s.text: s.kind for s in brief.sentences}
+    assert kinds["| 2022 | 2.9 | 15 |"] == "body" and "| Year | Grants (EUR million) | Projects " \
+        "funded |" in kinds
+    assert kinds["2. Replace diesel tugs."] == "body" and kinds["Budget"] == "heading"
+    assert brief.sentences[0].kind == "title" and \
+        brief.sentences[0].text.startswith("The Baltic Harbour Fund:")
+
+
 def _encrypted_pdf() -> bytes:
     from pypdf import PdfReader, PdfWriter
 

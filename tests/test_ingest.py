@@ -234,6 +234,18 @@ def test_a_list_or_table_written_a_paragraph_per_line_is_one_chunk_and_a_heading
     assert any("two objectives:" in c and "1. Publish" in c and "2. Train" in c for c in chunks)
 
 
+@pytest.mark.parametrize("header,title,author", [
+    ("The Commission for Alpine Lakes: A Policy Brief\nPrepared by the Lakes Desk, March 2025.",
+     "The Commission for Alpine Lakes: A Policy Brief", "Lakes Desk"),
+    ("Seto Inland Sea Consortium\n(SIRC)", "Seto Inland Sea Consortium\n(SIRC)", ""),
+    ("The Baltic Harbour Fund:\nProgrammes 2021-2027", "The Baltic Harbour Fund:\nProgrammes 2021-2027", ""),
+])
+def test_a_title_may_run_over_two_lines_and_share_its_paragraph_with_a_byline(
+        header: str, title: str, author: str) -> None:
+    brief = parse_brief("b.txt", f"{header}\n\nThe commission was founded in 1781 in Lausanne.\n")
+    assert (brief.sentences[0].kind, brief.sentences[0].text, brief.author) == ("title", title, author)
+
+
 def test_a_table_row_is_embedded_under_its_header_row() -> None:
     from ikqa.indexing.briefs import list_leads
 

@@ -473,6 +473,7 @@ def test_a_nationality_is_not_a_name_the_briefs_never_mention() -> None:
 @pytest.mark.parametrize("question,item", [
     ("What is objective 2 of the NCJSA?", (2, {"object"})),
     ("What is the third objective of FASIA?", (3, {"object"})),
+    ("What is the second programme of the ACP?", (2, {"program"})),
     ("Which is priority no. 4?", (4, {"prioriti"})),
     ("What are the objectives of CVRP?", None),
     ("Who won the 2nd round?", None),
@@ -610,3 +611,12 @@ def test_the_short_answer_is_the_phrase_nearest_what_is_asked(kinds, sentence, q
 def test_a_count_answers_how_many_only_of_what_it_counts(sentence, typed) -> None:
     assert supplies("quantity", sentence, "body",
                     "How many endemic bird species does the programme survey?") is typed
+
+
+def test_a_head_office_heads_nothing_and_millions_may_be_written_m() -> None:
+    from ikqa.answering.short import typed_short
+
+    assert not supplies("leader", "Its head office is in Takamatsu.", "body", "Who heads SIRC?")
+    assert supplies("leader", "SIRC is headed by Haruki Otsuka.", "body", "Who heads SIRC?")
+    assert typed_short({"money"}, "The core budget for 2024 was €4.5m, of which most went to "
+                                  "grants.", "What was the core budget?") == "€4.5m"

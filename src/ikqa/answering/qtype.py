@@ -62,7 +62,8 @@ _ROLE_Q = re.compile(
 # "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
 _LEADS_Q = re.compile(r"^\s*who\b.*(?<!-)\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
                       r"manages|managed|coordinates|is in charge of)\b", re.I)
-_LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?|headed|led|leads?|leader\w*|leadership|"
+_LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?(?! (?:office|quarters)s?\b)|headed|led|"
+                     r"leads?|leader\w*|leadership|"
                      r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|runs?|ran|"
                      r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm)\b", re.I)
 _LEADING_VERB = re.compile(r"runs|ran|manages|managed|coordinates|coordinated|leads|heads|headed|"

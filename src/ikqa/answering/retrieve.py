@@ -357,7 +357,8 @@ _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth s
                                          "ninth tenth".split(), 1)}
 _NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}
 _ITEM_NOUNS = (r"objectives?|goals?|aims?|priorit(?:y|ies)|pillars?|principles?|recommendations?|"
-               r"points?|steps?|targets?|components?|areas?|actions?|measures?|outcomes?")
+               r"points?|steps?|targets?|components?|areas?|actions?|measures?|outcomes?|"
+               r"programmes?|programs?|projects?|themes?|phases?|stages?|strands?|workstreams?")
 _NTH_ITEM = re.compile(rf"\b(?P<ord>{'|'.join(_ORDINALS)}|\d{{1,2}}(?:st|nd|rd|th))\s+"
                        rf"(?:\w+\s+)?(?P<noun>{_ITEM_NOUNS})\b|\b(?P<noun2>{_ITEM_NOUNS})\s+"
                        rf"(?:no\.?\s*|number\s+)?(?P<num>\d{{1,2}}|{'|'.join(_NUMBERS)})\b", re.I)

@@ -19,7 +19,7 @@ _DATE = re.compile(
     rf"\b{_DAY}\s+{_MONTH},?\s+\d{{3,4}}\b|\b{_MONTH}\s+{_DAY},?\s+\d{{3,4}}\b|"
     rf"\b{_MONTH}\s+\d{{3,4}}\b|\b\d{{4}}\s*[–-]\s*\d{{2,4}}\b|\b{_DAY}\s+{_MONTH}\b|"
     rf"\b(?:1\d{{3}}|20\d\d)s?\b|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b")
-_SCALE = r"(?:\s+(?:million|billion|trillion|crores?|lakhs?|thousand))?"
+_SCALE = r"(?:\s+(?:million|billion|trillion|crores?|lakhs?|thousand)|(?:m|bn|k|mn)\b)?"
 _CURRENCY = r"(?:US\$|CA\$|A\$|HK\$|[$€£₹₩¥]|CHF\s?|EUR\s?|USD\s?|INR\s?|KRW\s?|JPY\s?|Rs\.?\s?)"
 _UNIT = r"(?:dollars|euros|rupees|won|yen|francs|pounds|USD|EUR|INR|KRW|CHF|JPY)"
 _MONEY = re.compile(rf"{_CURRENCY}\d[\d,.]*{_SCALE}|\b\d[\d,.]*{_SCALE}\s+{_UNIT}\b")

@@ -273,8 +273,9 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
             out.append(_sentence(text, source, id_prefix, p_start, p_end, len(out), para_no,
                                  "heading", pages))
             continue
-        if in_header and all(_is_header_line(line) or (out and _is_byline_line(line))
-                             for line in lines):
+        if in_header and all(_is_header_line(line) or ((out or n) and _is_byline_line(line))
+                             or (not out and _is_header_line(line.rstrip(":")))  # "Title:⏎subtitle"
+                             for n, line in enumerate(lines)):
             out += _header_sentences(text, source, id_prefix, p_start, lines, len(out), para_no, pages)
             continue
         in_header = False
@@ -341,6 +342,9 @@ def _is_heading(text: str, paragraphs: list[tuple[int, int]], i: int) -> bool:
             and not (i > 0 and short_line(i - 1)))
 
 
+_ACRONYM_LINE = re.compile(r"^\(\w[\w&-]*\)$")  # a title's acronym on a line of its own
+
+
 def _header_sentences(text: str, source: str, prefix: str, start: int, lines: list[str], pos: int,
                       para: int, pages: tuple[tuple[int, int], ...]) -> list[Sentence]:
     """A header paragraph's lines: the brief's first line is the title; the lines after it in
@@ -352,7 +356,11 @@ def _header_sentences(text: str, source: str, prefix: str, start: int, lines: li
     spans = [(a, b) for a, b in spans if b > a]
     out = []
     if pos == 0 and spans:
-        out.append(_sentence(text, source, prefix, *spans.pop(0), pos, para, "title", pages))
+        a, b = spans.pop(0)
+        while spans and (_ACRONYM_LINE.match(text[spans[0][0]:spans[0][1]]) or
+                         text[a:b].endswith(":")):  # "(SIRC)", "… Fund:⏎Cooperation Programmes"
+            b = spans.pop(0)[1]
+        out.append(_sentence(text, source, prefix, a, b, pos, para, "title", pages))
     if spans:
         kind = "byline" if pos + len(out) == 1 else "header"
         if all(_names_no_author(text[a:b]) for a, b in spans):
