@@ -59,6 +59,15 @@ _EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) ([A-Z][\w&-]*[A-Z][\w
 _ROLE_Q = re.compile(
     r"\bwho is (?:the )?(director|head|chief|ceo|chair|chairman|chairperson|founder|secretary|"
     r"minister|ambassador|leader|president|manager|coordinator)\b", re.I)
+# "Who is the ombudsman of X?", "Who is X's vice-president?": the sentence must name that role;
+# "What is the name of X's research vessel?": that thing.
+_HOLDER_Q = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:(?:the|its|their)\s+([a-z][\w-]+)\s+"
+                       r"(?:of|at|for|in)\b|[A-Z][\w'’ .&-]*?['’]s\s+([a-z][\w-]+)\s*\??\s*$)", re.I)
+_NAME_OF_Q = re.compile(r"^\s*(?i:what\s+(?:is|was|are|were)\s+the\s+names?\s+of)\s+(?:.*?['’]s\s+(?:[a-z][\w-]*\s+)*"
+                        r"([a-z][\w-]+)\s*\??\s*$|(?:the\s+)?(?:[a-z][\w-]*\s+)*?([a-z][\w-]+)\s+of\s+"
+                        r"(?:the\s+)?[A-Z])")
+_NOT_A_ROLE = {"author", "writer", "founder", "founders", "creator", "one", "person", "name",
+               "first", "last", "current", "new", "same", "other", "main", "best"}
 # "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
 _LEADS_Q = re.compile(r"^\s*who\b.*(?<!-)\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
                       r"manages|managed|coordinates|is in charge of)\b", re.I)
@@ -111,6 +120,11 @@ _DEFINES = re.compile(r"\([A-Z][A-Za-z]{1,6}\)|\b(?:is|are|was|were)\s+(?:a|an|t
                       r"\b(?:founded|established|launched|created|set up)\b", re.I)
 
 
+_LANGUAGE = re.compile(r"(?:English|French|German|Spanish|Italian|Portuguese|Dutch|Russian|Chinese|"
+                       r"Japanese|Korean|Arabic|Hindi|Swedish|Norwegian|Danish|Finnish|Polish|Greek|"
+                       r"Turkish|Latin|Swahili|Mandarin|Catalan|Czech|Hungarian|Romanian|Ukrainian)$")
+
+
 def expected_types(question: str) -> set[str]:
     """The kinds of fact ``question`` asks for ("date", "duration", "money", "amount", "quantity",
     "magnitude", "place", "author", "agent", "leader", "title", "expansion:<ACRONYM>", "role:<word>",
@@ -144,6 +158,11 @@ def expected_types(question: str) -> set[str]:
     role = _ROLE_Q.search(question)
     if role:
         found.add(f"role:{role.group(1).lower()}")
+    elif not found & {"author", "agent"}:
+        named = _HOLDER_Q.search(question) or _NAME_OF_Q.search(question)
+        held = named and next((g for g in named.groups() if g), "").lower()
+        if held and held not in _NOT_A_ROLE:
+            found.add(f"role:{held}")
     if not found and _DEFINITION_Q.match(question):
         found.add("definition")
     return found
@@ -187,10 +206,14 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
                                                                    question)
     if kind == "magnitude":
         return _new_match(_DIGITS, _without_dates(sentence), question)
-    if kind == "place":  # "in the Mekong Delta" is no answer to "Where is the Mekong Delta X?"
+    if kind == "place":  # "in the Mekong Delta" is no answer to "Where is the Mekong Delta X?",
+        # nor "known in French as" to any "where"
         asked = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", question)}
-        return any(not {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", m.group(0))} <= asked
-                   for m in _PLACE.finditer(sentence))
+        for m in _PLACE.finditer(sentence):
+            named = re.findall(r"\b[A-Z][\w'’-]*", m.group(0))
+            if not {w.lower() for w in named} <= asked and not all(map(_LANGUAGE.match, named)):
+                return True
+        return False
     if kind == "author":
         return sentence_kind == "byline"
     if kind == "title":
@@ -204,8 +227,9 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return not sentence.rstrip().endswith(":") and not re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s",
                                                                     sentence) \
             and _DEFINES.search(sentence) is not None
-    if kind.startswith("role:"):
-        return re.search(rf"\b{re.escape(kind[5:])}", sentence, re.I) is not None
+    if kind.startswith("role:"):  # the role, and a name the question does not give: its holder
+        return re.search(rf"\b{re.escape(kind[5:])}", sentence, re.I) is not None \
+            and _new_name(sentence, question)
     return True
 
 

@@ -12,6 +12,7 @@ fact the question asks for. Sentences that state it rank above those that do not
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -473,13 +474,22 @@ _LINKING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*\s+"
 _JOINING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*(?:\s+|\s*-\s*)"
 
 
+@lru_cache(maxsize=256)
+def _definition_of(acronym: str) -> re.Pattern[str]:
+    """Words whose initials spell ``acronym``, then "(ACRONYM)": "Norway-Chile Joint Science
+    Accord (NCJSA)"; a word the acronym skips may stand between two of them ("Seto Inland Sea
+    Restoration Consortium (SIRC)")."""
+    skipped = rf"(?:{_JOINING}[A-Z][\w'’]*)?"
+    words = f"{skipped}{_JOINING}".join(f"{letter}[\\w'’]*" for letter in acronym)
+    return re.compile(rf"\b({words})\s*\({acronym}\)")
+
+
 def _acronym_expansions(question: str, sentences: list["StoredSentence"]) -> dict[str, str]:
     """For each acronym of the question that a brief defines ("The Delta Skills Exchange (DSE)
     runs ..."), its term -> its expansion as written ("Delta Skills Exchange")."""
     found: dict[str, str] = {}
     for acronym in set(_ACRONYM.findall(question)):
-        defined = re.compile(r"\b(" + _JOINING.join(f"{letter}[\\w'’]*" for letter in acronym)
-                             + r")\s*\(" + acronym + r"\)")
+        defined = _definition_of(acronym)
         match = next((m for s in sentences if (m := defined.search(s.text.replace("–", "-")))),
                      None)
         if match:
@@ -499,8 +509,7 @@ def _acronyms_of_names(question: str, sentences: list["StoredSentence"]) -> dict
     for s in sentences:
         text = s.text.replace("–", "-")
         for acronym in set(_DEFINED_ACRONYM.findall(text)) - set(found):
-            defined = re.search(r"\b(" + _JOINING.join(f"{letter}[\\w'’]*" for letter in acronym)
-                                + r")\s*\(" + acronym + r"\)", text)
+            defined = _definition_of(acronym).search(text)
             name = frozenset(terms(defined.group(1))) if defined else frozenset()
             if len(name) >= 2 and name <= asked:
                 found[acronym] = name

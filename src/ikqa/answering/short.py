@@ -84,9 +84,17 @@ def _asked_positions(sentence: str, question: str) -> list[int]:
 
 def _count(sentence: str, question: str) -> str:
     """A number with the words it counts ("3,000 tonnes", "42 fellowships", "three years")."""
+    from .qtype import counted_terms
+    from ..indexing.lexical import terms
+
     without_dates = _DATE.sub(lambda m: " " * len(m.group(0)), sentence)
     asked = question.casefold()
-    for match in _COUNT.finditer(without_dates):
+    counted = counted_terms(question)
+    matches = list(_COUNT.finditer(without_dates))
+    if counted:  # "9 of the 23 monitored lakes": 23 counts the lakes asked about
+        matches.sort(key=lambda m: not counted & set(terms(" ".join(
+            without_dates[m.start():].split()[:4]))))
+    for match in matches:
         words = match.group(0).split()
         while len(words) > 1 and words[-1].lower() in _STOP_AFTER_COUNT:
             words.pop()
