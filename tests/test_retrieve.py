@@ -568,6 +568,9 @@ def test_a_list_an_acronym_a_table_header_and_a_byline_each_answer_only_what_the
     assert surveys.citations[0].text == "| 2023 | 850 | 14 |" and surveys.short == "14", surveys.text
     other_year = assistant.ask("What was the budget of the Skagerrak Monitoring Programme in 2023?")
     assert other_year.abstained, other_year.text  # its budget is given for 2024; LVBFC's for 2023
+    for unstated in ("Who is the ombudsman of the Lake Victoria Basin Fisheries Centre?",
+                     "What is the name of LVBFC's research vessel?"):  # no sentence names one
+        assert assistant.ask(unstated).abstained, unstated
     about = assistant.ask("Tell me about LVBFC.")  # what it is, not a line leading into a list
     assert about.citations[0].text.startswith("The Lake Victoria Basin Fisheries Centre (LVBFC) "
                                               "was founded"), about.text

@@ -59,9 +59,10 @@ _EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) ([A-Z][\w&-]*[A-Z][\w
 _ROLE_Q = re.compile(
     r"\bwho is (?:the )?(director|head|chief|ceo|chair|chairman|chairperson|founder|secretary|"
     r"minister|ambassador|leader|president|manager|coordinator)\b", re.I)
-# "Who is the ombudsman of X?", "Who is X's vice-president?": the sentence must name that role;
+# "Who is the ombudsman of X?", "Who is X's vice-president?": the sentence must name that role
+# (one holder: "Who are the partners of X?" asks for a list, whose items need not say "partner");
 # "What is the name of X's research vessel?": that thing.
-_HOLDER_Q = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:(?:the|its|their)\s+([a-z][\w-]+)\s+"
+_HOLDER_Q = re.compile(r"^\s*who\s+(?:is|was)\s+(?:(?:the|its|their)\s+([a-z][\w-]+)\s+"
                        r"(?:of|at|for|in)\b|[A-Z][\w'’ .&-]*?['’]s\s+([a-z][\w-]+)\s*\??\s*$)", re.I)
 _NAME_OF_Q = re.compile(r"^\s*(?i:what\s+(?:is|was|are|were)\s+the\s+names?\s+of)\s+(?:.*?['’]s\s+(?:[a-z][\w-]*\s+)*"
                         r"([a-z][\w-]+)\s*\??\s*$|(?:the\s+)?(?:[a-z][\w-]*\s+)*?([a-z][\w-]+)\s+of\s+"
