@@ -623,3 +623,17 @@ def test_a_head_office_heads_nothing_and_millions_may_be_written_m() -> None:
     assert supplies("leader", "SIRC is headed by Haruki Otsuka.", "body", "Who heads SIRC?")
     assert typed_short({"money"}, "The core budget for 2024 was €4.5m, of which most went to "
                                   "grants.", "What was the core budget?") == "€4.5m"
+
+
+@pytest.mark.slow
+def test_where_is_the_seat_is_answered_by_the_sentence_about_the_seat(tmp_path) -> None:
+    """The opening sentence names the body in full and states places ("from Geneva"); the one
+    that says "seat" answers, and "known in French as" is no place."""
+    assistant = _assistant_over(tmp_path, {"cpal.txt": (
+        "The Commission for the Protection of Alpine Lakes\n\nThe Commission for the Protection "
+        "of Alpine Lakes (CPAL), known in French as the Commission pour la protection des lacs "
+        "alpins, brings together scientists from Switzerland, France and Italy. The Commission's "
+        "seat has been in Lausanne since 1919, when it moved from Geneva. It monitors 23 lakes.\n")})
+    seat = assistant.ask("Where is the seat of the Commission for the Protection of Alpine Lakes?")
+    assert seat.citations[0].text.startswith("The Commission's seat") and seat.short == "Lausanne", \
+        seat.text

@@ -165,7 +165,7 @@ def compose_answer(question: str, retrieval: Retrieval, settings: Settings,
         related = [_citation(n, e) for n, e in enumerate(related_evidence(evidence), start=1)]
         return Answer(question=question, text=ABSTAIN_TEXT, abstained=True, related=related,
                       confidence=1.0 - p, note=f"Not answered: {reason}.")
-    evidence = _stating_the_numbers_first(question, retrieval)
+    evidence = _asked_first(_stating_the_numbers_first(question, retrieval), retrieval)
     is_list = is_list_question(question)
     lead = _lead_of_best(evidence, retrieval) if is_list else evidence[0]
     items = items_after(lead, evidence)
@@ -335,6 +335,29 @@ def _stating_the_numbers_first(question: str, retrieval: Retrieval) -> list[Evid
     if stating is None:
         return evidence
     return [stating, *(e for e in evidence if e is not stating)]
+
+
+ASKED_MARGIN = 0.2  # how far behind the best a sentence holding every asked word may be
+
+
+def _asked_first(evidence: list[Evidence], retrieval: Retrieval) -> list[Evidence]:
+    """For a question asking a kind of fact of something named ("Where is the seat of CPAL?"):
+    when the best sentence states that kind of fact but not the words asked besides the names
+    ("seat"), a close one about the subject that holds them all comes first ("The Commission's
+    seat has been in Lausanne since 1919", not "CPAL, known in French as …")."""
+    if not retrieval.kinds or not evidence:
+        return evidence
+    names = set(name_terms(retrieval.question))
+    asked = set(terms(retrieval.question, drop_question_words=True)) - names
+    best = evidence[0]
+
+    def holds(e: Evidence, words: set[str], title: str = "") -> bool:
+        return words <= set(terms(f"{title} {e.text} {retrieval.previous.get(e.sentence_id, '')}"))
+    if not asked or holds(best, asked):
+        return evidence
+    better = next((e for e in evidence[1:] if e.score >= best.score - ASKED_MARGIN and e.typed
+                   and holds(e, asked) and holds(e, names, e.title)), None)  # its names too
+    return evidence if better is None else [better, *(e for e in evidence if e is not better)]
 
 
 def _lead_of_best(evidence: list[Evidence], retrieval: Retrieval) -> Evidence:
