@@ -571,6 +571,8 @@ def test_a_list_an_acronym_a_table_header_and_a_byline_each_answer_only_what_the
     for unstated in ("Who is the ombudsman of the Lake Victoria Basin Fisheries Centre?",
                      "What is the name of LVBFC's research vessel?"):  # no sentence names one
         assert assistant.ask(unstated).abstained, unstated
+    caspian = assistant.ask("What is the budget of the Caspian Fisheries Centre?")
+    assert caspian.abstained and "Caspian" in caspian.note, caspian.text  # no brief says "Casp…"
     about = assistant.ask("Tell me about LVBFC.")  # what it is, not a line leading into a list
     assert about.citations[0].text.startswith("The Lake Victoria Basin Fisheries Centre (LVBFC) "
                                               "was founded"), about.text

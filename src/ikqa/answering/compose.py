@@ -269,8 +269,10 @@ def _in_its_name(word: str, question: str) -> str:
 
 def _unknown_names(retrieval: Retrieval) -> list[str]:
     """The question's names (as analysed terms) that occur nowhere in the indexed briefs (a
-    nationality qualifies a name and is not one: "European" when the briefs say "Europe")."""
-    return sorted(set(subject_terms(retrieval.question)) & set(retrieval.unknown_terms))
+    nationality qualifies a name and is not one: "European" when the briefs say "Europe"; but
+    "Caspian", of which no brief says anything, is unknown)."""
+    return sorted(set(subject_terms(retrieval.question)) & set(retrieval.unknown_terms)
+                  | set(retrieval.unknown_adjectives))
 
 
 def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:

@@ -15,7 +15,8 @@ from typing import Callable, Iterable
 
 from ..indexing.lexical import fold, terms
 
-__all__ = ["NameMatcher", "name_terms", "name_words", "subject_terms", "surface_of"]
+__all__ = ["NameMatcher", "adjective_words", "name_terms", "name_words", "subject_terms",
+           "surface_of"]
 
 _NAME_UNICODE = re.compile(r"\b[^\W\d_][\w&'-]*\b")
 MIN_LENGTH = 5  # shorter terms have too many neighbours at distance 1
@@ -47,6 +48,11 @@ _DEMONYM = re.compile(r"^(?!(?:Japan|Iran|Oman|Sudan|Taiwan|Bhutan|Jordan|Milan|
                       r"Anglo|Afro|Euro|Russo|Austro|Italo|Greco|Luso|Nippo|Hispano|Germano|"
                       r"Polono|(?:Israel|Pakistan|Iraq|Bangladesh|Nepal|Saud|Oman|Kuwait|Qatar|"
                       r"Emirat|Somal|Yemen|Bahrain|Azerbaijan|Punjab|Bengal|Gujarat|Hind)is?)$")
+
+
+def adjective_words(question: str) -> list[str]:
+    """The capitalised words of ``question`` that read like a nationality ("Korean", "Caspian")."""
+    return [w for w in name_words(question) if _DEMONYM.match(w)]
 
 
 def subject_terms(question: str) -> list[str]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms
-from .names import NameMatcher, name_words, subject_terms
+from .names import NameMatcher, adjective_words, name_words, subject_terms
 from .qtype import expected_types, supplies
 from ..types import Evidence, parse_sentence_id, sentence_id
 
@@ -86,6 +86,8 @@ class Retrieval:
     previous: dict[str, str] = field(default_factory=dict)  # sentence id -> the sentence it refers back to
     # sentence id -> the sentence before an anaphor ("It was launched in Gdańsk."), whole, to cite
     referents: dict[str, Evidence] = field(default_factory=dict)
+    # the question's nationality-like words ("Caspian") that no brief mentions even in part
+    unknown_adjectives: list[str] = field(default_factory=list)
     # "What is objective 2 of X?": the ids of the items found by their place in X's list
     asked_items: set[str] = field(default_factory=set)
 
@@ -202,6 +204,7 @@ class Retriever:
             spelled_out = _spelled_out_acronyms(question, evidence)
             unknown = [t for t in unknown if t not in spelled_out]
         return Retrieval(question, chunks, evidence, content_terms, unknown,
+                         unknown_adjectives=self._unknown_adjectives(question, unknown),
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
                          kinds=kinds, matched={w: t for w, (_, t) in matched.items()},
                          previous={sid: " ".join(_as_context(x) for x in (further.get(sid), prev)
@@ -232,6 +235,16 @@ class Retriever:
         best = [sid for sid in sorted(scores, key=lambda sid: -scores[sid])
                 [:SENTENCES_PER_RETRIEVER] if sid not in sentences]
         return {s.id: (s, 0.0) for s in self.store.sentences(best)} if best else {}
+
+    def _unknown_adjectives(self, question: str, unknown: list[str]) -> list[str]:
+        """The question's words that read like a nationality ("Caspian", "Aegean") that no brief
+        mentions even in part: "European" is the briefs' "Europe", "Caspian" nothing of theirs."""
+        found = []
+        for word in adjective_words(question):
+            for term in terms(word, drop_question_words=True):
+                if term in unknown and not any(v.startswith(term[:4]) for v in self.store.vocabulary()):
+                    found.append(term)
+        return found
 
     def _list_items(self, sentences: dict[str, tuple["StoredSentence", float]]
                     ) -> dict[str, tuple["StoredSentence", float]]:
