@@ -318,6 +318,12 @@ def _modes(modes: str | None) -> list[str | None]:
     return list(dict.fromkeys(chosen))
 
 
+def _one_line(text: str) -> str:
+    """A cited sentence as one line (a hard-wrapped or PDF sentence keeps its breaks in the
+    source; its offsets still point at it there)."""
+    return " ".join(text.split())
+
+
 def format_answer(answer: Answer) -> str:
     """The answer, one line per citation (marker, source, span, sentence), the answer's note,
     and a last line ``(confidence 0.83, verified)``."""
@@ -328,10 +334,11 @@ def format_answer(answer: Answer) -> str:
                  for claim in answer.struck)
     for c in answer.citations:
         page = f" p. {c.page}" if c.page else ""
-        lines.append(f"  [{c.marker}] {c.source}{page} [{c.start}:{c.end}] {c.text}")
+        lines.append(f"  [{c.marker}] {c.source}{page} [{c.start}:{c.end}] {_one_line(c.text)}")
     if answer.abstained and answer.related:
         lines.append("  related, but not an answer:")
-        lines.extend(f"    - {c.source} [{c.start}:{c.end}] {c.text}" for c in answer.related)
+        lines.extend(f"    - {c.source} [{c.start}:{c.end}] {_one_line(c.text)}"
+                     for c in answer.related)
     if answer.note:
         lines.append(f"  note: {answer.note}")
     lines.append(f"(confidence {answer.confidence:.2f}, {answer.mode})")

@@ -220,7 +220,8 @@ def _author_line(byline: str) -> str:
     """The line of a byline block that names its author: the first without a digit that does
     not name the kind of document ("Policy Brief No. 7", "Briefing note, ..." or "March 2026"
     above "Jonas Ferreira, Institute ..." is not the author)."""
-    lines = [line.strip() for line in byline.split("\n") if line.strip()]
+    lines = [line.strip().strip("*_").strip() for line in byline.split("\n")]  # "*Briefing note*"
+    lines = [line for line in lines if line]
     authored = next((_AUTHORED.sub("", line) for line in lines if _AUTHORED.match(line)), "")
     if authored:  # "Prepared by the Delta Policy Unit, January 2025." -> "Delta Policy Unit"
         return re.split(r",|;|\s[–—-]\s|\.$", authored)[0].strip()

@@ -77,7 +77,7 @@ def _source_list(answer: Answer, turn: int) -> str:
 def _related_list(related: list[Citation], turn: int) -> str:
     items = "".join(
         f'<li>{_cite_link("r", turn, c.marker, safe(c.title))} <code>{safe(c.source)}</code>'
-        f'<br>“{safe(c.text)}”</li>' for c in related)
+        f'<br>“{safe(" ".join(c.text.split()))}”</li>' for c in related)
     return ('<div class="ikqa-related"><b>Related, but not an answer</b>'
             f'<ul>{items}</ul></div>')
 
@@ -195,7 +195,8 @@ def answer_plain(answer: Answer) -> str:
     lines = [answer.text, *([f"({answer.note})"] if answer.note else [])]
     if answer.citations:
         lines.append("")
-        lines.extend(f"[{c.marker}] {c.title} ({c.source}): {c.text}" for c in answer.citations)
+        lines.extend(f"[{c.marker}] {c.title} ({c.source}): {' '.join(c.text.split())}"
+                     for c in answer.citations)
     return "\n".join(lines)
 
 
