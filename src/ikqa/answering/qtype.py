@@ -62,7 +62,7 @@ _ROLE_Q = re.compile(
 # "Who is the ombudsman of X?", "Who is X's vice-president?": the sentence must name that role
 # (one holder: "Who are the partners of X?" asks for a list, whose items need not say "partner");
 # "What is the name of X's research vessel?": that thing.
-_HOLDER_Q = re.compile(r"^\s*who\s+(?:is|was)\s+(?:(?:the|its|their)\s+([a-z][\w-]+)\s+"
+_HOLDER_Q = re.compile(r"^\s*who\s+(?:is|was)\s+(?:(?:the|its|their)\s+(?:[a-z][\w-]*\s+){0,2}?([a-z][\w-]+)\s+"
                        r"(?:of|at|for|in)\b|[A-Z][\w'’ .&-]*?['’]s\s+([a-z][\w-]+)\s*\??\s*$)", re.I)
 _NAME_OF_Q = re.compile(r"^\s*(?i:what\s+(?:is|was|are|were)\s+the\s+names?\s+of)\s+(?:.*?['’]s\s+(?:[a-z][\w-]*\s+)*"
                         r"([a-z][\w-]+)\s*\??\s*$|(?:the\s+)?(?:[a-z][\w-]*\s+)*?([a-z][\w-]+)\s+of\s+"
