@@ -602,15 +602,6 @@ def test_the_cell_asked_for_is_found_by_its_column_s_name(question, row, short) 
     ({"place"}, "The secretariat is in Hanoi, while its field operations are run from a station in "
      "Cần Thơ.", "Where is MDRI's secretariat?", "Hanoi"),
 ])
-
-
-@pytest.mark.parametrize("question,kind", [
-    ("Who is the executive director of the Danube Delta Wetlands Trust?", "role:director"),
-    ("Who is the ombudsman of the Baltic Fund?", "role:ombudsman"),
-    ("What is the name of the Trust's research vessel?", "role:vessel"),
-])
-def test_a_role_or_named_thing_asked_of_a_body_is_a_kind_of_fact(question, kind) -> None:
-    assert kind in expected_types(question)
 def test_the_short_answer_is_the_phrase_nearest_what_is_asked(kinds, sentence, question, short):
     from ikqa.answering.short import typed_short
 
@@ -648,3 +639,12 @@ def test_where_is_the_seat_is_answered_by_the_sentence_about_the_seat(tmp_path) 
     seat = assistant.ask("Where is the seat of the Commission for the Protection of Alpine Lakes?")
     assert seat.citations[0].text.startswith("The Commission's seat") and seat.short == "Lausanne", \
         seat.text
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Who is the executive director of the Danube Delta Wetlands Trust?", "role:director"),
+    ("Who is the ombudsman of the Baltic Fund?", "role:ombudsman"),
+    ("What is the name of the Trust's research vessel?", "role:vessel"),
+])
+def test_a_role_or_named_thing_asked_of_a_body_is_a_kind_of_fact(question, kind) -> None:
+    assert kind in expected_types(question)
