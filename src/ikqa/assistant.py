@@ -94,7 +94,7 @@ class Assistant:
         if not answer.abstained and answer.citations:
             cell = _cell_asked(question, answer.citations[0], retrieval)
             if cell and answer.mode == "generative" and _is_other_cell(answer, cell):
-                answer = replace(answer, text=f"{cell} [1].")  # the model read another column
+                answer = replace(answer, text=f"{cell} [1].")  # another column, or no unit
             answer.short = cell or answer.short
         if not answer.short and not answer.abstained and answer.citations:
             from .answering.short import typed_short
@@ -274,11 +274,11 @@ def _cell_asked(question: str, cited: Citation, retrieval: "Retrieval") -> str:
 
 
 def _is_other_cell(answer: Answer, cell: str) -> bool:
-    """The answer is one cell of its cited table row ("36 [1].") but not ``cell``, the one
-    whose column the question names."""
+    """The answer is one cell of its cited table row ("36 [1].", or "3.0 [1]." without its
+    column's unit) but not ``cell``, the one whose column the question names, as given."""
     from .indexing.lexical import is_table_row
 
     said = re.sub(r"\[\d+\]", "", answer.text).strip(" .;")
     cells = [c.strip() for c in answer.citations[0].text.strip().strip("|").split("|")]
-    return is_table_row(answer.citations[0].text) and said in cells and \
-        not cell.startswith(said) and len(answer.citations) == 1
+    return is_table_row(answer.citations[0].text) and said in cells and said != cell and \
+        len(answer.citations) == 1
