@@ -7,7 +7,6 @@ up on the next question without a restart.
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import replace
 import time
@@ -64,7 +63,8 @@ class Assistant:
                  on_sources: Callable[[list[Citation]], None] | None = None,
                  retrieval: "Retrieval | None" = None) -> "tuple[Answer, Retrieval]":
         """``explain``, from ``retrieval`` when the question was retrieved already."""
-        from .answering.compose import compares, compose_answer, matched_note, sub_questions
+        from .answering.compose import asked_cell, compares, compose_answer, gives_another_cell, \
+            matched_note, sub_questions
 
         started = time.perf_counter()
         retrieval = retrieval or self.retrieve(question)
@@ -92,8 +92,8 @@ class Assistant:
         if matched and matched not in answer.note:
             answer.note = f"{matched} {answer.note}".strip()
         if not answer.abstained and answer.citations:
-            cell = _cell_asked(question, answer.citations[0], retrieval)
-            if cell and answer.mode == "generative" and _is_other_cell(answer, cell):
+            cell = asked_cell(question, answer.citations[0], retrieval)
+            if cell and answer.mode == "generative" and gives_another_cell(answer, cell):
                 answer = replace(answer, text=f"{cell} [1].")  # another column, or no unit
             answer.short = cell or answer.short
         if not answer.short and not answer.abstained and answer.citations:
@@ -257,28 +257,3 @@ class Assistant:
         if self._encoder is None:
             self._encoder = QueryEncoder(encoder_path(self.settings))
         return Retriever(store, self._encoder, self.settings)
-
-
-def _cell_asked(question: str, cited: Citation, retrieval: "Retrieval") -> str:
-    """When the answer cites a table row: the cell the question asks for, by its column's name
-    ("" otherwise). It wins over a phrase a model picked from the row."""
-    from .answering.compose import row_cells
-    from .answering.short import cell_short
-    from .indexing.lexical import is_table_row
-
-    if not is_table_row(cited.text):
-        return ""
-    header = next((retrieval.previous.get(e.sentence_id, "") for e in retrieval.evidence
-                   if e.source == cited.source and e.start == cited.start), "")
-    return cell_short(question, row_cells(cited.text, header))
-
-
-def _is_other_cell(answer: Answer, cell: str) -> bool:
-    """The answer is one cell of its cited table row ("36 [1].", or "3.0 [1]." without its
-    column's unit) but not ``cell``, the one whose column the question names, as given."""
-    from .indexing.lexical import is_table_row
-
-    said = re.sub(r"\[\d+\]", "", answer.text).strip(" .;")
-    cells = [c.strip() for c in answer.citations[0].text.strip().strip("|").split("|")]
-    return is_table_row(answer.citations[0].text) and said in cells and said != cell and \
-        len(answer.citations) == 1

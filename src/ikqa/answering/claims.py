@@ -154,7 +154,7 @@ def numbers(text: str, spelled: bool = True) -> set[str]:
 def respelled(claim: str, support: str) -> str:
     """``claim`` with each number it writes in digits that ``support`` spells out written as
     ``support`` writes it ("7" -> "Seven" from "Seven of the world's top eight ...")."""
-    digits = {n.replace(",", "") for n in _NUMBER.findall(support)}
+    digits = numbers(support, spelled=False)
     spelled = {_SPELLED[w.lower()]: w for w in _SPELLED_NUMBER.findall(support)}
 
     def word(m: re.Match[str]) -> str:

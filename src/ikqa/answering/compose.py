@@ -17,12 +17,12 @@ from typing import Sequence
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, is_table_row, terms
 from .confidence import confidence, features
-from .names import name_terms, subject_terms, surface_of
+from .names import asked_terms, name_terms, subject_terms, surface_of
 from .qtype import is_list_question, is_plural
 from .retrieve import W_TYPE, Retrieval, is_list_item
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
-__all__ = ["compose_answer", "row_cells", "items_after", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
+__all__ = ["compose_answer", "row_cells", "items_after", "asked_cell", "gives_another_cell", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
            "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
@@ -228,8 +228,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
     if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval):
         return "the passages about the subject do not state the kind of fact asked for"
     asked = stated_numbers(question)
-    if asked and not any(states_numbers(e, retrieval.previous, asked) and e.typed and e.anchored
-                         for e in retrieval.evidence[:NUMBER_LOOKAHEAD]):
+    if asked and _stating(retrieval, asked) is None:
         return f"no passage about it states {', '.join(sorted(asked))} as the question does"
     if not retrieval.query_terms:
         return "the question has no word to look for"
@@ -285,8 +284,7 @@ def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
     untyped = next((e for e in retrieval.evidence if not e.typed), None)
     if untyped is None or (best.score - W_TYPE) >= untyped.score - TYPE_GAP:
         return False
-    asked = set(terms(retrieval.question, drop_question_words=True)) - set(name_terms(
-        retrieval.question))
+    asked = asked_terms(retrieval.question)
     said = set(terms(best.text + " " + retrieval.previous.get(best.sentence_id, "")))
     return not asked or not asked <= said
 
@@ -332,11 +330,17 @@ def _stating_the_numbers_first(question: str, retrieval: Retrieval) -> list[Evid
     asked = stated_numbers(question)
     if not asked or states_numbers(evidence[0], retrieval.previous, asked):
         return evidence
-    stating = next((e for e in evidence[:NUMBER_LOOKAHEAD] if e.typed and e.anchored
-                    and states_numbers(e, retrieval.previous, asked)), None)
+    stating = _stating(retrieval, asked)
     if stating is None:
         return evidence
     return [stating, *(e for e in evidence if e is not stating)]
+
+
+def _stating(retrieval: Retrieval, asked: set[str]) -> Evidence | None:
+    """The best of the first ``NUMBER_LOOKAHEAD`` sentences about the subject, stating the kind
+    of fact asked, that states the numbers ``asked`` (None when none does)."""
+    return next((e for e in retrieval.evidence[:NUMBER_LOOKAHEAD] if e.typed and e.anchored
+                 and states_numbers(e, retrieval.previous, asked)), None)
 
 
 ASKED_MARGIN = 0.2  # how far behind the best a sentence holding every asked word may be
@@ -350,7 +354,7 @@ def _asked_first(evidence: list[Evidence], retrieval: Retrieval) -> list[Evidenc
     if not retrieval.kinds or not evidence:
         return evidence
     names = set(name_terms(retrieval.question))
-    asked = set(terms(retrieval.question, drop_question_words=True)) - names
+    asked = asked_terms(retrieval.question)
     best = evidence[0]
 
     def holds(e: Evidence, words: set[str], title: str = "") -> bool:
@@ -374,8 +378,7 @@ def _lead_of_best(evidence: list[Evidence], retrieval: Retrieval) -> Evidence:
                      and e.text.endswith(":")), best)
     # "The SMP is delivered with the following partner organisations:" close behind a sentence
     # that names the programme but lists nothing
-    asked = set(terms(retrieval.question, drop_question_words=True)) - \
-        set(name_terms(retrieval.question))  # "objectives" of "the São Tomé programme"
+    asked = asked_terms(retrieval.question)  # "objectives" of "the São Tomé programme"
     if not asked or asked <= set(terms(best.text)):
         return best
     return next((e for e in evidence[1:] if e.score >= best.score - LIST_MARGIN and e.typed
@@ -474,13 +477,34 @@ def _row_reading(row: str, header: str) -> str:
     has one ("Year: 2023; Budget (USD million): 9.1; Projects funded: 23"), a two-cell row as
     the key and its value ("Secretariat: Hanoi"). A first row holding a figure is a row of
     facts, not a header. The citation keeps the row as written."""
-    cells = _cells(row)
-    names = _cells(header) if header and is_table_row(header) else []
-    if len(cells) >= 3 and len(names) == len(cells) and not any(ch.isdigit() for ch in header):
-        return "; ".join(f"{name}: {cell}" if name else cell for name, cell in zip(names, cells))
+    named = row_cells(row, header)
+    cells = [cell for _, cell in named]
+    if len(cells) >= 3 and any(name for name, _ in named):
+        return "; ".join(f"{name}: {cell}" if name else cell for name, cell in named)
     if len(cells) == 2 and all(cells):
         return f"{cells[0]}: {cells[1]}"
     return " | ".join(cells)
+
+
+def asked_cell(question: str, cited: Citation, retrieval: Retrieval) -> str:
+    """When an answer cites a table row: the cell the question asks for, by its column's name
+    ("" otherwise). It wins over a phrase a model picked from the row."""
+    from .short import cell_short
+
+    if not is_table_row(cited.text):
+        return ""
+    header = next((retrieval.previous.get(e.sentence_id, "") for e in retrieval.evidence
+                   if e.source == cited.source and e.start == cited.start), "")
+    return cell_short(question, row_cells(cited.text, header))
+
+
+def gives_another_cell(answer: Answer, cell: str) -> bool:
+    """The answer is one cell of its only cited table row ("36 [1].", or "3.0 [1]." without
+    its column's unit) but not ``cell``, the one whose column the question names, as given."""
+    said = _MARKER.sub("", answer.text).strip(" .;")
+    row = answer.citations[0].text
+    return len(answer.citations) == 1 and is_table_row(row) and said in _cells(row) \
+        and said != cell
 
 
 def _citation(marker: int, e: Evidence) -> Citation:

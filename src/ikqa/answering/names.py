@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 from ..indexing.lexical import fold, terms
 
-__all__ = ["NameMatcher", "adjective_words", "name_terms", "name_words", "subject_terms",
+__all__ = ["NameMatcher", "adjective_words", "asked_terms", "name_terms", "name_words", "subject_terms",
            "surface_of"]
 
 _NAME_UNICODE = re.compile(r"\b[^\W\d_][\w&'-]*\b")
@@ -48,6 +48,12 @@ _DEMONYM = re.compile(r"^(?!(?:Japan|Iran|Oman|Sudan|Taiwan|Bhutan|Jordan|Milan|
                       r"Anglo|Afro|Euro|Russo|Austro|Italo|Greco|Luso|Nippo|Hispano|Germano|"
                       r"Polono|(?:Israel|Pakistan|Iraq|Bangladesh|Nepal|Saud|Oman|Kuwait|Qatar|"
                       r"Emirat|Somal|Yemen|Bahrain|Azerbaijan|Punjab|Bengal|Gujarat|Hind)is?)$")
+
+
+def asked_terms(question: str) -> set[str]:
+    """What ``question`` asks besides its names, as analysed terms: "seat" in "Where is the
+    seat of CPAL?", "objectives" in "What are the objectives of the São Tomé programme?"."""
+    return set(terms(question, drop_question_words=True)) - set(name_terms(question))
 
 
 def adjective_words(question: str) -> list[str]:

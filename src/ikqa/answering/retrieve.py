@@ -240,12 +240,12 @@ class Retriever:
     def _unknown_adjectives(self, question: str, unknown: list[str]) -> list[str]:
         """The question's words that read like a nationality ("Caspian", "Aegean") that no brief
         mentions even in part: "European" is the briefs' "Europe", "Caspian" nothing of theirs."""
-        found = []
-        for word in adjective_words(question):
-            for term in terms(word, drop_question_words=True):
-                if term in unknown and not any(v.startswith(term[:4]) for v in self.store.vocabulary()):
-                    found.append(term)
-        return found
+        strange = [t for w in adjective_words(question) for t in terms(w, drop_question_words=True)
+                   if t in unknown]
+        if not strange:
+            return []
+        vocabulary = self.store.vocabulary()  # read once, only when there is a word to check
+        return [t for t in strange if not any(v.startswith(t[:4]) for v in vocabulary)]
 
     def _list_items(self, sentences: dict[str, tuple["StoredSentence", float]]
                     ) -> dict[str, tuple["StoredSentence", float]]:
@@ -375,6 +375,8 @@ def _asks_of_a_byline(e: Evidence, question: str, kinds: set[str],
     if kinds & _NOT_OF_A_BYLINE:
         return False
     return not subject or term_coverage(list(subject), set(terms(e.text)), subject) >= ANCHOR_MIN
+
+
 _ORDINALS = {w: n for n, w in enumerate("first second third fourth fifth sixth seventh eighth "
                                          "ninth tenth".split(), 1)}
 _NUMBERS = {w: n for n, w in enumerate("one two three four five six seven eight nine ten".split(), 1)}

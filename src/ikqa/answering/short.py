@@ -75,9 +75,9 @@ def _first_new(pattern: re.Pattern[str], sentence: str, question: str, group: in
 def _asked_positions(sentence: str, question: str) -> list[int]:
     """Where ``sentence`` words what the question asks, its names aside ("field", "station")."""
     from ..indexing.lexical import terms
-    from .names import name_terms
+    from .names import asked_terms
 
-    asked = set(terms(question, drop_question_words=True)) - set(name_terms(question))
+    asked = asked_terms(question)
     return [m.start() for m in re.finditer(r"[^\W_][\w'’-]*", sentence)
             if set(terms(m.group(0))) & asked]
 
