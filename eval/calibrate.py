@@ -23,7 +23,7 @@ from pathlib import Path
 
 import benchlib
 
-MAX_ADDED_FALSE_ABSTENTION = 0.02
+MAX_ADDED_FALSE_ABSTENTION = 0.01
 CUTS = [0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6]
 DATASETS = [benchlib.REPO / "eval", benchlib.REPO.parent / "shared" / "datasets" / "squad2-dev",
             benchlib.REPO / "eval" / "confusion"]

@@ -645,6 +645,74 @@ def test_where_is_the_seat_is_answered_by_the_sentence_about_the_seat(tmp_path) 
     ("Who is the executive director of the Danube Delta Wetlands Trust?", "role:director"),
     ("Who is the ombudsman of the Baltic Fund?", "role:ombudsman"),
     ("What is the name of the Trust's research vessel?", "role:vessel"),
+    ("Who is the deputy chair of the BHRF?", "role:deputy"),  # not its chair
 ])
 def test_a_role_or_named_thing_asked_of_a_body_is_a_kind_of_fact(question, kind) -> None:
     assert kind in expected_types(question)
+
+
+@pytest.mark.parametrize("question,sentence,states", [
+    ("Who is the deputy chair of the Fund?", "Her deputy is Mikael Lindqvist.", True),
+    ("Who is the vice chair of the Fund?", "Her deputy is Mikael Lindqvist.", True),
+    ("Who is the deputy chair of the Fund?", "The Fund is chaired by Dr. Kristine Ozolina.", False),
+    ("Who chairs the scientific committee of the CFQIA?", "It is directed by Dr. Marie Levesque.",
+     False),  # the body's director does not chair its committee
+    ("Who chairs the scientific committee of the PFQDS?",
+     "Its scientific committee is chaired by Professor Thomas Bernard.", True),
+    ("Who leads the campus in Dresden?", "It is led by Professor Katrin Mueller.", True),
+])
+def test_a_question_about_a_deputy_or_a_part_of_a_body_is_answered_by_a_sentence_naming_it(
+        question, sentence, states) -> None:
+    [kind] = expected_types(question)
+    assert supplies(kind, sentence, "body", question) is states
+
+
+TWO_BODIES = {
+    "atlantic.txt": "The Atlantic Observatory and the Tropical Medicine Joint Laboratory\n\n"
+                    "The Luso-Brazilian Atlantic Observatory (LBAO) has its headquarters at "
+                    "Ponta Delgada. The observatory is run by Professor Joao Magalhaes, and its "
+                    "budget is EUR 22 million over four years.\n\nTropical medicine is the second "
+                    "priority. The Tropical Medicine Joint Laboratory (TMJL) sits within the "
+                    "University of Sao Paulo. Its chair, Dr. Beatriz Conceicao, leads work on "
+                    "dengue and Zika.\n",
+    "adriatic.md": "# The Adriatic Coastal Partnership\n\nThe Adriatic Coastal Partnership (ACP) "
+                   "is an association of coastal municipalities on both shores of the Adriatic "
+                   "Sea. It is led by Secretary-General Ivana Simunovic, a former mayor of the "
+                   "island town of Vis, who took office in 2020. The ACP's budget for 2024 was "
+                   "EUR 2.1 million.\n",
+}
+
+
+@pytest.mark.slow
+def test_a_sentence_naming_its_body_by_a_description_is_about_that_body_not_the_title_s(
+        tmp_path) -> None:
+    """"The observatory is run by ..., and its budget is ..." is about the observatory the
+    sentence before names, even though the brief's title names the tropical laboratory's
+    laboratory too."""
+    assistant = _assistant_over(tmp_path, TWO_BODIES)
+    laboratory = assistant.ask("What is the budget of the Tropical Medicine Joint Laboratory?")
+    assert laboratory.abstained, laboratory.text
+    observatory = assistant.ask("What is the budget of the Luso-Brazilian Atlantic Observatory?")
+    assert "EUR 22 million" in observatory.citations[0].text, observatory.text
+
+
+def test_a_higher_scoring_sentence_that_states_no_answer_is_no_rival_of_the_answer() -> None:
+    """"It is led by Y" answers "Who leads X?"; "X is an association of ..." scoring higher
+    takes nothing from its confidence margin, while another leader's sentence does."""
+    from ikqa.answering.confidence import features
+    from ikqa.answering.retrieve import Retrieval
+    from ikqa.types import Evidence
+
+    def evidence(text: str, score: float, typed: bool) -> Evidence:
+        return Evidence(sentence_id=text, source="acp.md", title="ACP", text=text, start=0,
+                        end=len(text), score=score, dense=0.5, lexical=0.5, coverage=0.5,
+                        typed=typed)
+
+    led = evidence("It is led by Ivana Simunovic.", 0.48, True)
+    described = evidence("The ACP is an association of municipalities.", 0.78, False)
+    other = evidence("Its chair is Radu Vladescu.", 0.40, True)
+    alone = Retrieval("Who leads the ACP?", [], [led, described], [], [], kinds={"leader"})
+    assert features(alone, 0)["margin"] == pytest.approx(0.48)
+    rivalled = Retrieval("Who leads the ACP?", [], [led, described, other], [], [],
+                         kinds={"leader"})
+    assert features(rivalled, 0)["margin"] == pytest.approx(0.08)

@@ -48,7 +48,7 @@ class Settings:
     max_answer_words: int = _describe(60, "Word budget of a short answer.")
     abstain_threshold: float = _describe(0.36, "Evidence score below which we abstain.")
     min_confidence: float = _describe(
-        0.25, "Confidence (0-1) under which ikqa abstains; chosen on the dev splits "
+        0.30, "Confidence (0-1) under which ikqa abstains; chosen on the dev splits "
              "(eval/calibrate.py): higher answers less often and is wrong less often.")
     verify_candidates: int = _describe(
         3, "Verified mode: how many of the best sentences the model may judge, in rank order.")

@@ -67,11 +67,16 @@ _HOLDER_Q = re.compile(r"^\s*who\s+(?:is|was)\s+(?:(?:the|its|their)\s+(?:[a-z][
 _NAME_OF_Q = re.compile(r"^\s*(?i:what\s+(?:is|was|are|were)\s+the\s+names?\s+of)\s+(?:.*?['’]s\s+(?:[a-z][\w-]*\s+)*"
                         r"([a-z][\w-]+)\s*\??\s*$|(?:the\s+)?(?:[a-z][\w-]*\s+)*?([a-z][\w-]+)\s+of\s+"
                         r"(?:the\s+)?[A-Z])")
+_RANKS = "deputy|vice|assistant|associate|acting|interim|honorary|founding"
+_SAME_RANK = {"deputy": "deputy|vice", "vice": "vice|deputy"}
 _NOT_A_ROLE = {"author", "writer", "founder", "founders", "creator", "one", "person", "name",
                "first", "last", "current", "new", "same", "other", "main", "best"}
 # "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
 _LEADS_Q = re.compile(r"^\s*who\b.*(?<!-)\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
                       r"manages|managed|coordinates|is in charge of)\b", re.I)
+# "Who chairs the scientific committee of X?": a part of X, named by common nouns
+_LED_PART = re.compile(r"^\s*(?i:who\s+(?:directs|heads|leads|chairs|runs|manages|coordinates)\s+(?:the|its|their))"
+                       r"\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+of\b")
 _LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?(?! (?:office|quarters)s?\b)|headed|led|"
                      r"leads?|leader\w*|leadership|"
                      r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|runs?|ran|"
@@ -162,6 +167,9 @@ def expected_types(question: str) -> set[str]:
     elif not found & {"author", "agent"}:
         named = _HOLDER_Q.search(question) or _NAME_OF_Q.search(question)
         held = named and next((g for g in named.groups() if g), "").lower()
+        rank = held and re.search(rf"\b({_RANKS})[\s-]+{re.escape(held)}\b", question, re.I)
+        if rank:  # "Who is the deputy chair of X?" is answered by "Her deputy is Y"
+            held = rank.group(1).lower()
         if held and held not in _NOT_A_ROLE:
             found.add(f"role:{held}")
     if not found and _DEFINITION_Q.match(question):
@@ -188,6 +196,9 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             return False  # "Who founded Kestrel?": its chief executive is not its founder
         return sentence_kind == "byline" or _new_name(sentence, question)
     if kind == "leader":
+        led = _LED_PART.search(question)
+        if led and not set(_terms(led.group(1))) & set(_terms(sentence)):
+            return False  # "Who chairs the scientific committee of X?": not X's director
         return _names_a_leader(sentence, question) and _new_name(sentence, question)
     if kind == "quantity":
         counted = counted_terms(question)
@@ -229,7 +240,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
                                                                     sentence) \
             and _DEFINES.search(sentence) is not None
     if kind.startswith("role:"):  # the role, and a name the question does not give: its holder
-        return re.search(rf"\b{re.escape(kind[5:])}", sentence, re.I) is not None \
+        role = _SAME_RANK.get(kind[5:], re.escape(kind[5:]))
+        return re.search(rf"\b(?:{role})", sentence, re.I) is not None \
             and _new_name(sentence, question)
     return True
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, NUMBERED, is_list_item, is_table_row, lead_of, \
+from ..indexing.lexical import ANAPHOR, BODY_NOUNS, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms
 from .names import NameMatcher, adjective_words, name_words, subject_terms
 from .qtype import expected_types, supplies
@@ -460,7 +460,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # that hub's director). Dev: +2 squad2-dev, +1 confusion, none lost; in full +4 -1.
     coverage += TITLE_SHARE * (term_coverage(content_terms, sentence_terms | set(terms(s.title)),
                                              weights) - coverage)
-    about = sentence_terms | set(terms(s.title + " " + further))
+    about = sentence_terms | set(terms(further if _names_its_body(s.text, previous, further)
+                                       else f"{s.title} {further}"))
     if expansions:  # "DSE" is named where "Delta Skills Exchange" is
         read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}"
                         .split()).replace("–", "-")
@@ -491,6 +492,19 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
                     coverage=coverage, kind=s.kind, typed=typed, page=s.page, anchored=anchored)
 
 
+_DESCRIBED = re.compile(rf"^The (?:[a-z][\w-]+ ){{0,2}}?({BODY_NOUNS})\b")
+
+
+def _names_its_body(text: str, previous: "StoredSentence | None", further: str) -> bool:
+    """"The observatory is run by ..." after "The Luso-Brazilian Atlantic Observatory (LBAO)
+    has ...": the sentence is about the body the sentences before name, so the brief's title
+    (naming every body of the brief alike) does not say whom it is about. Under a heading that
+    names no body, the title does."""
+    described = _DESCRIBED.match(text)
+    if described is None or previous is None:
+        return False
+    noun = described.group(1)
+    return re.search(rf"\b{noun[0].upper()}{noun[1:]}\b", f"{previous.text} {further}") is not None
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _LINKING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*\s+"
 # between the words an acronym is made of: "Norway-Chile Joint Science Accord (NCJSA)" too
