@@ -716,3 +716,32 @@ def test_a_higher_scoring_sentence_that_states_no_answer_is_no_rival_of_the_answ
     rivalled = Retrieval("Who leads the ACP?", [], [led, described, other], [], [],
                          kinds={"leader"})
     assert features(rivalled, 0)["margin"] == pytest.approx(0.08)
+
+
+AEGEAN = ("Unlike the Aegean Shoreline Fund, which is based in Thessaloniki and pays mainly for "
+          "beach nourishment, the Trust does not finance any hard engineering.")
+
+
+@pytest.mark.parametrize("question,states", [
+    ("Where is the Danube Delta Wetlands Trust based?", False),  # where the Aegean Fund is
+    ("Where is the Aegean Shoreline Fund based?", True),
+])
+def test_a_place_in_a_clause_about_another_body_is_not_the_asked_body_s(question, states) -> None:
+    assert supplies("place", AEGEAN, "body", question) is states
+
+
+@pytest.mark.slow
+def test_where_a_body_is_based_is_the_sentence_saying_where_it_sits(tmp_path) -> None:
+    """"has its headquarters in Tulcea" answers "Where is X based?", not a sentence naming a
+    partner's city, nor another body's seat in a clause about that body."""
+    assistant = _assistant_over(tmp_path, {"ddwt.html": (
+        "<html><head><title>Danube Delta Wetlands Trust</title></head><body><h1>Danube Delta "
+        "Wetlands Trust</h1><p>The Danube Delta Wetlands Trust (DDWT) is a foundation that "
+        "restores wetlands in the Danube Delta on the borders of Romania and Ukraine. It was set "
+        "up in 2003 by a group of Romanian scientists and two international conservation "
+        "charities, and has its headquarters in Tulcea, at the western edge of the delta.</p>"
+        "<p>The Trust's main partners are the Danube Delta National Institute for Research and "
+        "Development, WWF Central and Eastern Europe and the Institute of Biodiversity and "
+        f"Ecosystem Research in Sofia.</p><p>{AEGEAN}</p></body></html>")})
+    based = assistant.ask("Where is the Danube Delta Wetlands Trust based?")
+    assert "Tulcea" in based.citations[0].text and based.short == "Tulcea", based.text

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["expected_types", "supplies", "asks_enumeration", "counted_terms", "is_list_question",
+__all__ = ["expected_types", "supplies", "without_others_clauses", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
@@ -183,7 +183,11 @@ def asks_enumeration(question: str) -> bool:
 
 
 def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> bool:
-    """True when ``sentence`` states a fact of ``kind`` that the question does not already give."""
+    """True when ``sentence`` states a fact of ``kind`` that the question does not already give
+    (not in a clause about another body: "Unlike the Aegean Fund, which is based in
+    Thessaloniki, the Trust ..." says where the Aegean Fund is, not the Trust)."""
+    if kind in _OF_A_SUBJECT:
+        sentence = without_others_clauses(sentence, question)
     if kind == "date":
         return _new_match(_DATE, sentence, question)
     if kind == "money":
@@ -298,6 +302,32 @@ def _names_a_founder(sentence: str) -> bool:
 
 
 # "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
+
+
+_OF_A_SUBJECT = {"date", "money", "amount", "quantity", "duration", "place", "leader", "magnitude"}
+# "the Aegean Shoreline Fund, which is based in Thessaloniki and pays ...,", "India Korea Centre
+# for Research & Innovation (IKCRI), which is based in New Delhi": a relative clause about a
+# named body, up to the clause's end
+_BODY_NAME = "|".join(w.capitalize() for w in (
+    "fund|council|commission|centre|center|institute|agency|alliance|partnership|consortium|"
+    "trust|foundation|network|programme|program|observatory|laboratory|initiative|authority|"
+    "board|committee|organisation|organization|association|secretariat|office|bank|forum|"
+    "academy|university|society").split("|"))
+_BODY_CLAUSE = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|&|the|on|de)\s+)*)*"
+                          rf"(?:(?:{_BODY_NAME})\b(?:\s*\([A-Z]{{2,6}}\))?|\(?[A-Z]{{2,6}}\)?))"
+                          r",\s+(?:which|who|whose)\b[^,;]*[,;]?")
+
+
+def without_others_clauses(sentence: str, question: str) -> str:
+    """``sentence`` without the relative clauses about named bodies the question names no word
+    of."""
+    if ", wh" not in sentence:
+        return sentence
+    asked = set(_terms(question))
+
+    def drop(m: re.Match) -> str:
+        return m.group(0) if set(_terms(m.group(1))) & asked else m.group(1) + ","
+    return _BODY_CLAUSE.sub(drop, sentence)
 
 
 @lru_cache(maxsize=64)

@@ -20,7 +20,7 @@ from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms
 from .names import NameMatcher, adjective_words, name_words, subject_terms
-from .qtype import expected_types, supplies
+from .qtype import expected_types, supplies, without_others_clauses
 from ..types import Evidence, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
@@ -46,6 +46,12 @@ ANCHOR_MIN = 0.34
 # funding sentence before another programme's budget that scores a little higher. (Chosen on the
 # dev splits: 0.04 changed no dev pass; 0.08 cost one.)
 W_UNANCHORED = 0.04
+# "Where is X based?": a sentence saying where a body sits ("has its headquarters in Tulcea")
+# over one naming a place in passing ("its partners include an institute in Sofia")
+W_SEAT = 0.05
+_SEAT = re.compile(r"\b(?:based|headquarter\w*|hq|seat(?:ed)?|located|locations?|situated|hosted|"
+                   r"host(?:s|ing)?|offices?|secretariat|home)\b|^\s*where\s+(?:is|are)\s+[^,]*\?\s*$",
+                   re.I)
 TITLE_SHARE = 0.5  # weight of the brief's title in a sentence's term coverage (see _evidence)
 # An item of a bulleted list is read with the line that leads into the list, found among the
 # this many sentences before it.
@@ -477,6 +483,11 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
+        if "place" in kinds and _SEAT.search(question) and \
+                _SEAT.search(without_others_clauses(stated, "")):
+            # "has its headquarters in Tulcea" over "partners ... in Sofia"; not "X, which is
+            # based in Y," (whichever body X is, the sentence is about something else)
+            score += W_SEAT
     if nth is not None and previous is not None and anchored and _is_nth_item(s, previous, nth):
         # "What is objective 2 of X?": the second item of X's objectives, over any other line
         # (in a short brief its list's other items and lines score alike)
