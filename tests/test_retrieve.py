@@ -745,3 +745,39 @@ def test_where_a_body_is_based_is_the_sentence_saying_where_it_sits(tmp_path) ->
         f"Ecosystem Research in Sofia.</p><p>{AEGEAN}</p></body></html>")})
     based = assistant.ask("Where is the Danube Delta Wetlands Trust based?")
     assert "Tulcea" in based.citations[0].text and based.short == "Tulcea", based.text
+
+
+@pytest.mark.parametrize("text,sits", [
+    ("- Seat: Gaborone, Botswana", True),
+    ("The secretariat is hosted in Lima, in a building provided by the government.", True),
+    ("Its lead is Ana Tembe, a Mozambican ecologist based in Beira.", False),  # a person
+    ("Unlike the Mekong River Commission, which is based in Vientiane, the OZRBC stayed lean.",
+     False),  # another body's seat
+    ("Few transboundary water bodies in Africa have survived as long.", False),
+])
+def test_a_sentence_saying_where_a_body_sits(text, sits) -> None:
+    from ikqa.answering.retrieve import says_where_it_sits
+
+    assert says_where_it_sits(text) is sits
+
+
+@pytest.mark.slow
+def test_an_all_caps_title_spelling_out_an_acronym_anchors_the_brief_s_sentences(tmp_path) -> None:
+    """"The secretariat is hosted in Lima" in the brief titled "THE PAN-ANDEAN VACCINE
+    CONSORTIUM: ..." answers "In which city is the PAVC secretariat?", not another consortium's
+    city named in passing."""
+    assistant = _assistant_over(tmp_path, {"andean.txt": (
+        "THE PAN-ANDEAN VACCINE CONSORTIUM: A REGIONAL BET ON SELF-RELIANCE\n\n"
+        "When the Pan-Andean Vaccine Consortium (PAVC) was formally constituted on 3 March 2019, "
+        "few observers expected it to matter.\n\nThe consortium was created by the health "
+        "ministries of Bolivia, Colombia, Ecuador, Peru and Chile. Argentina joined as an "
+        "associate member in 2022 but has no vote. The secretariat is hosted in Lima, in a "
+        "building provided by the Peruvian government free of charge.\n\nThe consortium is "
+        "often compared with the West African Vaccine Manufacturing Consortium in Dakar, but "
+        "the two differ: the West African body builds factories, whereas PAVC mostly pools "
+        "research.\n"), "wavmc.txt": (
+        "West African Vaccine Manufacturing Consortium\n\nThe West African Vaccine "
+        "Manufacturing Consortium (WAVMC) was founded in 2021. Its secretariat is hosted in "
+        "Dakar, next to the Institut Pasteur.\n")})
+    answer = assistant.ask("In which city is the PAVC secretariat?")
+    assert "Lima" in answer.citations[0].text and answer.short == "Lima", answer.text

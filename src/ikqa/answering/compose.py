@@ -19,7 +19,8 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, is_table_row, terms
 from .confidence import confidence, features
 from .names import asked_terms, name_terms, subject_terms, surface_of
 from .qtype import is_list_question, is_plural
-from .retrieve import W_TYPE, Retrieval, is_list_item
+from .retrieve import SEAT_TERMS, W_TYPE, Retrieval, asks_where_it_sits, is_list_item, \
+    says_where_it_sits
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
 __all__ = ["compose_answer", "row_cells", "items_after", "asked_cell", "gives_another_cell", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
@@ -286,6 +287,9 @@ def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
         return False
     asked = asked_terms(retrieval.question)
     said = set(terms(best.text + " " + retrieval.previous.get(best.sentence_id, "")))
+    if "place" in retrieval.kinds and asks_where_it_sits(retrieval.question) and \
+            says_where_it_sits(best.text):
+        said |= SEAT_TERMS  # "- Seat: Gaborone" says where X is headquartered
     return not asked or not asked <= said
 
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from ..indexing.embed import Encoder
     from ..indexing.store import Store, StoredSentence
 
-__all__ = ["Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage"]
+__all__ = ["says_where_it_sits", "asks_where_it_sits", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage"]
 
 # Weights of the sentence evidence score; they sum to 1 so the score stays in [0, 1].
 W_DENSE, W_COVERAGE, W_LEXICAL, W_CHUNK = 0.55, 0.25, 0.10, 0.10
@@ -46,12 +46,14 @@ ANCHOR_MIN = 0.34
 # funding sentence before another programme's budget that scores a little higher. (Chosen on the
 # dev splits: 0.04 changed no dev pass; 0.08 cost one.)
 W_UNANCHORED = 0.04
-# "Where is X based?": a sentence saying where a body sits ("has its headquarters in Tulcea")
-# over one naming a place in passing ("its partners include an institute in Sofia")
-W_SEAT = 0.05
-_SEAT = re.compile(r"\b(?:based|headquarter\w*|hq|seat(?:ed)?|located|locations?|situated|hosted|"
-                   r"host(?:s|ing)?|offices?|secretariat|home)\b|^\s*where\s+(?:is|are)\s+[^,]*\?\s*$",
-                   re.I)
+# "Where is X based?": a sentence about X saying where something sits ("has its headquarters in
+# Tulcea", "- Seat: Gaborone") over one naming a place in passing ("partners ... in Sofia",
+# "Few bodies in Africa ...") that scores up to this much higher
+SEAT_MARGIN = 0.5
+SEAT_CHUNKS, SEAT_SENTENCES = 3, 6  # where to look for them, and how many at most
+SEAT_TERMS = set(terms("seat headquarters headquartered based located hosted secretariat office"))
+_SEAT = re.compile(r"\b(?:based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|"
+                   r"host(?:s|ing)?|offices?|secretariat)\b", re.I)
 TITLE_SHARE = 0.5  # weight of the brief's title in a sentence's term coverage (see _evidence)
 # An item of a bulleted list is read with the line that leads into the list, found among the
 # this many sentences before it.
@@ -158,6 +160,8 @@ class Retriever:
             vector, bm25, chunks, members,
             self.store.bm25_sentence_scores([rarest, *_IRREGULAR.get(rarest, ())])
             if rarest is not None else {})
+        if "place" in kinds and asks_where_it_sits(question):  # "- Seat: Gaborone" (Key facts)
+            sentences.update(self._seats(sentences, [c for c, _ in chunks[:SEAT_CHUNKS]], members))
         acronyms = _acronyms_of_names(question, [s for s, _ in sentences.values()])
         if acronyms:  # "LVBFC had a budget of ..." for the Lake Victoria Basin Fisheries Centre
             sentences.update(self._naming(sentences, list(acronyms), asked))
@@ -204,8 +208,9 @@ class Retriever:
         asked_items = {e.sentence_id for e in evidence if nth is not None and e.anchored
                        and e.sentence_id in previous
                        and _is_nth_item(sentences[e.sentence_id][0], previous[e.sentence_id], nth)}
-        evidence.sort(key=lambda e: (e.sentence_id in asked_items, not kinds or e.typed, e.score),
-                      reverse=True)
+        seated = _seated(evidence, question, kinds)
+        evidence.sort(key=lambda e: (e.sentence_id in asked_items, not kinds or e.typed,
+                                     e.sentence_id in seated, e.score), reverse=True)
         unknown = [t for t in content_terms if not self.store.knows_term(t)]
         if unknown:
             spelled_out = _spelled_out_acronyms(question, evidence)
@@ -252,6 +257,19 @@ class Retriever:
             return []
         vocabulary = self.store.vocabulary()  # read once, only when there is a word to check
         return [t for t in strange if not any(v.startswith(t[:4]) for v in vocabulary)]
+
+    def _seats(self, sentences: dict[str, tuple["StoredSentence", float]], top: list[str],
+               members: dict[str, list[str]]) -> dict[str, tuple["StoredSentence", float]]:
+        """For "Where is X based?": the sentences of the best chunks' briefs that say where
+        something sits ("- Seat: Gaborone, Botswana", "Its secretariat is hosted in Riga"),
+        which need not name X nor share a word with the question."""
+        briefs = {parsed[0] for c in top for sid in members.get(c, ())
+                  if (parsed := parse_sentence_id(sid))}
+        scores = self.store.bm25_sentence_scores(sorted(SEAT_TERMS))
+        wanted = [sid for sid in sorted(scores, key=lambda i: -scores[i])
+                  if sid not in sentences and (parsed := parse_sentence_id(sid))
+                  and parsed[0] in briefs][:SEAT_SENTENCES]
+        return {s.id: (s, 0.0) for s in self.store.sentences(wanted)} if wanted else {}
 
     def _list_items(self, sentences: dict[str, tuple["StoredSentence", float]]
                     ) -> dict[str, tuple["StoredSentence", float]]:
@@ -471,7 +489,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     if expansions:  # "DSE" is named where "Delta Skills Exchange" is
         read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}"
                         .split()).replace("–", "-")
-        about |= {acronym for acronym, spelled in expansions.items() if spelled in read}
+        about |= {acronym for acronym, spelled in expansions.items()  # an all-caps title too
+                  if spelled.lower() in read.lower()}
     anchored = not subject or s.kind == "title" or \
         term_coverage(list(subject), about, subject) >= ANCHOR_MIN
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
@@ -483,11 +502,6 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
-        if "place" in kinds and _SEAT.search(question) and \
-                _SEAT.search(without_others_clauses(stated, "")):
-            # "has its headquarters in Tulcea" over "partners ... in Sofia"; not "X, which is
-            # based in Y," (whichever body X is, the sentence is about something else)
-            score += W_SEAT
     if nth is not None and previous is not None and anchored and _is_nth_item(s, previous, nth):
         # "What is objective 2 of X?": the second item of X's objectives, over any other line
         # (in a short brief its list's other items and lines score alike)
@@ -501,6 +515,33 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     return Evidence(sentence_id=s.id, source=s.source, title=s.title, text=s.text,
                     start=s.start, end=s.end, score=score, dense=dense, lexical=lexical,
                     coverage=coverage, kind=s.kind, typed=typed, page=s.page, anchored=anchored)
+
+
+def _seated(evidence: list[Evidence], question: str, kinds: set[str]) -> set[str]:
+    """For "Where is X based?", the ids of the sentences about X that say where something sits
+    (not in a clause about another body: "X, which is based in Y,"), scoring within
+    ``SEAT_MARGIN`` of the best sentence stating a place."""
+    if "place" not in kinds or not asks_where_it_sits(question):
+        return set()
+    best = max((e.score for e in evidence if e.typed), default=0.0)
+    return {e.sentence_id for e in evidence if e.typed and e.anchored
+            and e.score >= best - SEAT_MARGIN and says_where_it_sits(e.text)}
+
+
+def says_where_it_sits(text: str) -> bool:
+    """``text`` says where something sits ("has its headquarters in", "Seat:", "is hosted
+    in"), not in a clause about another body nor of a person ("an ecologist based in")."""
+    return _SEAT.search(without_others_clauses(text, "")) is not None and \
+        not _SOMEONE_BASED.search(text)
+
+
+def asks_where_it_sits(question: str) -> bool:
+    """"Where is X based / headquartered?", "Where is X's secretariat?"."""
+    return _SEAT.search(question) is not None
+
+
+# "Ana Tembe, a Mozambican ecologist based in Beira": where a person works, not a body's seat
+_SOMEONE_BASED = re.compile(r"[A-Z][\w'’-]+,\s+an?\s+(?:[\w-]+\s+){0,3}based\b")
 
 
 _DESCRIBED = re.compile(rf"^The (?:[a-z][\w-]+ ){{0,2}}?({BODY_NOUNS})\b")
