@@ -730,6 +730,22 @@ def test_a_place_in_a_clause_about_another_body_is_not_the_asked_body_s(question
     assert supplies("place", AEGEAN, "body", question) is states
 
 
+@pytest.mark.parametrize("kind,question,sentence,states", [
+    ("leader", "Who heads the Pan-Andean Vaccine Consortium?",
+     "A separate Technology Transfer Programme, headed by Dr Moussa Konate, trains local staff.",
+     False),  # the programme's head
+    ("leader", "Who heads the Technology Transfer Programme?",
+     "A separate Technology Transfer Programme, headed by Dr Moussa Konate, trains local staff.",
+     True),
+    ("place", "Which city hosts the Plateforme franco-quebecoise de donnees de sante?",
+     "The second pillar is the Plateforme franco-quebecoise de donnees de sante (PFQDS), hosted "
+     "by the Hospices Civils de Lyon.", True),  # the clause is about the asked body
+])
+def test_a_participle_clause_belongs_to_the_body_it_follows(kind, question, sentence,
+                                                            states) -> None:
+    assert supplies(kind, sentence, "body", question) is states
+
+
 @pytest.mark.slow
 def test_where_a_body_is_based_is_the_sentence_saying_where_it_sits(tmp_path) -> None:
     """"has its headquarters in Tulcea" answers "Where is X based?", not a sentence naming a
@@ -781,3 +797,23 @@ def test_an_all_caps_title_spelling_out_an_acronym_anchors_the_brief_s_sentences
         "Dakar, next to the Institut Pasteur.\n")})
     answer = assistant.ask("In which city is the PAVC secretariat?")
     assert "Lima" in answer.citations[0].text and answer.short == "Lima", answer.text
+
+
+@pytest.mark.slow
+def test_a_sentence_holding_the_asked_word_about_the_subject_by_its_spelled_out_name_comes_first(
+        tmp_path) -> None:
+    """"When was the OZRBC established?": "Established in the spring of 1994 ..., the
+    Commission ..." (the brief's title spells OZRBC out) over a sentence naming OZRBC and a
+    month."""
+    assistant = _assistant_over(tmp_path, {"okavango.md": (
+        "---\ntitle: The Okavango–Zambezi River Basin Commission at Thirty\n---\n\n"
+        "Few transboundary water bodies in Africa have survived as long, or as quietly, as the "
+        "Okavango–Zambezi River Basin Commission (OZRBC). Established in the spring of 1994 by "
+        "an agreement signed at Maun, the Commission was meant to prevent upstream-downstream "
+        "disputes.\n\nThe OZRBC is governed by a Council of Ministers that meets once a year, "
+        "usually in November.\n"), "mekong.md": (
+        "# The Mekong River Commission\n\nThe Mekong River Commission (MRC) is based in "
+        "Vientiane. It was founded in 1995.\n")})
+    answer = assistant.ask("When was the OZRBC established?")
+    assert answer.citations[0].text.startswith("Established in the spring of 1994") and \
+        answer.short == "1994", answer.text

@@ -306,8 +306,8 @@ def _names_a_founder(sentence: str) -> bool:
 
 _OF_A_SUBJECT = {"date", "money", "amount", "quantity", "duration", "place", "leader", "magnitude"}
 # "the Aegean Shoreline Fund, which is based in Thessaloniki and pays ...,", "India Korea Centre
-# for Research & Innovation (IKCRI), which is based in New Delhi": a relative clause about a
-# named body, up to the clause's end
+# for Research & Innovation (IKCRI), which is based in New Delhi", "A separate Technology
+# Transfer Programme, headed by Dr Moussa Konaté,": a clause about a named body, up to its end
 _BODY_NAME = "|".join(w.capitalize() for w in (
     "fund|council|commission|centre|center|institute|agency|alliance|partnership|consortium|"
     "trust|foundation|network|programme|program|observatory|laboratory|initiative|authority|"
@@ -315,18 +315,23 @@ _BODY_NAME = "|".join(w.capitalize() for w in (
     "academy|university|society").split("|"))
 _BODY_CLAUSE = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|&|the|on|de)\s+)*)*"
                           rf"(?:(?:{_BODY_NAME})\b(?:\s*\([A-Z]{{2,6}}\))?|\(?[A-Z]{{2,6}}\)?))"
-                          r",\s+(?:which|who|whose)\b[^,;]*[,;]?")
+                          r",\s+(?:which|who|whose|headed|led|chaired|directed|run|managed|"
+                          r"coordinated|based|founded|established|created|launched|hosted)\b[^,;]*[,;]?")
+
+
+NAME_REACH = 60  # characters before a clause read as the name it is about ("Plateforme ... (PFQDS)")
 
 
 def without_others_clauses(sentence: str, question: str) -> str:
     """``sentence`` without the relative clauses about named bodies the question names no word
     of."""
-    if ", wh" not in sentence:
+    if ", " not in sentence:
         return sentence
     asked = set(_terms(question))
 
-    def drop(m: re.Match) -> str:
-        return m.group(0) if set(_terms(m.group(1))) & asked else m.group(1) + ","
+    def drop(m: re.Match) -> str:  # the body's name: the words before its acronym too
+        named = sentence[max(0, m.start(1) - NAME_REACH):m.end(1)]
+        return m.group(0) if set(_terms(named)) & asked else m.group(1) + ","
     return _BODY_CLAUSE.sub(drop, sentence)
 
 
