@@ -817,3 +817,42 @@ def test_a_sentence_holding_the_asked_word_about_the_subject_by_its_spelled_out_
     answer = assistant.ask("When was the OZRBC established?")
     assert answer.citations[0].text.startswith("Established in the spring of 1994") and \
         answer.short == "1994", answer.text
+
+
+@pytest.mark.parametrize("title,question,telling,other", [
+    ("The Okavango–Zambezi River Basin Commission at Thirty",
+     "What is the annual budget of the Mekong River Commission?", "mekong", True),
+    ("India–Japan Partnership in Robotics and Advanced Materials",
+     "Who chairs the advisory board of the Japan India Materials Laboratory?", "materi", True),
+    ("The Commission for the Protection of Alpine Lakes: A Policy Brief",
+     "How many automatic buoys does the Alpine Lakes commission operate?", "alpin", False),
+    ("Varuna: A Joint Ocean-Observation Mission of the Indo-Pacific Space Cooperation "
+     "Organisation", "How much does the Varuna mission cost?", "varuna", False),
+    ("Brazil–Portugal cooperation in Atlantic and tropical science",  # names no body
+     "What is the budget of the Tropical Medicine Joint Laboratory?", "tropic", False),
+])
+def test_a_title_naming_another_body_does_not_say_whom_its_sentences_are_about(
+        title, question, telling, other) -> None:
+    from ikqa.answering.names import subject_terms
+    from ikqa.answering.retrieve import _title_names_another_body
+
+    subject = {t: 2.0 if t == telling else 1.0 for t in subject_terms(question)}
+    assert telling in subject
+    assert _title_names_another_body(title, subject, question) is other
+
+
+@pytest.mark.slow
+def test_another_body_s_brief_does_not_answer_for_a_body_it_mentions_in_passing(tmp_path) -> None:
+    """The OZRBC brief mentions the Mekong River Commission once; its programme's budget is not
+    the Mekong body's, though its title shares "River ... Commission"."""
+    assistant = _assistant_over(tmp_path, {"okavango.md": (
+        "---\ntitle: The Okavango–Zambezi River Basin Commission at Thirty\n---\n\n"
+        "Unlike the Mekong River Commission, which is based in Vientiane, the OZRBC has stayed "
+        "lean.\n\nThe Commission runs two flagship programmes. The Flood Early Warning "
+        "Programme (FEWP) was launched in 2009. It is led by Kagiso Molefe and has a budget of "
+        "USD 3.1 million for 2024.\n"), "tuna.md": (
+        "# The Pacific Tuna Commission\n\nThe Pacific Tuna Commission (PTC) has 26 members. "
+        "Its budget is USD 9 million a year.\n")})
+    assert assistant.ask("What is the annual budget of the Mekong River Commission?").abstained
+    fewp = assistant.ask("What is the budget of the Flood Early Warning Programme?")
+    assert "USD 3.1 million" in fewp.citations[0].text, fewp.text

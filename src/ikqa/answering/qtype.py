@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["expected_types", "supplies", "without_others_clauses", "asks_enumeration", "counted_terms", "is_list_question",
+__all__ = ["expected_types", "supplies", "without_others_clauses", "BODY_NAME", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
@@ -308,13 +308,13 @@ _OF_A_SUBJECT = {"date", "money", "amount", "quantity", "duration", "place", "le
 # "the Aegean Shoreline Fund, which is based in Thessaloniki and pays ...,", "India Korea Centre
 # for Research & Innovation (IKCRI), which is based in New Delhi", "A separate Technology
 # Transfer Programme, headed by Dr Moussa Konaté,": a clause about a named body, up to its end
-_BODY_NAME = "|".join(w.capitalize() for w in (
+BODY_NAME = "|".join(w.capitalize() for w in (
     "fund|council|commission|centre|center|institute|agency|alliance|partnership|consortium|"
     "trust|foundation|network|programme|program|observatory|laboratory|initiative|authority|"
     "board|committee|organisation|organization|association|secretariat|office|bank|forum|"
     "academy|university|society").split("|"))
 _BODY_CLAUSE = re.compile(r"((?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|&|the|on|de)\s+)*)*"
-                          rf"(?:(?:{_BODY_NAME})\b(?:\s*\([A-Z]{{2,6}}\))?|\(?[A-Z]{{2,6}}\)?))"
+                          rf"(?:(?:{BODY_NAME})\b(?:\s*\([A-Z]{{2,6}}\))?|\(?[A-Z]{{2,6}}\)?))"
                           r",\s+(?:which|who|whose|headed|led|chaired|directed|run|managed|"
                           r"coordinated|based|founded|established|created|launched|hosted)\b[^,;]*[,;]?")
 

@@ -20,7 +20,7 @@ from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms
 from .names import NameMatcher, adjective_words, name_words, subject_terms
-from .qtype import expected_types, supplies, without_others_clauses
+from .qtype import BODY_NAME, expected_types, supplies, without_others_clauses
 from ..types import Evidence, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
@@ -484,8 +484,9 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # that hub's director). Dev: +2 squad2-dev, +1 confusion, none lost; in full +4 -1.
     coverage += TITLE_SHARE * (term_coverage(content_terms, sentence_terms | set(terms(s.title)),
                                              weights) - coverage)
-    about = sentence_terms | set(terms(further if _names_its_body(s.text, previous, further)
-                                       else f"{s.title} {further}"))
+    title = "" if _names_its_body(s.text, previous, further) or \
+        _title_names_another_body(s.title, subject, question) else s.title
+    about = sentence_terms | set(terms(f"{title} {further}"))
     if expansions:  # "DSE" is named where "Delta Skills Exchange" is
         read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}"
                         .split()).replace("–", "-")
@@ -542,6 +543,42 @@ def asks_where_it_sits(question: str) -> bool:
 
 # "Ana Tembe, a Mozambican ecologist based in Beira": where a person works, not a body's seat
 _SOMEONE_BASED = re.compile(r"[A-Z][\w'’-]+,\s+an?\s+(?:[\w-]+\s+){0,3}based\b")
+
+
+_TITLE_BODY = re.compile(r"(?:[A-Z][\w'’–-]*\s+(?:(?:of|for|and|&|the|on|de)\s+)*)+"
+                         rf"(?:{BODY_NAME})\b(?:\s+(?:of|for|on)\s+(?:the\s+)?"
+                         r"(?:[A-Z][\w'’–-]*(?:\s+(?:of|for|and|&|the|on|de))*\s*)+)?")
+
+
+@lru_cache(maxsize=1024)
+def _body_in_title(title: str) -> frozenset[str]:
+    """The terms of the body a brief's title names ("The Okavango–Zambezi River Basin
+    Commission at Thirty", "The Commission for the Protection of Alpine Lakes: ..."), empty when
+    it names none."""
+    found = _TITLE_BODY.search(title)
+    return frozenset(terms(found.group(0))) if found else frozenset()
+
+
+def _title_names_another_body(title: str, subject: dict[str, float] | None,
+                              question: str) -> bool:
+    """The brief's title names a body other than the question's subject: it lacks the
+    subject's most telling word ("Mekong" of "the Mekong River Commission" is not in "The
+    Okavango–Zambezi River Basin Commission at Thirty"), or the body it names is of another
+    kind than the one asked about (a "Laboratory" under "India–Japan Partnership in Robotics and
+    Advanced Materials"). Its "River", "Commission" or "Materials" do not make its sentences
+    about the asked body."""
+    body = _body_in_title(title)
+    if not body or not subject:
+        return False
+    if max(subject, key=lambda t: subject[t]) not in _title_terms(title):
+        return True
+    asked = _TITLE_BODY.search(question)
+    return asked is not None and not set(terms(asked.group(0).split()[-1])) & body
+
+
+@lru_cache(maxsize=1024)
+def _title_terms(title: str) -> frozenset[str]:
+    return frozenset(terms(title))
 
 
 _DESCRIBED = re.compile(rf"^The (?:[a-z][\w-]+ ){{0,2}}?({BODY_NOUNS})\b")
