@@ -856,3 +856,19 @@ def test_another_body_s_brief_does_not_answer_for_a_body_it_mentions_in_passing(
     assert assistant.ask("What is the annual budget of the Mekong River Commission?").abstained
     fewp = assistant.ask("What is the budget of the Flood Early Warning Programme?")
     assert "USD 3.1 million" in fewp.citations[0].text, fewp.text
+
+
+@pytest.mark.slow
+def test_a_sentence_whose_subject_is_the_body_named_before_is_about_that_body(tmp_path) -> None:
+    """"Managed by Dr Aissata Traore from Bamako, the Fund disbursed ..." is about the fund the
+    sentence before names, not about the network the brief's title names."""
+    assistant = _assistant_over(tmp_path, {"tsun.md": (
+        "# The Trans-Saharan University Network: Mobility Across the Desert\n\n"
+        "The Trans-Saharan University Network (TSUN) links 40 universities.\n\n"
+        "The largest strand of work is the Sahel Mobility Fund, which pays for student and staff "
+        "exchanges. Managed by Dr Aissata Traore from Bamako, the Fund disbursed EUR 4 million "
+        "in 2023.\n"), "aun.md": (
+        "# The Atlantic Universities Network\n\nThe Atlantic Universities Network (AUN) is "
+        "led by Professor Ana Ribeiro. It has 64 member universities.\n")})
+    answer = assistant.ask("Who manages the Sahel Mobility Fund?")
+    assert not answer.abstained and "Traore" in answer.citations[0].text, answer.note

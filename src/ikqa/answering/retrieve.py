@@ -356,7 +356,7 @@ class Retriever:
                 wanted[sid] = [sentence_id(parsed[0], n)
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
                 items.add(sid)
-            elif ANAPHOR.match(s.text):
+            elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text):
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
         if not wanted:
             return {}
@@ -581,6 +581,10 @@ def _title_terms(title: str) -> frozenset[str]:
     return frozenset(terms(title))
 
 
+# "Managed by Dr Aïssata Traoré from Bamako, the Fund disbursed ...": after an opening phrase,
+# the sentence's subject is the body the sentence before named
+_DESCRIBED_AFTER = re.compile(rf"^[^,.;]{{3,80}},\s+the\s+(?:[a-z][\w-]+\s+){{0,2}}?(?i:{BODY_NOUNS}|"
+                              rf"commission|trust)\b(?!\s+(?:of|for)\b)")
 _DESCRIBED = re.compile(rf"^The (?:[a-z][\w-]+ ){{0,2}}?({BODY_NOUNS})\b")
 
 
