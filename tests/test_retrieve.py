@@ -872,3 +872,30 @@ def test_a_sentence_whose_subject_is_the_body_named_before_is_about_that_body(tm
         "led by Professor Ana Ribeiro. It has 64 member universities.\n")})
     answer = assistant.ask("Who manages the Sahel Mobility Fund?")
     assert not answer.abstained and "Traore" in answer.citations[0].text, answer.note
+
+
+VACCINES = {
+    "wavmc.html": (
+        "<html><head><title>The West African Vaccine Manufacturing Consortium</title></head><body>"
+        "<h1>The West African Vaccine Manufacturing Consortium</h1><p>The West African Vaccine "
+        "Manufacturing Consortium (WAVMC) is a public-private partnership founded in 2021 to "
+        "build vaccine production capacity in West Africa.</p><p>The consortium is led by a "
+        "chief executive officer, Dr Fatou Ndiaye-Sarr, who was recruited from the Institut "
+        "Pasteur de Dakar.</p></body></html>"),
+    "pavc.txt": (
+        "THE PAN-ANDEAN VACCINE CONSORTIUM: A REGIONAL BET ON SELF-RELIANCE\n\nWhen the "
+        "Pan-Andean Vaccine Consortium (PAVC) was formally constituted on 3 March 2019, few "
+        "observers expected it to matter. The secretariat is hosted in Lima.\n"),
+}
+
+
+@pytest.mark.slow
+def test_a_ceo_is_a_chief_executive_and_another_consortium_s_is_not_the_asked_one_s(
+        tmp_path) -> None:
+    """"CEO" finds "a chief executive officer"; in the West African consortium's brief, "The
+    consortium is led by ..." names no Pan-Andean body, however many words their names share."""
+    assistant = _assistant_over(tmp_path, VACCINES)
+    ceo = assistant.ask("Who is the CEO of the West African Vaccine Manufacturing Consortium?")
+    assert not ceo.abstained and "Ndiaye-Sarr" in ceo.citations[0].text, ceo.note
+    other = assistant.ask("Who is the CEO of the Pan-Andean Vaccine Consortium?")
+    assert other.abstained, other.text

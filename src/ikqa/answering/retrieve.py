@@ -484,8 +484,9 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # that hub's director). Dev: +2 squad2-dev, +1 confusion, none lost; in full +4 -1.
     coverage += TITLE_SHARE * (term_coverage(content_terms, sentence_terms | set(terms(s.title)),
                                              weights) - coverage)
-    title = "" if _names_its_body(s.text, previous, further) or \
-        _title_names_another_body(s.title, subject, question) else s.title
+    elsewhere = _title_names_another_body(s.title, subject, question)
+    top = max(subject, key=lambda t: subject[t]) if subject else ""
+    title = "" if elsewhere or _names_its_body(s.text, previous, further) else s.title
     about = sentence_terms | set(terms(f"{title} {further}"))
     if expansions:  # "DSE" is named where "Delta Skills Exchange" is
         read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}"
@@ -493,7 +494,11 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
         about |= {acronym for acronym, spelled in expansions.items()  # an all-caps title too
                   if spelled.lower() in read.lower()}
     anchored = not subject or s.kind == "title" or \
-        term_coverage(list(subject), about, subject) >= ANCHOR_MIN
+        term_coverage(list(subject), about, subject) >= ANCHOR_MIN and \
+        (not elsewhere or top in _title_terms(s.title) or top in about)
+    # in a brief whose title names another body and not the asked one's most telling word, the
+    # sentence must name it by that word: "The consortium is led by ..." in the West African
+    # Vaccine Manufacturing Consortium's brief is not about the Pan-Andean Vaccine Consortium
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
     # a table row states its facts in its header's terms: "2023 | 8.0 | 11" under "Year |
     # Funding (CAD million) | Projects started"

@@ -163,7 +163,7 @@ def _unify_spelling(word: str) -> str:
 
 
 # Names a question may use for a country that the briefs name otherwise: capitals and
-# short forms used as metonyms ("Seoul signed up" = Korea). Applied only to a name the
+# short forms used as metonyms ("Seoul signed up" = Korea); abbreviated titles ("CEO"). Applied only to a name the
 # index does not know, so a brief that does mention Seoul keeps it as it is.
 _ALIASES = {
     "seoul": "Korea",
@@ -198,6 +198,12 @@ _ALIASES = {
     "kyiv": "Kiev",
     "beijing": "China",
     "tokyo": "Japan",
+    # titles and terms briefs spell out: "Who is the CEO of X?" for "a chief executive officer"
+    "ceo": "chief executive",
+    "cfo": "chief financial officer",
+    "coo": "chief operating officer",
+    "dg": "director-general",
+    "mou": "memorandum of understanding",
 }
 _ALIAS_PATTERN = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _ALIASES), key=len,
                                                      reverse=True)) + r")\b", re.I)
