@@ -899,3 +899,28 @@ def test_a_ceo_is_a_chief_executive_and_another_consortium_s_is_not_the_asked_on
     assert not ceo.abstained and "Ndiaye-Sarr" in ceo.citations[0].text, ceo.note
     other = assistant.ask("Who is the CEO of the Pan-Andean Vaccine Consortium?")
     assert other.abstained, other.text
+
+
+def test_a_count_about_a_body_named_by_its_acronym_is_on_topic_for_lower_case_words() -> None:
+    """"How many members does the Pacific tuna commission have?": "The PTSC has 26 members"
+    under the title "The Pacific Tuna Stewardship Commission ..." holds every word asked
+    ("have" asks for nothing), though the sentence introducing the commission scores higher."""
+    from ikqa.answering.compose import _off_topic
+    from ikqa.answering.names import asked_terms
+    from ikqa.answering.retrieve import Retrieval
+    from ikqa.types import Evidence
+
+    question = "How many members does the Pacific tuna commission have?"
+    assert asked_terms(question) == {"member", "tuna", "commiss"}
+    title = "The Pacific Tuna Stewardship Commission: Managing the Largest Tuna Fishery"
+
+    def evidence(text: str, score: float, typed: bool) -> Evidence:
+        return Evidence(sentence_id=text, source="tuna.md", title=title, text=text, start=0,
+                        end=len(text), score=score, dense=0.5, lexical=0.5, coverage=0.5,
+                        typed=typed)
+
+    count = evidence("The PTSC has 26 members, including Japan and Korea.", 0.55, True)
+    intro = evidence("The Pacific Tuna Stewardship Commission (PTSC) was created in 2004.", 0.9,
+                     False)
+    retrieval = Retrieval(question, [], [count, intro], [], [], kinds={"quantity"})
+    assert not _off_topic(count, retrieval)

@@ -286,7 +286,9 @@ def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
     if untyped is None or (best.score - W_TYPE) >= untyped.score - TYPE_GAP:
         return False
     asked = asked_terms(retrieval.question)
-    said = set(terms(best.text + " " + retrieval.previous.get(best.sentence_id, "")))
+    # the brief's title names its subject's words too ("the Pacific tuna commission" of "The PTSC
+    # has 26 members" under "The Pacific Tuna Stewardship Commission ...")
+    said = set(terms(f"{best.title} {best.text} {retrieval.previous.get(best.sentence_id, '')}"))
     if "place" in retrieval.kinds and asks_where_it_sits(retrieval.question) and \
             says_where_it_sits(best.text):
         said |= SEAT_TERMS  # "- Seat: Gaborone" says where X is headquartered

@@ -53,7 +53,10 @@ _DEMONYM = re.compile(r"^(?!(?:Japan|Iran|Oman|Sudan|Taiwan|Bhutan|Jordan|Milan|
 def asked_terms(question: str) -> set[str]:
     """What ``question`` asks besides its names, as analysed terms: "seat" in "Where is the
     seat of CPAL?", "objectives" in "What are the objectives of the São Tomé programme?"."""
-    return set(terms(question, drop_question_words=True)) - set(name_terms(question))
+    return set(terms(question, drop_question_words=True)) - set(name_terms(question)) - _AUXILIARY
+
+
+_AUXILIARY = set(terms("have has had having get gets got"))  # "How many members does X have?"
 
 
 def adjective_words(question: str) -> list[str]:
