@@ -330,3 +330,35 @@ def test_kind_is_judged_by_content_not_name() -> None:
     with pytest.raises(SourceRejectedError, match="content is a PDF, not a .txt file"):
         document_from_bytes("sneaky.txt", pdf)
     assert document_from_bytes("real.pdf", pdf).kind == "pdf"
+
+
+@pytest.mark.parametrize("head,title,author", [
+    ("Central Asian Water and Energy Council: Can Upstream and Downstream Agree?\n\n"
+     "Prepared by the Steppe Policy Centre, November 2023.\n\n",
+     "Central Asian Water and Energy Council: Can Upstream and Downstream Agree?",
+     "Steppe Policy Centre"),  # a title may be a question
+    ("ATLANTIC UNIVERSITIES NETWORK (AUN)\nHigher-education cooperation across the Atlantic: a "
+     "stocktaking\n\nPrepared by the Lusophone Higher Education Forum, October 2023.\n\n",
+     "ATLANTIC UNIVERSITIES NETWORK (AUN)", "Lusophone Higher Education Forum"),  # a subtitle
+])
+def test_a_brief_s_title_and_author_are_read_from_its_header(tmp_path: Path, head: str,
+                                                              title: str, author: str) -> None:
+    path = tmp_path / "brief.txt"
+    path.write_text(head + "The network links 64 universities in three continents.\n",
+                    encoding="utf-8")
+    brief = load_brief("brief.txt", path)
+    assert (brief.title, brief.author) == (title, author)
+    byline = [s.text for s in brief.sentences if s.kind == "byline"]
+    assert byline == [head.split("\n\n")[1]], byline  # the citable byline is "Prepared by ..."
+
+
+def test_an_html_byline_naming_the_kind_of_brief_gives_its_author(tmp_path: Path) -> None:
+    path = tmp_path / "brief.html"
+    path.write_text(
+        "<html><head><title>The Trans-Saharan University Network</title></head><body><article>"
+        "<h1>The Trans-Saharan University Network</h1><p class=\"byline\">Policy brief by the "
+        "Maghreb-Sahel Education Observatory, March 2024</p><h2>Overview</h2><p>The "
+        "Trans-Saharan University Network (TSUN) links 42 universities in 11 countries. It was "
+        "founded in 2008 at a meeting of rectors in Fes.</p></article></body></html>",
+        encoding="utf-8")
+    assert load_brief("brief.html", path).author == "Maghreb-Sahel Education Observatory"

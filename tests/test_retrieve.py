@@ -924,3 +924,13 @@ def test_a_count_about_a_body_named_by_its_acronym_is_on_topic_for_lower_case_wo
                      False)
     retrieval = Retrieval(question, [], [count, intro], [], [], kinds={"quantity"})
     assert not _off_topic(count, retrieval)
+
+
+@pytest.mark.parametrize("sentence,states", [
+    ("Disputes over unpaid deliveries led Uzbekistan to suspend its participation in 2021.",
+     False),  # a cause, not a leader
+    ("For 2023 the Council is chaired by Nurlan Abenov, Kazakhstan's deputy minister.", True),
+    ("Dr Ana Silva led the team to its first result in 2019.", True),
+])
+def test_led_someone_to_do_something_names_no_leader(sentence, states) -> None:
+    assert supplies("leader", sentence, "body", "Who chaired the Council in 2021?") is states

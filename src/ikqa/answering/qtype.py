@@ -81,6 +81,7 @@ _LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?(?! (?:office|quarters)s
                      r"leads?|leader\w*|leadership|"
                      r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|runs?|ran|"
                      r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm)\b", re.I)
+_CAUSED = re.compile(r"\s+(?!by\b)[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2}?\s+to\s+[a-z]")
 _LEADING_VERB = re.compile(r"runs|ran|manages|managed|coordinates|coordinated|leads|heads|headed|"
                            r"directs|directed|chairs|chaired", re.I)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
@@ -350,6 +351,8 @@ def _names_a_leader(sentence: str, question: str = "") -> bool:
     short courses" is what DSE runs, not who runs DSE)."""
     subject = _subject_of(question)
     for cue in _LEADER.finditer(sentence):
+        if _CAUSED.match(sentence, cue.end()) and cue.group(0).lower() in ("led", "leads", "lead"):
+            continue  # "Disputes led Uzbekistan to suspend its participation": no one leads
         by = _BY_AGENT.match(sentence, cue.end())
         if by is not None and not by.group(1)[:1].isupper():
             continue

@@ -47,9 +47,10 @@ _HEADER_MAX_WORDS = 14
 # line under the title, "Headquarters: Lisbon", is body text, not a byline, and a table
 # written without outer pipes keeps its first row apart from its header, and a heading after a
 # table is one; a list's lead-in line, its items and a table's rows are chunked together
-# when each is a paragraph of its own): an index built
+# when each is a paragraph of its own; 5: a title may end with "?", a subtitle under it is not
+# the byline, "Prepared by ..." is one in any header paragraph): an index built
 # by another version is re-read and re-embedded by the next ingest.
-PARSE_VERSION = 4
+PARSE_VERSION = 5
 
 
 @dataclass
@@ -181,7 +182,10 @@ def parse_brief(source: str, text: str, *, title: str = "", author: str = "", ki
     title = title or next((s.text for s in sentences if s.kind == "title"), "")
     if not any(ch.isalnum() for ch in title):  # a rule line such as "---" is not a title
         title = Path(source).stem
-    author = author or next((_author_line(s.text) for s in sentences if s.kind == "byline"), "")
+    bylines = [s.text for s in sentences if s.kind == "byline"]
+    # "Prepared by the Forum, 2023." names the author, whichever byline line comes first
+    author = author or next((_author_line(b) for b in bylines if _AUTHORED.match(b.strip())),
+                            next((a for b in bylines if (a := _author_line(b))), ""))
     return Brief(source=source, title=title, author=author, text=text, sha256=sha,
                  sentences=tuple(sentences), kind=kind, date=date, pages=pages)
 
@@ -202,7 +206,8 @@ _AUTHOR_LABEL = re.compile(r"^(?:authors?|by|(?:written|prepared|compiled|edited
 
 # "Prepared by the Delta Policy Unit, January 2025.", "By Dr. Ana Silva": a byline, even
 # written as a sentence (a full stop, a date); "By 2030, ..." is not one.
-_AUTHORED = re.compile(r"^(?:(?:prepared|written|compiled|authored|edited|produced)\s+by|by)\s*:?\s+"
+_AUTHORED = re.compile(r"^(?:(?:policy|issue|briefing|discussion|working|research)\s+(?:brief|note|paper)\s+)?"
+                       r"(?:(?:prepared|written|compiled|authored|edited|produced)\s+by|by)\s*:?\s+"
                        r"(?:the\s+)?(?=[A-Z])(?!(?:January|February|March|April|May|June|July|"
                        r"August|September|October|November|December)\b)", re.I)
 
@@ -226,7 +231,15 @@ def _author_line(byline: str) -> str:
     if authored:  # "Prepared by the Delta Policy Unit, January 2025." -> "Delta Policy Unit"
         return re.split(r",|;|\s[–—-]\s|\.$", authored)[0].strip()
     return next((line for line in lines if not any(ch.isdigit() for ch in line)
-                 and not _DOCUMENT_KIND.match(line) and not _names_no_author(line)), "")
+                 and not _DOCUMENT_KIND.match(line) and not _names_no_author(line)
+                 and not _reads_as_a_subtitle(line)), "")
+
+
+def _reads_as_a_subtitle(line: str) -> bool:
+    """"Higher-education cooperation across the Atlantic: a stocktaking" under a title: mostly
+    lower-case words, as a name is not ("Lusophone Higher Education Forum", "Dr. Ana Silva")."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return len(words) >= 3 and sum(w[0].islower() for w in words) * 2 > len(words)
 
 
 def _paragraphs(text: str) -> list[tuple[int, int]]:
@@ -275,7 +288,8 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
                                  "heading", pages))
             continue
         if in_header and all(_is_header_line(line) or ((out or n) and _is_byline_line(line))
-                             or (not out and _is_header_line(line.rstrip(":")))  # "Title:⏎subtitle"
+                             # "Title:⏎subtitle", "Can Upstream and Downstream Agree?"
+                             or (not out and n == 0 and _is_header_line(line.rstrip(":?")))
                              for n, line in enumerate(lines)):
             out += _header_sentences(text, source, id_prefix, p_start, lines, len(out), para_no, pages)
             continue
@@ -363,7 +377,11 @@ def _header_sentences(text: str, source: str, prefix: str, start: int, lines: li
             b = spans.pop(0)[1]
         out.append(_sentence(text, source, prefix, a, b, pos, para, "title", pages))
     if spans:
-        kind = "byline" if pos + len(out) == 1 else "header"
+        lines_read = [text[a:b] for a, b in spans]
+        # the block under the title is the byline, unless it is a subtitle ("Higher-education
+        # cooperation across the Atlantic: a stocktaking"); "Prepared by ..." is one anywhere
+        kind = "byline" if all(map(_is_byline_line, lines_read)) or (
+            pos + len(out) == 1 and not all(map(_reads_as_a_subtitle, lines_read))) else "header"
         if all(_names_no_author(text[a:b]) for a, b in spans):
             kind = "body"  # "Headquarters: Lisbon" under the title states a fact, not who wrote it
         out.append(_sentence(text, source, prefix, spans[0][0], spans[-1][1], pos + len(out), para,

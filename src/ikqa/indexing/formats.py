@@ -314,7 +314,14 @@ def _field(meta: dict[str, Any], *keys: str) -> str:
 def _author(name: str) -> str:
     """``name``, or "" when it is a tool's placeholder rather than a person (e.g. "python-docx")."""
     name = " ".join(name.split())
+    if _BYLINE_WORDS.match(name):  # "Policy brief by the X, March 2024" -> "X"
+        name = re.split(r",|;|\s[–—-]\s", _BYLINE_WORDS.sub("", name))[0].strip()
     return "" if name.strip("()[] ").lower() in _PLACEHOLDER_AUTHORS | {"unspecified"} else name
+
+
+_BYLINE_WORDS = re.compile(r"^(?:(?:policy|issue|briefing|discussion|working|research)\s+"
+                           r"(?:brief|note|paper)\s+)?(?:(?:prepared|written|compiled|edited)\s+)?"
+                           r"by\s+(?:the\s+)?(?=[A-Z])", re.I)
 
 
 def _quiet_pypdf() -> None:
