@@ -934,3 +934,27 @@ def test_a_count_about_a_body_named_by_its_acronym_is_on_topic_for_lower_case_wo
 ])
 def test_led_someone_to_do_something_names_no_leader(sentence, states) -> None:
     assert supplies("leader", sentence, "body", "Who chaired the Council in 2021?") is states
+
+
+@pytest.mark.parametrize("sentence,question,short", [
+    ("It was founded in 2008 at a meeting of rectors in Fes, and its secretariat has been based "
+     "in Rabat ever since.", "Where is TSUN's secretariat?", "Rabat"),
+    ("The Council was founded in Copenhagen but moved its seat to Bergen in 1999.",
+     "Where is the NBFC's seat?", "Bergen"),
+    ("The Council was founded in Copenhagen but moved its seat to Bergen in 1999.",
+     "Where was the NBFC founded?", "Copenhagen"),
+])
+def test_the_short_place_is_where_the_body_sits_when_that_is_asked(sentence, question,
+                                                                   short) -> None:
+    from ikqa.answering.short import typed_short
+
+    assert typed_short({"place"}, sentence, question) == short
+
+
+def test_hq_and_md_read_as_the_words_briefs_use() -> None:
+    from ikqa.indexing.lexical import resolve_aliases
+
+    assert resolve_aliases("Where is the PTSC's HQ?", lambda t: False) == \
+        "Where is the PTSC's headquarters?"
+    assert resolve_aliases("Who is the MD of the CRDF?", lambda t: False) == \
+        "Who is the managing director of the CRDF?"

@@ -27,7 +27,8 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "thirty|forty|fifty|hundred|dozen")
 _COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS}))(?:\s+(?:per\s?cent|percent|%))?"
                     rf"(?:\s+(?:[a-z][\w-]*)){{0,2}}", re.I)
-_PLACE = re.compile(r"\b(?:in|at|based in|located in|headquartered in|seat in)\s+"
+_PLACE = re.compile(r"\b(?:in|at|based in|located in|headquartered in|seat in|(?:moved|relocated|"
+                    r"transferred)\s+(?:its\s+|their\s+)?(?:seat|headquarters|secretariat|office)\s+to)\s+"
                     r"((?:the\s+)?[A-Z][\w’'-]+(?:\s+(?:de|da|do|of|upon|on)?\s*[A-Z][\w’'-]+)*)")
 _STOP_AFTER_COUNT = {"and", "or", "to", "in", "of", "the", "a", "for", "by", "with", "which",
                      "that", "from", "on", "at", "as", "is", "are", "was", "were"}
@@ -51,13 +52,29 @@ def _phrase(kind: str, sentence: str, question: str) -> str:
     if kind in {"amount", "quantity", "magnitude", "duration"}:
         return _first_new(_MONEY, sentence, question) or _count(sentence, question)
     if kind == "place":
-        return _first_new(_PLACE, sentence, question, group=1)
+        return _first_new(_PLACE, sentence, question, group=1,
+                          prefer=_seated if _ASKS_SEAT.search(question) else None)
     if kind.startswith("expansion:"):
         return _expansion(kind.split(":", 1)[1], sentence)
     return ""
 
 
-def _first_new(pattern: re.Pattern[str], sentence: str, question: str, group: int = 0) -> str:
+# "Where is TSUN's secretariat?": "Rabat" of "founded in Fès, and its secretariat has been based
+# in Rabat"; "Bergen" of "founded in Copenhagen but moved its seat to Bergen"
+_ASKS_SEAT = re.compile(r"\b(?:based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|secretariat|"
+                        r"offices?)\b", re.I)
+_SEAT_BEFORE = re.compile(r"\b(?:based|headquarter\w*|seat|hosted|located|situated|secretariat|offices?)"
+                          r"\b[^,.;]{0,30}$", re.I)
+
+
+def _seated(sentence: str, match: re.Match) -> bool:
+    """The place of ``match`` follows a word saying where something sits ("its secretariat
+    has been based in", "moved its seat to")."""
+    return _SEAT_BEFORE.search(sentence[max(0, match.start() - 45):match.start(1)]) is not None
+
+
+def _first_new(pattern: re.Pattern[str], sentence: str, question: str, group: int = 0,
+               prefer=None) -> str:
     """The phrase the question does not give, nearest to what the question asks about ("in
     Cần Thơ" beside "station" for "Where is MDRI's field station?", not "in Hanoi" beside
     "secretariat"); the first when the sentence does not word what is asked."""
@@ -67,7 +84,8 @@ def _first_new(pattern: re.Pattern[str], sentence: str, question: str, group: in
     if not found:
         return ""
     near = _asked_positions(sentence, question)
-    match = min(found, key=lambda m: min((abs(m.start() - p) for p in near), default=0))
+    match = min(found, key=lambda m: (prefer is not None and not prefer(sentence, m),
+                                      min((abs(m.start() - p) for p in near), default=0)))
     phrase = match.group(group).strip(" ,.")
     return re.sub(r"^the\s+", "", phrase, flags=re.I) if group else phrase
 

@@ -203,6 +203,8 @@ _ALIASES = {
     "cfo": "chief financial officer",
     "coo": "chief operating officer",
     "dg": "director-general",
+    "md": "managing director",
+    "hq": "headquarters",
     "mou": "memorandum of understanding",
 }
 _ALIAS_PATTERN = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _ALIASES), key=len,
