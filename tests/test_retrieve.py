@@ -958,3 +958,17 @@ def test_hq_and_md_read_as_the_words_briefs_use() -> None:
         "Where is the PTSC's headquarters?"
     assert resolve_aliases("Who is the MD of the CRDF?", lambda t: False) == \
         "Who is the managing director of the CRDF?"
+
+
+@pytest.mark.parametrize("sentence,question,short", [
+    ("FEWP operates 112 automated river gauges and issues bulletins.",
+     "How many river gauges does FEWP operate?", "112 automated river gauges"),
+    ("The network has 120 permanent monitoring stations, of which 38 showed decline.",
+     "How many monitoring stations does the network have?", "120 permanent monitoring stations"),
+    ("The Consortium employs 46 staff, of whom 19 are researchers.",
+     "How many staff does the consortium employ?", "46 staff"),
+])
+def test_a_short_count_ends_with_the_noun_it_counts(sentence, question, short) -> None:
+    from ikqa.answering.short import typed_short
+
+    assert typed_short({"quantity"}, sentence, question) == short

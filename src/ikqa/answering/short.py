@@ -114,6 +114,13 @@ def _count(sentence: str, question: str) -> str:
             without_dates[m.start():].split()[:4]))))
     for match in matches:
         words = match.group(0).split()
+        # "112 automated river gauges", not "112 automated river": on to the counted noun
+        after = [] if re.search(r"[,.;:]\s*$", match.group(0)) else \
+            without_dates[match.end():].split()[:2]
+        reach = max((n for n, w in enumerate(after) if re.fullmatch(r"[\w'’-]+[,.;:]?", w)
+                     and counted & set(terms(w))), default=None)
+        if reach is not None and all(re.fullmatch(r"[\w'’-]+", w) for w in after[:reach]):
+            words += [w.strip(",.;:") for w in after[:reach + 1]]
         while len(words) > 1 and words[-1].lower() in _STOP_AFTER_COUNT:
             words.pop()
         phrase = " ".join(words).strip(" ,.")
