@@ -123,6 +123,15 @@ def test_a_rewrite_reading_it_as_the_person_just_named_falls_back_to_the_rules()
         "Where is Tomasz Wieczorek's Blue Corridor Programme based?"  # it is kept: not replaced
 
 
+def test_the_person_just_named_is_recognised_however_the_model_punctuates_the_title() -> None:
+    conversation = _conversation(Condenser("When was Dr. Sarah Pokiak founded?"))
+    answer = Answer(question="Who leads the Arctic Science Fund?", short="Dr Sarah Pokiak",
+                    text="- Arctic Health, led by Dr Sarah Pokiak [1]")
+    conversation.turns.append(Turn("Who leads it?", "Who leads the Arctic Science Fund?", answer))
+    assert conversation.standalone("When was it founded?") == \
+        "When was the Arctic Science Fund founded?"
+
+
 def test_a_failing_model_falls_back_to_the_rules() -> None:
     assert _conversation(Condenser(fail=True)).standalone("Who launched it?") == "Who launched FORGE?"
 

@@ -287,9 +287,14 @@ def _person_for_it(rewritten: str, question: str, last: Turn) -> bool:
     thing = subject_of(last.standalone_question)
     return bool(_IMPERSONAL.search(question) and not _PERSONAL.search(question)
                 and re.match(r"^\s*who\b", last.standalone_question, re.I)
-                and person.casefold() in rewritten.casefold()
-                and person.casefold() not in question.casefold()
-                and not (thing and thing.casefold() in rewritten.casefold()))  # it is not kept
+                and _plain(person) in _plain(rewritten)  # "Dr Sarah Pokiak" as "Dr. Sarah Pokiak"
+                and _plain(person) not in _plain(question)
+                and not (thing and _plain(thing) in _plain(rewritten)))  # it is not kept
+
+
+def _plain(text: str) -> str:
+    """``text`` compared without case or punctuation."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
 
 
 def _bare_what_about(question: str) -> bool:
