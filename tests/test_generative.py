@@ -634,3 +634,13 @@ def test_the_nth_item_found_by_its_place_needs_no_model_to_judge_it() -> None:
     retrieval = Retrieval("What is objective 3 of MDRI?", [], [item], ["object", "mdri"], [],
                           asked_items={"ab:s7"})
     assert _needs_no_model(retrieval.question, retrieval, ikqa.Settings())
+
+
+def test_a_phrase_quoted_from_a_hard_wrapped_source_keeps_no_line_break() -> None:
+    from ikqa.answering.generate import _in_source_words
+
+    assert _in_source_words("Ana Luísa Tembe", ["Its lead is Ana Luísa\nTembe, a Mozambican "
+                                                "ecologist based in Beira."]) == "Ana Luísa Tembe"
+    assert "\n" not in _in_source_words("3.2 billion cubic metres", [
+        "In 2022 the mechanism moved 3.2 billion cubic\nmetres of water downstream."],
+        "How much water did the mechanism move in 2022?")

@@ -320,11 +320,11 @@ def _in_source_words(text: str, sentences: Sequence[str], question: str = "") ->
     -> "14 lakes": ``claims.with_asked_noun``), while the short answer stays the bare phrase.
     A sentence stays as the model wrote it."""
     if _VERB.search(text):
-        return text
+        return " ".join(text.split())
     quote = with_asked_noun(quoted(text, sentences), sentences, question)
     if quote != text and text[:1].isupper():
         quote = quote[:1].upper() + quote[1:]
-    return quote
+    return " ".join(quote.split())  # a hard-wrapped source's line break is a space
 
 
 def _phrase_answer(kept: list[tuple[Claim, tuple[int, ...]]]) -> str:
