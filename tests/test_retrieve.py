@@ -972,3 +972,21 @@ def test_a_short_count_ends_with_the_noun_it_counts(sentence, question, short) -
     from ikqa.answering.short import typed_short
 
     assert typed_short({"quantity"}, sentence, question) == short
+
+
+@pytest.mark.parametrize("question,sentence,states", [
+    ("Who was the first secretary-general of the Network?",
+     "TSUN's secretary-general is Professor Youssef El Amrani, a former rector.", False),
+    ("Who was the first secretary-general of the Network?",
+     "It was founded in 2008 at a meeting of rectors in Fes.", False),
+    ("Who was the first secretary-general of the Network?",
+     "Its first secretary-general was Professor Amina Haddad.", True),
+    ("Who was the previous executive secretary of the OZRBC?",
+     "Dr Mokoena replaced Joaquim Nhantumbo, who had led the secretariat for eleven years.", True),
+    ("Who was the previous executive secretary of the OZRBC?",
+     "- Executive Secretary: Dr Thandiwe Mokoena (since January 2021)", False),
+])
+def test_a_first_or_previous_holder_is_asked_of_a_sentence_saying_so(question, sentence,
+                                                                     states) -> None:
+    [kind] = expected_types(question)
+    assert supplies(kind, sentence, "body", question) is states

@@ -67,8 +67,13 @@ _HOLDER_Q = re.compile(r"^\s*who\s+(?:is|was)\s+(?:(?:the|its|their)\s+(?:[a-z][
 _NAME_OF_Q = re.compile(r"^\s*(?i:what\s+(?:is|was|are|were)\s+the\s+names?\s+of)\s+(?:.*?['’]s\s+(?:[a-z][\w-]*\s+)*"
                         r"([a-z][\w-]+)\s*\??\s*$|(?:the\s+)?(?:[a-z][\w-]*\s+)*?([a-z][\w-]+)\s+of\s+"
                         r"(?:the\s+)?[A-Z])")
-_RANKS = "deputy|vice|assistant|associate|acting|interim|honorary|founding"
-_SAME_RANK = {"deputy": "deputy|vice", "vice": "vice|deputy"}
+_RANKS = ("deputy|vice|assistant|associate|acting|interim|honorary|founding|first|previous|former|"
+          "inaugural|outgoing|next")
+_SAME_RANK = {"deputy": "deputy|vice", "vice": "vice|deputy",
+              "first": r"first\b|founding\b|inaugural\b", "founding": r"founding\b|first\b|inaugural\b",
+              "inaugural": r"inaugural\b|first\b|founding\b",
+              "previous": "previous|predecessor|replaced|succeeded|preceded",
+              "former": "previous|predecessor|replaced|succeeded|preceded"}
 _NOT_A_ROLE = {"author", "writer", "founder", "founders", "creator", "one", "person", "name",
                "first", "last", "current", "new", "same", "other", "main", "best"}
 # "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
@@ -168,10 +173,12 @@ def expected_types(question: str) -> set[str]:
     elif not found & {"author", "agent"}:
         named = _HOLDER_Q.search(question) or _NAME_OF_Q.search(question)
         held = named and next((g for g in named.groups() if g), "").lower()
-        rank = held and re.search(rf"\b({_RANKS})[\s-]+{re.escape(held)}\b", question, re.I)
-        if rank:  # "Who is the deputy chair of X?" is answered by "Her deputy is Y"
-            held = rank.group(1).lower()
-        if held and held not in _NOT_A_ROLE:
+        rank = held and re.search(rf"\b({_RANKS})[\s-]+(?:[a-z][\w-]*\s+)?{re.escape(held)}\b",
+                                  question, re.I)
+        if rank:  # "Who is the deputy chair of X?" is answered by "Her deputy is Y"; "Who was
+            # the first secretary-general of X?" by a sentence saying who was the first
+            found.add(f"role:{rank.group(1).lower()}")
+        elif held and held not in _NOT_A_ROLE:
             found.add(f"role:{held}")
     if not found and _DEFINITION_Q.match(question):
         found.add("definition")
