@@ -339,7 +339,7 @@ def test_a_fallback_answer_s_short_answer_is_the_model_s_phrase_of_its_sentence(
     is given, and the model is asked once more for the words of it that answer."""
     writer = Writer("[1]", yes_to=["focuses on technology transfer"], phrase=phrase)
     answer = _with(generative, writer).ask("What does IKCRI focus on?")
-    assert "focuses on technology transfer" in answer.text and "extractive answer" in answer.note
+    assert "focuses on technology transfer" in answer.text and "source sentence it confirmed" in answer.note
     assert answer.short == short
 
 
@@ -391,7 +391,7 @@ def test_when_no_claim_holds_the_answer_is_the_verified_one_without_judging_twic
     verified = _with(ikqa.Assistant(built_settings.replace(answer_mode="verified")),
                      Writer(yes_to=["based in New Delhi"])).ask("Where is IKCRI based?")
     assert answer.text == verified.text and answer.mode == "generative"
-    assert answer.struck == ["IKCRI is based in Mumbai."] and "extractive answer" in answer.note
+    assert answer.struck == ["IKCRI is based in Mumbai."] and "source sentence it confirmed" in answer.note
     assert len(writer.judged) == len(set(writer.judged))
 
 

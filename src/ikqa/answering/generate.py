@@ -359,14 +359,12 @@ def _fallback(question: str, retrieval: "Retrieval", settings: Settings, llm: La
     stand, so its "yes" to a sentence must be firmer."""
     firmer = settings.replace(verify_cutoff=min(0.99, settings.claim_cutoff + FALLBACK_MARGIN))
     answer = verified_answer(question, retrieval, firmer, _Remembering(llm, judge), parts)
-    why = ("The language model named a sentence without wording an answer" if pointed else
-           "The language model's draft found no answer in the best sentences" if declined or
-           not struck else f"The model's draft ({len(struck)} claim(s)) was not supported word "
-                           f"for word by the sentences it cited, so it is not shown")
+    why = ("The model named a sentence without wording an answer" if pointed else
+           "The model's draft found no answer" if declined or not struck
+           else "The model's wording did not match its sources")
     short = answer.short or _short_from_struck(struck, answer, question) or \
         _short_from_model(llm, question, answer)
-    given = "." if answer.abstained else ("; the answer is the checked extractive answer instead: "
-                                          "a sentence the model confirms answers the question.")
+    given = "." if answer.abstained else ("; shown: the source sentence it confirmed.")
     return replace(answer, mode="generative", struck=struck, short=short,
                    note=" ".join(x for x in (why + given, answer.note) if x))
 
