@@ -368,7 +368,8 @@ def _asked_first(evidence: list[Evidence], retrieval: Retrieval) -> list[Evidenc
     if not asked or holds(best, asked):
         return evidence
     better = next((e for e in evidence[1:] if e.score >= best.score - ASKED_MARGIN and e.typed
-                   and holds(e, asked) and (holds(e, names, e.title) or _spelled_out(e, names, retrieval))),
+                   and holds(e, asked)
+                   and (holds(e, names, e.title) or _spelled_out(e, names, retrieval))),
                   None)  # its names too ("OZRBC" where the brief spells it out)
     return evidence if better is None else [better, *(e for e in evidence if e is not better)]
 
@@ -378,7 +379,7 @@ def _spelled_out(e: Evidence, names: set[str], retrieval: Retrieval) -> bool:
     "OZRBC" is the brief's "Okavango–Zambezi River Basin Commission", which its title holds):
     read so by retrieval (``Evidence.anchored``) and every name the brief does not spell as
     in the question is an acronym."""
-    return e.anchored and all(re.fullmatch(r"[A-Z]{2,6}", surface_of(t, [retrieval.question]) or "")
+    return e.anchored and all(re.fullmatch(r"[A-Z]{2,6}", surface_of(t, [retrieval.question]))
                               for t in names - set(terms(f"{e.title} {e.text}")))
 
 

@@ -335,12 +335,17 @@ def without_others_clauses(sentence: str, question: str) -> str:
     of."""
     if ", " not in sentence:
         return sentence
-    asked = set(_terms(question))
 
     def drop(m: re.Match) -> str:  # the body's name: the words before its acronym too
         named = sentence[max(0, m.start(1) - NAME_REACH):m.end(1)]
-        return m.group(0) if set(_terms(named)) & asked else m.group(1) + ","
+        return m.group(0) if set(_terms(named)) & _question_terms(question) else m.group(1) + ","
     return _BODY_CLAUSE.sub(drop, sentence)
+
+
+@lru_cache(maxsize=64)
+def _question_terms(question: str) -> frozenset[str]:
+    """The question's terms, once per question (every candidate sentence asks)."""
+    return frozenset(_terms(question))
 
 
 @lru_cache(maxsize=64)

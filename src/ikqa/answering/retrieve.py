@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..indexing.lexical import ANAPHOR, BODY_NOUNS, NUMBERED, is_list_item, is_table_row, lead_of, \
+from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms
 from .names import NameMatcher, adjective_words, name_words, subject_terms
 from .qtype import BODY_NAME, expected_types, supplies, without_others_clauses
@@ -590,7 +590,7 @@ def _title_terms(title: str) -> frozenset[str]:
 # the sentence's subject is the body the sentence before named
 _DESCRIBED_AFTER = re.compile(rf"^[^,.;]{{3,80}},\s+the\s+(?:[a-z][\w-]+\s+){{0,2}}?(?i:{BODY_NOUNS}|"
                               rf"commission|trust)\b(?!\s+(?:of|for)\b)")
-_DESCRIBED = re.compile(rf"^The (?:[a-z][\w-]+ ){{0,2}}?({BODY_NOUNS})\b")
+_DESCRIBED = re.compile(rf"^{DESCRIPTION}")
 
 
 def _names_its_body(text: str, previous: "StoredSentence | None", further: str) -> bool:
@@ -601,7 +601,7 @@ def _names_its_body(text: str, previous: "StoredSentence | None", further: str) 
     described = _DESCRIBED.match(text)
     if described is None or previous is None:
         return False
-    noun = described.group(1)
+    noun = described.group(0).split()[-1]  # the description ends with the body's noun
     return re.search(rf"\b{noun[0].upper()}{noun[1:]}\b", f"{previous.text} {further}") is not None
 _ACRONYM = re.compile(r"\b[A-Z]{2,6}\b")
 _LINKING = r"(?:\s+(?:of|and|for|the|de|du|des|di|del|&))*\s+"

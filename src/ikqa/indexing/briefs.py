@@ -182,10 +182,7 @@ def parse_brief(source: str, text: str, *, title: str = "", author: str = "", ki
     title = title or next((s.text for s in sentences if s.kind == "title"), "")
     if not any(ch.isalnum() for ch in title):  # a rule line such as "---" is not a title
         title = Path(source).stem
-    bylines = [s.text for s in sentences if s.kind == "byline"]
-    # "Prepared by the Forum, 2023." names the author, whichever byline line comes first
-    author = author or next((_author_line(b) for b in bylines if _AUTHORED.match(b.strip())),
-                            next((a for b in bylines if (a := _author_line(b))), ""))
+    author = author or _author_of([s.text for s in sentences if s.kind == "byline"])
     return Brief(source=source, title=title, author=author, text=text, sha256=sha,
                  sentences=tuple(sentences), kind=kind, date=date, pages=pages)
 
@@ -219,6 +216,15 @@ def _is_byline_line(line: str) -> bool:
 def _names_no_author(line: str) -> bool:
     labelled = _LABELLED.match(line.strip())
     return labelled is not None and not _AUTHOR_LABEL.match(labelled.group(1).strip())
+
+
+def _author_of(bylines: list[str]) -> str:
+    """The author the bylines name: "Prepared by the Forum, 2023." whichever comes first, else
+    the first byline that names one."""
+    authored = next((b for b in bylines if _AUTHORED.match(b.strip())), None)
+    if authored is not None:
+        return _author_line(authored)
+    return next((a for b in bylines if (a := _author_line(b))), "")
 
 
 def _author_line(byline: str) -> str:

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
-__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "BULLET",
+__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "DESCRIPTION", "BULLET",
            "is_list_item", "is_table_row", "table_header", "lead_of", "NUMBERED", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
@@ -33,14 +33,15 @@ BODY_NOUNS = ("institute|centre|center|office|lab|laboratory|platform|body|progr
               "firm|university|academy|school|project|scheme|mission|facility|observatory|"
               "station|foundation|partnership|agreement|treaty|accord|corridor|alliance|forum|"
               "consortium|society|centres|centers|institutes|laboratories|bodies")
+# A definite description of a body the text before named: "The institute is directed by ...",
+# "The centre has a budget of ..." (it ends with the body's noun).
+DESCRIPTION = rf"The (?:[a-z][\w-]+ ){{0,2}}?(?:{BODY_NOUNS})\b"
 # A sentence opening with one of these continues the sentence before it (but not the empty
 # "It may be noted that ...").
 ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The former)\b"
                      r"(?! (?:may|might|is|was|can|should|must) (?:be )?(?:noted|said|seen|clear|"
                      r"important|likely|possible|expected)\b)"
-                     # a definite description of what the sentence before named: "The institute
-                     # is directed by ...", "The centre has a budget of ..."
-                     rf"|The (?:[a-z][\w-]+ ){{0,2}}?(?:{BODY_NOUNS})\b)")
+                     rf"|{DESCRIPTION})")
 
 
 BULLET = re.compile(r"^\s*[-*•–+]\s")
