@@ -107,3 +107,15 @@ def test_it_is_the_body_asked_about_and_she_the_person_answered(first, said, fol
 
     turn = Turn(first, first, Answer(question=first, text=said))
     assert rewrite_follow_up(follow_up, [turn]) == read_as
+
+
+@pytest.mark.parametrize("short, expected", [
+    ("1635", "What opened in Québec in 1635?"),
+    ("20 April 2026", "What opened in Québec on 20 April 2026?"),
+    ("April 20, 2026", "What opened in Québec on April 20, 2026?"),
+])
+def test_that_same_year_is_the_time_the_last_answer_gave(short: str, expected: str) -> None:
+    last = Turn("When was the Académie founded?", "When was the Académie founded?",
+                Answer(question="When was the Académie founded?", text=f"It was founded in {short}. [1]",
+                       short=short))
+    assert rewrite_follow_up("What opened in Québec that same year?", [last]) == expected

@@ -990,3 +990,39 @@ def test_a_first_or_previous_holder_is_asked_of_a_sentence_saying_so(question, s
                                                                      states) -> None:
     [kind] = expected_types(question)
     assert supplies(kind, sentence, "body", question) is states
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Who was flown to New Mexico to undergo minor surgery?", [["new", "mexico"]]),
+    ("IMAX announced the film in January of what year?", [["imax"], ["januari"]]),
+    ("On what date did the ISRO–KASA Joint Working Group meet?",
+     [["isro"], ["kasa", "joint", "work", "group"]]),
+    ("Who heads the Korean office in Hanoi?", [["hanoi"]]),
+    ("Who is the President of India?", [["india"]]),
+    ("What did Chopin write while staying with Doctor Adam Łyszczyński?", [["chopin"], ["adam", "lyszczynski"]]),
+    ("On what TV station did Red Nose Day appear?", [["red", "nose", "day"]]),
+    ("Which is older, the Bergen Society or MDRI?", []),  # each asked of its own brief
+    ("When did the DDWT's Letea station open?", [["ddwt"], ["letea"]]),
+    ("Where is the Indo-Korean centre?", []),
+])
+def test_the_names_a_question_states_are_read_as_whole_names(question, names) -> None:
+    from ikqa.answering.names import name_phrases
+
+    assert name_phrases(question) == names
+
+
+@pytest.mark.slow
+def test_a_name_the_answer_s_brief_never_states_is_not_answered_from_it(tmp_path) -> None:
+    """"New Mexico" is not named by a brief saying "Mexico" and "New York"; "Javier Nexus" not by
+    one naming Gaming Nexus (another brief names a Javier); a name spelled as the brief
+    declines it ("Wodziński"/"Wodzińska") is still named."""
+    assistant = _assistant_over(tmp_path, {"film.md": (
+        "# The making of Dusk\n\nFollowing filming in Mexico, and during a scheduled break, "
+        "Craig was flown to New York to undergo minor surgery to fix his knee.\n\n"
+        "Gaming Nexus called the soundtrack the best of its generation.\n"), "cast.md": (
+        "# Cast of Dusk\n\nJavier Bardem was first offered the part of the villain.\n\n"
+        "Chopin proposed to Maria Wodzińska in September 1836.\n")})
+    assert "Craig" in assistant.ask("Who was flown to New York to undergo minor surgery?").text
+    assert assistant.ask("Who was flown to New Mexico to undergo minor surgery?").abstained
+    assert assistant.ask("Which publication does Javier Nexus write for?").abstained
+    assert "1836" in assistant.ask("When did Chopin propose to Maria Wodziński?").text

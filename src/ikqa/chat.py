@@ -170,11 +170,22 @@ def _is_fragment(question: str) -> bool:
         re.search(r"\b(is|are|was|were|does|do|did|has|have)\b", question, re.I)
 
 
+# "that same year", "in the same year", "that day": the time the last answer gave
+_THAT_TIME = re.compile(r"\b(?:(?:in|on|during)\s+)?(?:that|the)\s+(?:same\s+)?(?:year|day|month)\b",
+                        re.I)
+_A_TIME = re.compile(r"^(?:(?:\d{1,2}\s+)?[A-Z][a-z]+\s+)?(?:\d{1,2},?\s+)?\d{3,4}$")
+
+
 def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     """A standalone version of ``question`` given earlier turns (unchanged if it stands alone)."""
     if not history:
         return question
     last = history[-1]
+    that_time = _THAT_TIME.search(question)
+    when = last.answer.short.strip()
+    if that_time and _A_TIME.match(when):  # "What opened there that year?"
+        on = "on" if re.search(r"\d\s+[A-Z]|[a-z]\s+\d{1,2},", when) else "in"  # a day
+        question = f"{question[:that_time.start()]}{on} {when}{question[that_time.end():]}"
     what_about = _WHAT_ABOUT.match(question)
     named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
     if named_then_asked:  # the question is about the thing it names: "it" is that thing

@@ -15,8 +15,8 @@ from typing import Callable, Iterable
 
 from ..indexing.lexical import fold, terms
 
-__all__ = ["NameMatcher", "adjective_words", "asked_terms", "name_terms", "name_words", "subject_terms",
-           "surface_of"]
+__all__ = ["NameMatcher", "adjective_words", "asked_terms", "name_phrases", "name_terms", "name_words",
+           "subject_terms", "surface_of"]
 
 _NAME_UNICODE = re.compile(r"\b[^\W\d_][\w&'-]*\b")
 MIN_LENGTH = 5  # shorter terms have too many neighbours at distance 1
@@ -29,6 +29,44 @@ def name_words(question: str) -> list[str]:
     rest = words[1] if len(words) > 1 else ""
     parts = (p for w in _NAME_UNICODE.findall(rest) for p in w.split("-"))  # "Delhi-based"
     return [p for p in parts if p[:1].isupper()]
+
+
+_TOKENS = re.compile(r"[^\W\d_][\w&'’]*|[^\w\s]")
+
+
+def name_phrases(question: str) -> list[list[str]]:
+    """The names ``question`` states, each as its analysed terms in order ("Who was flown to New
+    Mexico?" -> [["new", "mexico"]]): runs of capitalised words after the first word (capitalised
+    anyway, unless all capitals: "IMAX"), split at any other word ("President of India" is two),
+    dashes, punctuation and a possessive, without nationality words ("Korean"), a title before a
+    name ("Doctor") or words of one or two letters ("TV", "UK"). Names offered as alternatives
+    ("X or Y") are left out: each is asked of its own brief."""
+    tokens = _TOKENS.findall(question.strip())
+    if tokens and not (tokens[0].isupper() and len(tokens[0]) > 1):
+        tokens = tokens[1:]
+    runs: list[list[str]] = [[]]
+    alternatives: set[int] = set()  # "X or Y": the runs either side ("Which is older, X or Y?")
+    for token in tokens:
+        if token[:1].isupper() and token[:1].isalpha() and not _DEMONYM.match(token) and \
+                len(token) > 2 and not (token in _HONORIFICS and not runs[-1]):
+            runs[-1].append(token)
+            if token.endswith(("'s", "’s")):  # "the DDWT's Letea station": two names
+                runs.append([])
+            continue
+        if token.lower() == "or":
+            alternatives |= {len(runs) - 1 if runs[-1] else len(runs) - 2,
+                             len(runs) if runs[-1] else len(runs) - 1}
+        if runs[-1]:  # "ISRO–KASA", "Indo-Korean": names side by side
+            runs.append([])
+    return [phrase for n, run in enumerate(runs) if n not in alternatives
+            and (phrase := [t for w in run for t in terms(w, drop_question_words=True)])]
+
+
+# Titles before a name ("Doctor Adam Łyszczyński" is the brief's "physician Adam Łyszczyński")
+_HONORIFICS = {"Doctor", "Dr", "Professor", "Prof", "Mr", "Mrs", "Ms", "Miss", "Sir", "Dame",
+               "Lord", "Lady", "President", "Chairman", "Chairwoman", "Minister", "Director",
+               "Secretary", "General", "Captain", "Colonel", "King", "Queen", "Prince",
+               "Princess", "Cardinal", "Bishop", "Father", "Saint"}
 
 
 def name_terms(question: str) -> list[str]:
@@ -91,23 +129,30 @@ class NameMatcher:
 
     def match(self, term: str) -> str | None:
         """The indexed term nearest to ``term`` (None when nothing is near enough)."""
+        near = self._near(term)
+        return min(near, key=lambda c: (near[c], self._idf(c), c)) if near else None
+
+    def variants(self, term: str) -> list[str]:
+        """The indexed terms near enough to ``term`` to be its spelling ("wodzinska" of
+        "wodzinski"), ``term`` excluded."""
+        return [c for c in self._near(term) if c != term]
+
+    def _near(self, term: str) -> dict[str, int]:
+        """Indexed terms within the allowed edit distance of ``term``, with their distance."""
         from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
         if len(term) < MIN_LENGTH or not term.isalpha():
-            return None
+            return {}
         limit = 2 if len(term) >= LONG else 1
-        best: tuple[int, float, str] | None = None
+        near = {}
         buckets = self._buckets()
         for length in range(len(term) - limit, len(term) + limit + 1):
             for candidate in buckets.get(length, ()):
                 distance = min(Levenshtein.distance(term, candidate, score_cutoff=limit),
                                DamerauLevenshtein.distance(term, candidate, score_cutoff=limit))
-                if distance > limit or candidate[0] != term[0] and distance > 1:
-                    continue
-                key = (distance, self._idf(candidate), candidate)
-                if best is None or key < best:
-                    best = key
-        return best[2] if best else None
+                if distance <= limit and (candidate[0] == term[0] or distance <= 1):
+                    near[candidate] = distance
+        return near
 
 
 def surface_of(term: str, texts: Iterable[str]) -> str:

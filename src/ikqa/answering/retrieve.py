@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms
-from .names import NameMatcher, adjective_words, name_words, subject_terms
+from .names import NameMatcher, adjective_words, name_phrases, name_words, subject_terms
 from .qtype import BODY_NAME, expected_types, supplies, without_others_clauses
 from ..types import Evidence, parse_sentence_id, sentence_id
 
@@ -148,6 +148,7 @@ class Retriever:
         rare = 0.5 * self.store.idf("\0")  # half the IDF of an unseen term: a specific name
         subject_weights = {t: weights[t] for t in subject if self.store.knows_term(t) and (
             weights[t] >= rare or self.store.brief_share(t) <= SUBJECT_BRIEF_SHARE)}
+        named = self._naming_briefs(question, swap)
         chunks, chunk_cosines = self._fused_chunks(vector, bm25_terms)
         members = self.store.chunk_sentence_ids([c for c, _ in chunks])
         bm25 = self.store.bm25_sentence_scores(bm25_terms)
@@ -183,7 +184,8 @@ class Retriever:
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
                       context.get(s.id, 0.0), subject_weights,
-                      further[s.id].text if s.id in further else "", expansions, nth, acronyms)
+                      further[s.id].text if s.id in further else "", expansions, nth, acronyms,
+                      named)
             for s, prior in sentences.values()
         ]
         # A title line states only the title: it answers a question asking for one, no other
@@ -298,6 +300,26 @@ class Retriever:
             scores = self.store.bm25_sentence_scores(terms(acronym))
             ids += sorted(scores, key=lambda s: -scores[s])[:DEFINING_LOOKUP]
         return self.store.sentences(list(dict.fromkeys(ids))) if ids else []
+
+    def _naming_briefs(self, question: str, swap: dict[str, str]) -> list[set[str]]:
+        """For each name ``question`` states that the index knows, the briefs (sentence-id
+        keys) that state it, its words in order ("New Mexico" is not named by "Mexico" and
+        "New York"). A name no brief states at all is left to the unknown-name check."""
+        found = []
+        for phrase in name_phrases(question):
+            phrase = [swap.get(t, t) for t in phrase]
+            if not all(self.store.knows_term(t) for t in phrase):
+                continue
+            spellings = {t: {t, *self.names.variants(t)} for t in phrase}  # "Wodzińska"
+            holding = [set().union(*(self.store.sentences_with(v) for v in spellings[t]))
+                       for t in phrase]
+            if len(phrase) == 2:  # "New Mexico", in that order, in one sentence
+                together = {s.id for s in self.store.sentences(sorted(set.intersection(*holding)))
+                            if _in_order([spellings[t] for t in phrase], terms(s.text))}
+                found.append({_brief(sid) for sid in together})
+            else:  # a longer name's words anywhere in its brief ("KASA Joint Working Group")
+                found.append(set.intersection(*({_brief(sid) for sid in h} for h in holding)))
+        return found
 
     def _near_names(self, question: str) -> dict[str, tuple[str, str]]:
         """For each name of the question the index does not know but nearly does:
@@ -442,6 +464,32 @@ def _is_nth_item(s: "StoredSentence", lead: "StoredSentence", nth: tuple[int, se
     return bool(here and there) and here[1] - there[1] == nth[0]
 
 
+NAME_GAP = 1  # words a name's words may have between them in a brief ("Joint India Centre")
+
+
+def _in_order(phrase: list[set[str]], words: list[str]) -> bool:
+    """``words`` hold a spelling of each of ``phrase``'s terms in its order, at most
+    ``NAME_GAP`` other words between two."""
+    for start, word in enumerate(words):
+        if word not in phrase[0]:
+            continue
+        at = start
+        for spellings in phrase[1:]:
+            window = words[at + 1:at + 2 + NAME_GAP]
+            hits = [n for n, w in enumerate(window) if w in spellings]
+            if not hits:
+                break
+            at += 1 + hits[0]
+        else:
+            return True
+    return False
+
+
+def _brief(sentence_id: str) -> str:
+    """The key of the brief a sentence id belongs to (``<key>:s<n>``)."""
+    return sentence_id.split(":", 1)[0]
+
+
 def _as_context(s: "StoredSentence") -> str:
     """A sentence read before another: a heading as "Partners:", a sentence as it is."""
     return f"{s.text}:" if s.kind == "heading" and not s.text.endswith(":") else s.text
@@ -459,7 +507,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
               subject: dict[str, float] | None = None, further: str = "",
               expansions: dict[str, str] | None = None,
               nth: tuple[int, set[str]] | None = None,
-              acronyms: dict[str, frozenset[str]] | None = None) -> Evidence:
+              acronyms: dict[str, frozenset[str]] | None = None,
+              named: list[set[str]] | None = None) -> Evidence:
     """One sentence scored against the question. It is read with ``previous``, the sentence it
     refers back to; its subject also with ``further``, the sentence that one refers back to, and
     an acronym of the question ("DSE") is named where its expansion is ("Delta Skills Exchange"
@@ -496,6 +545,10 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     anchored = not subject or s.kind == "title" or \
         term_coverage(list(subject), about, subject) >= ANCHOR_MIN and \
         (not elsewhere or top in _title_terms(s.title) or top in about)
+    # every name the question states is stated in the sentence's brief ("Who was flown to New
+    # Mexico?" is not answered from a brief that names only New York)
+    names_it = all(_brief(s.id) in briefs for briefs in named or ())
+    anchored = anchored and names_it
     # in a brief whose title names another body and not the asked one's most telling word, the
     # sentence must name it by that word: "The consortium is led by ..." in the West African
     # Vaccine Manufacturing Consortium's brief is not about the Pan-Andean Vaccine Consortium
@@ -503,7 +556,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # a table row states its facts in its header's terms: "2023 | 8.0 | 11" under "Year |
     # Funding (CAD million) | Projects started"
     stated = f"{previous.text} {s.text}" if previous is not None and is_table_row(s.text) else s.text
-    typed = (anchored or not kinds) and (relevant or not kinds) and all(
+    typed = (anchored or not kinds and names_it) and (relevant or not kinds) and all(
         supplies(k, stated, s.kind, question) for k in kinds)
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:

@@ -263,15 +263,19 @@ class Store:
         df = 0 if column is None else int(scores["indptr"][column + 1] - scores["indptr"][column])
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def brief_share(self, term: str) -> float:
-        """The share of indexed briefs with a sentence holding the analysed ``term`` (a sentence
-        id starts with its brief's key: ``<key>:s<n>``)."""
+    def sentences_with(self, term: str) -> set[str]:
+        """The ids of the indexed sentences holding the analysed ``term``."""
         scores = self._bm25_sentences.scores
         column = self._bm25_sentences.vocab_dict.get(term)
         if column is None:
-            return 0.0
+            return set()
         rows = scores["indices"][scores["indptr"][column]:scores["indptr"][column + 1]]
-        briefs = {self.sentence_ids[int(i)].split(":", 1)[0] for i in rows}
+        return {self.sentence_ids[int(i)] for i in rows}
+
+    def brief_share(self, term: str) -> float:
+        """The share of indexed briefs with a sentence holding the analysed ``term`` (a sentence
+        id starts with its brief's key: ``<key>:s<n>``)."""
+        briefs = {sid.split(":", 1)[0] for sid in self.sentences_with(term)}
         if self._brief_count is None:
             self._brief_count = len({sid.split(":", 1)[0] for sid in self.sentence_ids})
         return len(briefs) / max(1, self._brief_count)
