@@ -1026,3 +1026,37 @@ def test_a_name_the_answer_s_brief_never_states_is_not_answered_from_it(tmp_path
     assert assistant.ask("Who was flown to New Mexico to undergo minor surgery?").abstained
     assert assistant.ask("Which publication does Javier Nexus write for?").abstained
     assert "1836" in assistant.ask("When did Chopin propose to Maria Wodziński?").text
+
+
+@pytest.mark.parametrize("question, sentence, states", [
+    ("Who was the discoverer of tellurium?",
+     "Tellurium was discovered in 1782 by Franz-Joseph Müller, a mining inspector.", True),
+    ("Who was the composer of the score?", "The score was composed by Toru Minegishi.", True),
+    ("Who was the composer of the score?", "The score won an award in 2007 for Toru Minegishi.",
+     False),
+    ("What fee did the guild charge him to get in?", "He paid an entrance fee of six guilders.",
+     True),
+    ("What did it cost Florence to build the fortress?",
+     "It was built between 1387 and 1390 at a cost of 18,000 florins.", True),
+    ("Who is the author of The Salt Orchard?",
+     "The Salt Orchard is a 1931 novel by the English writer Margaret Ellery.", True),
+])
+def test_a_role_named_for_what_its_holder_does_other_currencies_and_a_work_s_author(
+        question, sentence, states) -> None:
+    kinds = expected_types(question)
+    assert kinds and all(supplies(k, sentence, "body", question) for k in kinds) == states
+
+
+def test_the_author_of_the_brief_is_its_byline_and_the_author_of_a_work_is_named_in_the_text() -> None:
+    assert expected_types("Who is the author of the brief?") == {"author"}
+    assert expected_types("Who is the author of The Salt Orchard?") == {"agent"}
+
+
+def test_a_number_the_question_gives_in_digits_may_be_spelled_out_in_the_brief() -> None:
+    from ikqa.answering.compose import states_numbers
+    from ikqa.types import Evidence
+
+    e = Evidence(sentence_id="b:s1", source="b.md", title="Reyes", start=0, end=1, score=1.0,
+                 dense=0.5, lexical=0.5, coverage=0.5,
+                 text="From the age of thirteen she studied voice with Evelyn Marsh.")
+    assert states_numbers(e, {}, {"13"}) and not states_numbers(e, {}, {"14"})

@@ -16,6 +16,7 @@ from typing import Sequence
 
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, is_table_row, terms
+from .claims import numbers
 from .confidence import confidence, features
 from .names import asked_terms, name_terms, subject_terms, surface_of
 from .qtype import is_list_question, is_plural
@@ -244,8 +245,10 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
 
 def states_numbers(e: Evidence, previous: dict[str, str], asked: set[str]) -> bool:
     """True when passage ``e`` (read with the sentence it refers back to and its title) states
-    every number of ``asked``."""
-    return asked <= stated_numbers(f"{e.title} {previous.get(e.sentence_id, '')} {e.text}")
+    every number of ``asked``, in digits or spelled out ("from age 13": "from the age of
+    thirteen")."""
+    text = f"{e.title} {previous.get(e.sentence_id, '')} {e.text}"
+    return asked <= stated_numbers(text) | numbers(text)
 
 
 def stated_numbers(text: str) -> set[str]:

@@ -39,7 +39,10 @@ _AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b.*\b(brief|brief
                        r"(brief|briefing|report|paper|note|document)\s+(on|about|of|concerning|"
                        r"regarding|titled|entitled|called)\b|\b(the|its|brief's) author\b(?! of (?!the brief))|"
                        r"\bauthor of (the|this) (brief|briefing|report|paper|note|document)\b|"
-                       r"\bwho is the author\b", re.I)
+                       r"\bwho is the author\b(?! of (?!(?:the|this) (?:brief|briefing|report|paper|"
+                       r"note|document)\b))", re.I)
+# "Who is the author of The Salt Orchard?": of a work the brief talks about, named in its text
+_WORK_AUTHOR_Q = re.compile(r"^\s*who\s+(?:is|was)\s+the\s+(?:author|writer)\s+of\b", re.I)
 # "Who wrote / said / founded / leads X?": a person or body named in the text does it.
 _AGENT_Q = re.compile(
     r"^\s*(?:who|by whom)\b.*\b(wrote|write|writes|written|authored|said|says|stated|argued|claimed|"
@@ -104,7 +107,13 @@ _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|t
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|gbp|jpy|cny|rmb|cad|aud|nzd|chf|sek|nok|dkk|"
                     r"brl|mxn|zar|kes|ngn|sgd|hkd|pln|czk|huf|idr|thb|vnd|myr|clp|egp|sar|aed|ils|"
                     r"twd|dollars?|euros?|pounds sterling|yen|yuan|francs?|kron(?:or|er|a|e)|"
-                    r"shillings?|pesos?|rupees?|won|crores?|lakhs?|million|billion|trillion)\b", re.I)
+                    r"shillings?|pesos?|rupees?|won|crores?|lakhs?|million|billion|trillion|"
+                    # other and older currencies: "six guilders", "18,000 florins", "40 ducats"
+                    r"guilders?|florins?|ducats?|marks?|lire|lira|livres?|thalers?|crowns?|reais|"
+                    r"real|r[ou]ubles?|dinars?|dirhams?|riyals?|rials?|taka|baht|ringgit|rand|"
+                    r"naira|cedis?|kwacha|zloty|zlotys|forints?|korun[ay]?|lei|leu|escudos?|"
+                    r"pesetas?|drachmas?|sovereigns?|pence|cents?|sous|denarii|sesterces|"
+                    r"talents|taels?|rupiah|dong|bitcoins?)\b", re.I)
 _DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")  # a number, not an ordinal ("20th")
 _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                     r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"
@@ -158,7 +167,7 @@ def expected_types(question: str) -> set[str]:
         found.add("author")
     elif _LEADS_Q.search(question):
         found.add("leader")
-    elif _AGENT_Q.search(question):
+    elif _AGENT_Q.search(question) or _WORK_AUTHOR_Q.search(question):
         found.add("agent")
     elif _TITLE_Q.search(question):
         found.add("title")
@@ -253,11 +262,16 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             and _DEFINES.search(sentence) is not None
     if kind.startswith("role:"):  # the role, and a name the question does not give: its holder
         role = _SAME_RANK.get(kind[5:], re.escape(kind[5:]))
+        doer = _DOER.match(kind[5:])
+        if doer and kind[5:] not in _SAME_RANK:  # "discoverer": "was discovered in 1782 by X"
+            role = rf"{role}|{doer.group(1)}(?:e?d|ing)\b"
         return re.search(rf"\b(?:{role})", sentence, re.I) is not None \
             and _new_name(sentence, question)
     return True
 
 
+# A role named after what its holder does: "discoverer", "composer", "inventor", "translator"
+_DOER = re.compile(r"^([a-z]{4,}?)e?(?:er|or)$")
 _COUNTED = re.compile(r"\b(?:how many|number of)\s+((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)", re.I)
 _NOT_COUNTED = {"of", "in", "on", "at", "for", "to", "by", "from", "with", "does", "did", "do",
                 "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
