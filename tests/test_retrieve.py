@@ -1040,8 +1040,13 @@ def test_a_name_the_answer_s_brief_never_states_is_not_answered_from_it(tmp_path
      "It was built between 1387 and 1390 at a cost of 18,000 florins.", True),
     ("Who is the author of The Salt Orchard?",
      "The Salt Orchard is a 1931 novel by the English writer Margaret Ellery.", True),
+    ("Who led the Ostrelian army?",
+     "An Ostrelian army of 62,000 men under Field Marshal Anton von Reisach crossed the border.",
+     True),
+    ("Who led the club?", "In 2007, under manager Gary Hollins, Rovers won the title.", True),
+    ("Who led the army?", "The army was reorganised under the Treaty of Vienna.", False),
 ])
-def test_a_role_named_for_what_its_holder_does_other_currencies_and_a_work_s_author(
+def test_a_role_named_for_what_its_holder_does_a_leader_under_whom_currencies_and_a_work_s_author(
         question, sentence, states) -> None:
     kinds = expected_types(question)
     assert kinds and all(supplies(k, sentence, "body", question) for k in kinds) == states

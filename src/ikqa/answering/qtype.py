@@ -88,7 +88,12 @@ _LED_PART = re.compile(r"^\s*(?i:who\s+(?:directs|heads|leads|chairs|runs|manage
 _LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?(?! (?:office|quarters)s?\b)|headed|led|"
                      r"leads?|leader\w*|leadership|"
                      r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|runs?|ran|"
-                     r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm)\b", re.I)
+                     r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm)\b|"
+                     # "an army of 62,000 men under Field Marshal Anton von Reisach", "under the
+                     # command of General X", "under manager Gary Hollins"
+                     r"\bunder(?=\s+(?:the\s+(?:command|leadership|direction)\s+of\s+|"
+                     r"(?-i:manager|coach|captain|director|general|commander|editor|conductor)\s+)?"
+                     r"(?-i:[A-Z][a-z]))", re.I)
 _CAUSED = re.compile(r"\s+(?!by\b)[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,2}?\s+to\s+[a-z]")
 _LEADING_VERB = re.compile(r"runs|ran|manages|managed|coordinates|coordinated|leads|heads|headed|"
                            r"directs|directed|chairs|chaired", re.I)
