@@ -314,9 +314,10 @@ class Retriever:
             holding = [set().union(*(self.store.sentences_with(v) for v in spellings[t]))
                        for t in phrase]
             if len(phrase) == 2:  # "New Mexico", in that order, in one sentence
-                together = {s.id for s in self.store.sentences(sorted(set.intersection(*holding)))
-                            if _in_order([spellings[t] for t in phrase], terms(s.text))}
-                found.append({_brief(sid) for sid in together})
+                both = sorted(set.intersection(*holding))
+                texts = self.store.texts(both[:NAME_CHECKS])
+                found.append({_brief(sid) for sid in both if sid not in texts or _in_order(
+                    [spellings[t] for t in phrase], terms(texts[sid]))})
             else:  # a longer name's words anywhere in its brief ("KASA Joint Working Group")
                 found.append(set.intersection(*({_brief(sid) for sid in h} for h in holding)))
         return found
@@ -465,6 +466,7 @@ def _is_nth_item(s: "StoredSentence", lead: "StoredSentence", nth: tuple[int, se
 
 
 NAME_GAP = 1  # words a name's words may have between them in a brief ("Joint India Centre")
+NAME_CHECKS = 300  # sentences read for a two-word name; a brief with more is taken to name it
 
 
 def _in_order(phrase: list[set[str]], words: list[str]) -> bool:

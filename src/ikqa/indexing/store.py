@@ -288,6 +288,14 @@ class Store:
             res = self._chunks.get(ids=chunk_ids, include=["metadatas"])
             return {i: json.loads(m["sentence_ids"]) for i, m in zip(res["ids"], res["metadatas"])}
 
+    def texts(self, ids: list[str]) -> dict[str, str]:
+        """The text of each of the sentences ``ids`` (no span, no embedding: cheap)."""
+        if not ids:
+            return {}
+        with _reading(self._chroma_part):
+            res = self._sentences.get(ids=ids, include=["documents"])
+        return dict(zip(res["ids"], res["documents"]))
+
     def sentences(self, ids: list[str]) -> list[StoredSentence]:
         """Sentences with their text, span and embedding, in the order of ``ids``."""
         if not ids:
