@@ -255,3 +255,13 @@ def test_a_table_row_is_embedded_under_its_header_row() -> None:
     rows = {s.text: leads.get(s.id) for s in brief.sentences if "|" in s.text}
     assert rows["| Year | NOK million |"] is None
     assert rows["| 2022 | 45 |"].text == rows["| 2021 | 32 |"].text == "| Year | NOK million |"
+
+
+def test_a_title_may_end_with_an_abbreviation_and_a_file_name_title_is_read_as_words() -> None:
+    brief = parse_brief("clubs/ashcombe_rovers.txt",
+                        "Ashcombe Rovers F.C.\n\nAshcombe Rovers Football Club is a football club. "
+                        "The team competes in League One.")
+    assert brief.title == "Ashcombe Rovers F.C."
+    assert [s.kind for s in brief.sentences] == ["title", "body", "body"]
+    assert parse_brief("notes/ashcombe_rovers.txt", "It plays in League One. It was founded in "
+                       "1887.").title == "ashcombe rovers"

@@ -1055,6 +1055,7 @@ def test_a_role_named_for_what_its_holder_does_a_leader_under_whom_currencies_an
 def test_the_author_of_the_brief_is_its_byline_and_the_author_of_a_work_is_named_in_the_text() -> None:
     assert expected_types("Who is the author of the brief?") == {"author"}
     assert expected_types("Who is the author of The Salt Orchard?") == {"agent"}
+    assert expected_types("The main chronicle of the city was written by whom?") == {"agent"}
 
 
 def test_a_number_the_question_gives_in_digits_may_be_spelled_out_in_the_brief() -> None:

@@ -44,13 +44,14 @@ _AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b.*\b(brief|brief
 # "Who is the author of The Salt Orchard?": of a work the brief talks about, named in its text
 _WORK_AUTHOR_Q = re.compile(r"^\s*who\s+(?:is|was)\s+the\s+(?:author|writer)\s+of\b", re.I)
 # "Who wrote / said / founded / leads X?": a person or body named in the text does it.
-_AGENT_Q = re.compile(
-    r"^\s*(?:who|by whom)\b.*\b(wrote|write|writes|written|authored|said|says|stated|argued|claimed|"
-    r"founded|co-founded|established|created|launched|started|leads|led|heads|headed|directs|"
-    r"directed|runs|ran|invented|discovered|designed|built|composed|painted|"
-    r"produced|signed|proposed|married|won|sang|performed|played|published|developed|"
-    r"announced|coined|named|hosts|hosted|funds|funded|sponsored|owns|owned|manages|managed|"
-    r"replaced|succeeded|defeated|appointed|elected|killed|ruled|governed|commanded)\b", re.I)
+_DONE = (r"(wrote|write|writes|written|authored|said|says|stated|argued|claimed|"
+         r"founded|co-founded|established|created|launched|started|leads|led|heads|headed|directs|"
+         r"directed|runs|ran|invented|discovered|designed|built|composed|painted|"
+         r"produced|signed|proposed|married|won|sang|performed|played|published|developed|"
+         r"announced|coined|named|hosts|hosted|funds|funded|sponsored|owns|owned|manages|managed|"
+         r"replaced|succeeded|defeated|appointed|elected|killed|ruled|governed|commanded)")
+# ... or asked last: "The main chronicle was written by whom?"
+_AGENT_Q = re.compile(rf"^\s*(?:who|by whom)\b.*\b{_DONE}\b|\b{_DONE}\s+by\s+whom\b", re.I)
 _TITLE_Q = re.compile(r"\btitle of\b|\b(its|brief's|the brief's) title\b|\btitled\b", re.I)
 _PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state)\b|"
                       r"\b(headquartered|located|based)\b", re.I)

@@ -48,9 +48,10 @@ _HEADER_MAX_WORDS = 14
 # written without outer pipes keeps its first row apart from its header, and a heading after a
 # table is one; a list's lead-in line, its items and a table's rows are chunked together
 # when each is a paragraph of its own; 5: a title may end with "?", a subtitle under it is not
-# the byline, "Prepared by ..." is one in any header paragraph): an index built
-# by another version is re-read and re-embedded by the next ingest.
-PARSE_VERSION = 5
+# the byline, "Prepared by ..." is one in any header paragraph; 6: a title line may end with
+# an abbreviation, "Ashcombe Rovers F.C.", and a title from a file name "a_b" is "a b"): an
+# index built by another version is re-read and re-embedded by the next ingest.
+PARSE_VERSION = 6
 
 
 @dataclass
@@ -181,7 +182,7 @@ def parse_brief(source: str, text: str, *, title: str = "", author: str = "", ki
     sentences = split_sentences(text, source=source, id_prefix=sha[:12], pages=pages)
     title = title or next((s.text for s in sentences if s.kind == "title"), "")
     if not any(ch.isalnum() for ch in title):  # a rule line such as "---" is not a title
-        title = Path(source).stem
+        title = Path(source).stem.replace("_", " ")  # "ashcombe_rovers": its words
     author = author or _author_of([s.text for s in sentences if s.kind == "byline"])
     return Brief(source=source, title=title, author=author, text=text, sha256=sha,
                  sentences=tuple(sentences), kind=kind, date=date, pages=pages)
@@ -268,7 +269,15 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 def _is_header_line(line: str) -> bool:
     words = line.split()
-    return 0 < len(words) <= _HEADER_MAX_WORDS and not line.rstrip().endswith((".", "?", "!", ":"))
+    ends = line.rstrip()
+    if _ENDS_WITH_ABBREVIATION.search(ends):  # "Ashcombe Rovers F.C.", "Osterkamp & Co."
+        ends = ends[:-1]
+    return 0 < len(words) <= _HEADER_MAX_WORDS and not ends.endswith((".", "?", "!", ":"))
+
+
+# A name's last word that is an abbreviation, not a sentence's full stop
+_ENDS_WITH_ABBREVIATION = re.compile(r"(?:\b[A-Z]\.(?:[A-Z]\.)+|\b(?:Inc|Ltd|Co|Corp|Bros|Jr|Sr|"
+                                     r"Plc|Dept|Univ|Assn)\.)$")
 
 
 def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
