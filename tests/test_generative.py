@@ -644,3 +644,20 @@ def test_a_phrase_quoted_from_a_hard_wrapped_source_keeps_no_line_break() -> Non
     assert "\n" not in _in_source_words("3.2 billion cubic metres", [
         "In 2022 the mechanism moved 3.2 billion cubic\nmetres of water downstream."],
         "How much water did the mechanism move in 2022?")
+
+
+@pytest.mark.parametrize("short, question, sentence, tidy", [
+    ("Christoph Waltz portrayed Franz Oberhauser in Spectre", "Who did Christoph Waltz portray in Spectre?",
+     "Christoph Waltz portrayed Franz Oberhauser in Spectre.", "Franz Oberhauser"),
+    ("4", "How many engines did the C-X75 originally have?", "The C-X75 originally had four engines.",
+     "four"),
+    ("India-Korea Centre for Research", "What is the India-Korea Centre called?",
+     "It is the India-Korea Centre for Research.", "India-Korea Centre for Research"),
+    ("bilateral scientific projects", "How many bilateral scientific projects are there?",
+     "There are 40 bilateral scientific projects.", "bilateral scientific projects"),
+])
+def test_a_short_answer_drops_the_question_s_restated_words_and_spells_numbers_as_its_source(
+        short, question, sentence, tidy) -> None:
+    from ikqa.answering.generate import _tidy_short
+
+    assert _tidy_short(short, question, [sentence]) == tidy

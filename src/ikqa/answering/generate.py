@@ -308,9 +308,39 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
                     mode="generative")
     short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
         _phrase_answer(kept)
-    answer.short = (_in_source_words(short, [pool[n - 1].text for n in order]) if short else
+    cited = [pool[n - 1].text for n in order]
+    answer.short = (_tidy_short(_in_source_words(short, cited), question, cited) if short else
                     typed_short(retrieval.kinds, citations[0].text, question))
     return answer
+
+
+def _tidy_short(short: str, question: str, sentences: Sequence[str]) -> str:
+    """The short answer without the question's own words around it ("Christoph Waltz portrayed
+    Franz Oberhauser in Spectre" -> "Franz Oberhauser" for "Who did Christoph Waltz portray in
+    Spectre?"), its numbers as the sentences write them ("4" -> "four")."""
+    short = respelled(short, " ".join(sentences))
+    words = short.split()
+    asked = set(terms(question)) | set(terms(question, drop_question_words=True))
+
+    def known(word: str) -> bool:  # the question's word, or a word that says nothing
+        return not terms(word) or set(terms(word)) <= asked
+
+    if len(words) >= 3:
+        start, end = 0, len(words)
+        while start < end and known(words[start]):
+            start += 1
+        while end > start and known(words[end - 1]):
+            end -= 1
+        tail = words[end:]
+        if tail and terms(tail[0]):  # after the answer only a phrase like "in Spectre" goes
+            end = len(words)
+        # only a restated subject and predicate is cut ("Christoph Waltz portrayed"), never a
+        # name's own words alone nor one qualifying word ("bilateral scientific projects")
+        if 0 < end - start < len(words) and start >= 2 and \
+                any(w[:1].islower() and terms(w) for w in words[:start]) and \
+                not _VERB.search(" ".join(words[start:end])):
+            return " ".join(words[start:end]).strip(" ,.;:")
+    return short
 
 
 def _in_source_words(text: str, sentences: Sequence[str], question: str = "") -> str:
@@ -364,6 +394,7 @@ def _fallback(question: str, retrieval: "Retrieval", settings: Settings, llm: La
            else "The model's wording did not match its sources")
     short = answer.short or _short_from_struck(struck, answer, question) or \
         _short_from_model(llm, question, answer)
+    short = _tidy_short(short, question, [c.text for c in answer.citations]) if short else ""
     given = "." if answer.abstained else ("; shown: the source sentence it confirmed.")
     return replace(answer, mode="generative", struck=struck, short=short,
                    note=" ".join(x for x in (why + given, answer.note) if x))
