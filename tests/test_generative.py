@@ -661,3 +661,14 @@ def test_a_short_answer_drops_the_question_s_restated_words_and_spells_numbers_a
     from ikqa.answering.generate import _tidy_short
 
     assert _tidy_short(short, question, [sentence]) == tidy
+
+
+def test_a_one_claim_answer_without_a_short_phrase_gives_the_claim_less_the_question_s_words() -> None:
+    from ikqa.answering.claims import Claim
+    from ikqa.answering.generate import _claim_without_the_question
+
+    kept = [(Claim("KIND-X connects defense startups, universities, and investors.", (1,)), (1,))]
+    assert _claim_without_the_question(kept, "Whom does KIND-X connect?", [kept[0][0].text]) == \
+        "defense startups, universities, and investors"
+    assert _claim_without_the_question(kept, "What is KIND-X?", [kept[0][0].text]) == ""
+

@@ -306,12 +306,24 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
     confidence = min(max(judge(n) for n in markers) for _, markers in kept)
     answer = Answer(question=question, text=text, citations=citations, confidence=confidence,
                     mode="generative")
-    short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
-        _phrase_answer(kept)
     cited = [pool[n - 1].text for n in order]
+    short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
+        _phrase_answer(kept) or _claim_without_the_question(kept, question, cited)
     answer.short = (_tidy_short(_in_source_words(short, cited), question, cited) if short else
                     typed_short(retrieval.kinds, citations[0].text, question))
     return answer
+
+
+def _claim_without_the_question(kept: list[tuple[Claim, tuple[int, ...]]], question: str,
+                                sentences: Sequence[str]) -> str:
+    """The one kept claim less the question's words it restates ("KIND-X connects defense
+    startups, universities, and investors" -> "defense startups, universities, and investors"
+    for "Whom does KIND-X connect?"), when that leaves a phrase; "" otherwise."""
+    if len(kept) != 1:
+        return ""
+    claim = kept[0][0].text.rstrip(" .")
+    phrase = _tidy_short(claim, question, sentences)
+    return phrase if phrase != claim and len(phrase.split()) <= SHORT_WORDS else ""
 
 
 def _tidy_short(short: str, question: str, sentences: Sequence[str]) -> str:
