@@ -1066,3 +1066,16 @@ def test_a_number_the_question_gives_in_digits_may_be_spelled_out_in_the_brief()
                  dense=0.5, lexical=0.5, coverage=0.5,
                  text="From the age of thirteen she studied voice with Evelyn Marsh.")
     assert states_numbers(e, {}, {"13"}) and not states_numbers(e, {}, {"14"})
+
+
+@pytest.mark.slow
+def test_a_sentence_opening_with_he_or_she_is_about_the_person_named_before(tmp_path) -> None:
+    """In a folder of biographies, "He died in Middelburg in 1671." is about the painter the
+    sentence before names, not about whoever else the question asks after."""
+    assistant = _assistant_over(tmp_path, {"painters.md": (
+        "# Dutch painters\n\nJoris van Hellemont was a painter of candlelit interiors. He died in "
+        "Middelburg on 2 November 1671.\n\nPieter Claesz Stolck painted still lifes of fruit. "
+        "His workshop stood near the Grote Kerk.\n")})
+    answer = assistant.ask("When did Joris van Hellemont die?")
+    assert "1671" in answer.text, answer.text
+    assert assistant.ask("When did Pieter Claesz Stolck die?").abstained

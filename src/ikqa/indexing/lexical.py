@@ -38,7 +38,7 @@ BODY_NOUNS = ("institute|centre|center|office|lab|laboratory|platform|body|progr
 DESCRIPTION = rf"The (?:[a-z][\w-]+ ){{0,2}}?(?:{BODY_NOUNS})\b"
 # A sentence opening with one of these continues the sentence before it (but not the empty
 # "It may be noted that ...").
-ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The former)\b"
+ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The former|He|She|His|Her)\b"
                      r"(?! (?:may|might|is|was|can|should|must) (?:be )?(?:noted|said|seen|clear|"
                      r"important|likely|possible|expected)\b)"
                      rf"|{DESCRIPTION})")
