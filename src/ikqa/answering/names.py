@@ -46,20 +46,30 @@ def name_phrases(question: str) -> list[list[str]]:
         tokens = tokens[1:]
     runs: list[list[str]] = [[]]
     alternatives: set[int] = set()  # "X or Y": the runs either side ("Which is older, X or Y?")
+    after_or = False
     for token in tokens:
-        if token[:1].isupper() and token[:1].isalpha() and not _DEMONYM.match(token) and \
-                len(token) > 2 and not (token in _HONORIFICS and not runs[-1]):
+        if _in_a_name(token, runs[-1]):
+            if after_or and not runs[-1]:
+                alternatives.add(len(runs) - 1)
+                after_or = False
             runs[-1].append(token)
             if token.endswith(("'s", "’s")):  # "the DDWT's Letea station": two names
                 runs.append([])
             continue
         if token.lower() == "or":
-            alternatives |= {len(runs) - 1 if runs[-1] else len(runs) - 2,
-                             len(runs) if runs[-1] else len(runs) - 1}
+            alternatives.add(len(runs) - 1 if runs[-1] else len(runs) - 2)
+            after_or = True
         if runs[-1]:  # "ISRO–KASA", "Indo-Korean": names side by side
             runs.append([])
     return [phrase for n, run in enumerate(runs) if n not in alternatives
             and (phrase := [t for w in run for t in terms(w, drop_question_words=True)])]
+
+
+def _in_a_name(token: str, run: list[str]) -> bool:
+    """``token`` is a word of a name: capitalised, not a nationality, longer than two letters,
+    not a title opening the name ("Doctor")."""
+    return token[:1].isupper() and token[:1].isalpha() and not _DEMONYM.match(token) and \
+        len(token) > 2 and not (token in _HONORIFICS and not run)
 
 
 # Titles before a name ("Doctor Adam Łyszczyński" is the brief's "physician Adam Łyszczyński")
