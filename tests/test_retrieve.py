@@ -1079,3 +1079,17 @@ def test_a_sentence_opening_with_he_or_she_is_about_the_person_named_before(tmp_
     answer = assistant.ask("When did Joris van Hellemont die?")
     assert "1671" in answer.text, answer.text
     assert assistant.ask("When did Pieter Claesz Stolck die?").abstained
+
+
+@pytest.mark.parametrize("question, sentence, opposite", [
+    ("Which is the shortest tributary of the Dorn?", "The longest is the Velde, 214 km long.", True),
+    ("What was the club's lowest league position?", "Fourth was its highest ever league position.",
+     True),
+    ("What is the longest tributary?", "The longest is the Velde.", False),
+    ("How did most critics react?", "At least 20 critics praised it.", False),
+])
+def test_a_sentence_giving_the_opposite_superlative_does_not_answer(question, sentence,
+                                                                    opposite) -> None:
+    from ikqa.answering.qtype import states_the_opposite
+
+    assert states_the_opposite(question, sentence) == opposite

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["expected_types", "supplies", "without_others_clauses", "BODY_NAME", "asks_enumeration", "counted_terms", "is_list_question",
+__all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "BODY_NAME", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
@@ -198,6 +198,28 @@ def expected_types(question: str) -> set[str]:
     if not found and _DEFINITION_Q.match(question):
         found.add("definition")
     return found
+
+
+# Superlatives and their opposites: "the longest is the Velde" does not say which is the shortest
+# ("most"/"least" and "first"/"last" are left out: "at least", "last year" say no such thing)
+_OPPOSITES = [("largest", "smallest"), ("biggest", "smallest"), ("longest", "shortest"),
+              ("highest", "lowest"), ("most", "fewest"), ("earliest", "latest"),
+              ("oldest", "newest"), ("oldest", "youngest"), ("best", "worst"),
+              ("richest", "poorest"), ("tallest", "shortest"), ("maximum", "minimum"),
+              ("heaviest", "lightest"), ("deepest", "shallowest"), ("fastest", "slowest"),
+              ("strongest", "weakest"), ("widest", "narrowest")]
+_OPPOSITE_OF: dict[str, set[str]] = {}
+for _one, _other in _OPPOSITES:
+    _OPPOSITE_OF.setdefault(_one, set()).add(_other)
+    _OPPOSITE_OF.setdefault(_other, set()).add(_one)
+
+
+def states_the_opposite(question: str, sentence: str) -> bool:
+    """``sentence`` gives the opposite superlative of the one ``question`` asks for and not that
+    one ("Which is the shortest tributary?" - "the longest is the Velde")."""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)} & set(_OPPOSITE_OF)
+    said = {w.lower() for w in re.findall(r"[A-Za-z]+", sentence)}
+    return any(not (w in said) and _OPPOSITE_OF[w] & said for w in asked)
 
 
 def asks_enumeration(question: str) -> bool:

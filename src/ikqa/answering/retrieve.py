@@ -20,7 +20,7 @@ from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms
 from .names import NameMatcher, adjective_words, name_phrases, name_words, subject_terms
-from .qtype import BODY_NAME, expected_types, supplies, without_others_clauses
+from .qtype import BODY_NAME, expected_types, states_the_opposite, supplies, without_others_clauses
 from ..types import Evidence, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
@@ -559,7 +559,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # Funding (CAD million) | Projects started"
     stated = f"{previous.text} {s.text}" if previous is not None and is_table_row(s.text) else s.text
     typed = (anchored or not kinds and names_it) and (relevant or not kinds) and all(
-        supplies(k, stated, s.kind, question) for k in kinds)
+        supplies(k, stated, s.kind, question) for k in kinds) and \
+        not states_the_opposite(question, s.text)  # "the longest" for "the shortest"
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
