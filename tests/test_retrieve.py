@@ -1093,3 +1093,10 @@ def test_a_sentence_giving_the_opposite_superlative_does_not_answer(question, se
     from ikqa.answering.qtype import states_the_opposite
 
     assert states_the_opposite(question, sentence) == opposite
+
+
+def test_a_number_the_question_spells_out_must_be_stated_too() -> None:
+    from ikqa.answering.compose import asked_numbers
+
+    assert asked_numbers("Who wrote the song in under fifteen minutes?") == {"15"}
+    assert asked_numbers("Which of the two bands released an album in 1999?") == {"1999"}

@@ -25,7 +25,8 @@ from .retrieve import SEAT_TERMS, W_TYPE, Retrieval, asks_where_it_sits, is_list
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
 __all__ = ["compose_answer", "row_cells", "items_after", "asked_cell", "gives_another_cell", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
-           "sub_questions", "states_numbers", "stated_numbers", "matched_note", "ABSTAIN_TEXT"]
+           "sub_questions", "states_numbers", "stated_numbers", "asked_numbers", "matched_note",
+           "ABSTAIN_TEXT"]
 
 ABSTAIN_TEXT = "The briefings don't say. No indexed source answers this question."
 # A further sentence joins the answer only if it scores this close to the best one
@@ -229,7 +230,7 @@ def abstention_reason(question: str, retrieval: Retrieval, settings: Settings,
         return "no passage states the kind of fact asked for about its subject"
     if retrieval.kinds & _TOPICAL_KINDS and _off_topic(best, retrieval):
         return "the passages about the subject do not state the kind of fact asked for"
-    asked = stated_numbers(question)
+    asked = asked_numbers(question)
     if asked and _stating(retrieval, asked) is None:
         return f"no passage about it states {', '.join(sorted(asked))} as the question does"
     if not retrieval.query_terms:
@@ -249,6 +250,12 @@ def states_numbers(e: Evidence, previous: dict[str, str], asked: set[str]) -> bo
     thirteen")."""
     text = f"{e.title} {previous.get(e.sentence_id, '')} {e.text}"
     return asked <= stated_numbers(text) | numbers(text)
+
+
+def asked_numbers(question: str) -> set[str]:
+    """The numbers of two or more digits ``question`` states, in digits or spelled out ("in
+    under fifteen minutes" states 15; "one" or "two" is too common to require)."""
+    return stated_numbers(question) | {n for n in numbers(question) if len(n) >= 2}
 
 
 def stated_numbers(text: str) -> set[str]:
@@ -336,7 +343,7 @@ def _stating_the_numbers_first(question: str, retrieval: Retrieval) -> list[Evid
     the question states ("… in 2022") and the kind of fact asked about its subject moved first
     when the best does not ("NOK 18.4 million in 2024" is no budget for 2022)."""
     evidence = retrieval.evidence
-    asked = stated_numbers(question)
+    asked = asked_numbers(question)
     if not asked or states_numbers(evidence[0], retrieval.previous, asked):
         return evidence
     stating = _stating(retrieval, asked)

@@ -24,7 +24,7 @@ from ..config import Settings
 from ..errors import IkqaError
 from ..types import Answer, Evidence
 from .compose import ABSTAIN_TEXT, _citation, _excerpt, abstention_reason, compose_answer, \
-    items_after, related_evidence, stated_numbers, states_numbers
+    items_after, related_evidence, asked_numbers, states_numbers
 
 if TYPE_CHECKING:
     from ..llm import LanguageModel
@@ -56,7 +56,7 @@ def candidates(retrieval: "Retrieval", n: int) -> list[Evidence]:
     answering "Where is IKSTC based?", or a sentence about November 2013 as answering a
     question about November 2003, and the fixed rules know better (``Evidence.typed``,
     ``Evidence.anchored``, ``compose.states_numbers``)."""
-    asked = stated_numbers(retrieval.question)
+    asked = asked_numbers(retrieval.question)
     on_subject = [e for e in retrieval.evidence if e.typed and e.anchored
                   and (not asked or states_numbers(e, retrieval.previous, asked))]
     return (on_subject or retrieval.evidence)[:n]
