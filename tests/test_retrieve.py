@@ -1015,17 +1015,23 @@ def test_the_names_a_question_states_are_read_as_whole_names(question, names) ->
 def test_a_name_the_answer_s_brief_never_states_is_not_answered_from_it(tmp_path) -> None:
     """"New Mexico" is not named by a brief saying "Mexico" and "New York"; "Javier Nexus" not by
     one naming Gaming Nexus (another brief names a Javier); a name spelled as the brief
-    declines it ("Wodziński"/"Wodzińska") is still named."""
+    declines it ("Wodziński"/"Wodzińska") or by its other name ("Bangalore"/"Bengaluru") is
+    still named."""
     assistant = _assistant_over(tmp_path, {"film.md": (
         "# The making of Dusk\n\nFollowing filming in Mexico, and during a scheduled break, "
         "Craig was flown to New York to undergo minor surgery to fix his knee.\n\n"
         "Gaming Nexus called the soundtrack the best of its generation.\n"), "cast.md": (
         "# Cast of Dusk\n\nJavier Bardem was first offered the part of the villain.\n\n"
-        "Chopin proposed to Maria Wodzińska in September 1836.\n")})
+        "Chopin proposed to Maria Wodzińska in September 1836.\n"), "robots.md": (
+        "# Robotics\n\nThe India Japan Robotics Institute is headquartered in Bengaluru.\n"), "seed.md": (
+        "# Centres\n\nA science centre was opened in Bangalore in 2010.\n")})
     assert "Craig" in assistant.ask("Who was flown to New York to undergo minor surgery?").text
     assert assistant.ask("Who was flown to New Mexico to undergo minor surgery?").abstained
     assert assistant.ask("Which publication does Javier Nexus write for?").abstained
     assert "1836" in assistant.ask("When did Chopin propose to Maria Wodziński?").text
+    # a name written two ways (lexical._ALIASES) is one name
+    assert "Robotics Institute" in assistant.ask(
+        "Which robotics institute is headquartered in Bangalore?").text
 
 
 @pytest.mark.parametrize("question, sentence, states", [

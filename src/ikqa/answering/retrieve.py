@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
-    resolve_aliases, terms
+    resolve_aliases, terms, variant_terms
 from .names import NameMatcher, adjective_words, name_phrases, name_words, subject_terms
 from .qtype import BODY_NAME, expected_types, states_the_opposite, supplies, without_others_clauses
 from ..types import Evidence, parse_sentence_id, sentence_id
@@ -310,7 +310,8 @@ class Retriever:
             phrase = [swap.get(t, t) for t in phrase]
             if not all(self.store.knows_term(t) for t in phrase):
                 continue
-            spellings = {t: {t, *self.names.variants(t)} for t in phrase}  # "Wodzińska"
+            # "Wodzińska" for "Wodziński"; "Bengaluru" for "Bangalore"
+            spellings = {t: {t, *self.names.variants(t), *variant_terms(t)} for t in phrase}
             holding = [set().union(*(self.store.sentences_with(v) for v in spellings[t]))
                        for t in phrase]
             if len(phrase) == 2:  # "New Mexico", in that order, in one sentence

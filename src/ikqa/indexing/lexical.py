@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
-__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "ANAPHOR", "BODY_NOUNS", "DESCRIPTION", "BULLET",
+__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "variant_terms", "ANAPHOR", "BODY_NOUNS", "DESCRIPTION", "BULLET",
            "is_list_item", "is_table_row", "table_header", "lead_of", "NUMBERED", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
@@ -210,6 +210,24 @@ _ALIASES = {
 }
 _ALIAS_PATTERN = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _ALIASES), key=len,
                                                      reverse=True)) + r")\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _variant_terms() -> dict[str, set[str]]:
+    """Analysed terms of the names written two ways ("bengaluru" and "bangalore")."""
+    variants: dict[str, set[str]] = {}
+    for one, other in _ALIASES.items():
+        if _ALIASES.get(other.lower(), "").lower() == one:  # both ways: one name, two spellings
+            a, b = terms(one), terms(other)
+            if len(a) == 1 and len(b) == 1:
+                variants.setdefault(a[0], set()).add(b[0])
+    return variants
+
+
+def variant_terms(term: str) -> set[str]:
+    """The analysed terms of the other spellings of the name ``term`` ("bangalore" ->
+    {"bengaluru"}); empty for most terms."""
+    return _variant_terms().get(term, set())
 
 
 def resolve_aliases(question: str, known: Callable[[str], bool]) -> str:
