@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "BODY_NAME", "asks_enumeration", "counted_terms", "is_list_question",
+__all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "BODY_NAME",
+           "SEAT_WORDS", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
@@ -56,6 +57,9 @@ _TITLE_Q = re.compile(r"\btitle of\b|\b(its|brief's|the brief's) title\b|\btitle
 _PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state)\b|"
                       r"\b(headquartered|located|based)\b", re.I)
 # "Which centre is based in New Delhi?" gives the place and asks for something else.
+# Words saying where a body sits ("based", "headquartered", "seat", "secretariat"): retrieval
+# prefers a sentence holding one for "Where is X based?", the short answer the place after one
+SEAT_WORDS = r"based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|secretariat|offices?"
 _PLACE_GIVEN = re.compile(r"\b(based|located|headquartered|held|situated) (in|at) [A-Z]")
 _EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) ([A-Z][\w&-]*[A-Z][\w&-]*) (?i:stand for)\b|"
                           r"\b(?i:full form|expansion|full name)\b[^?]*?\b(?i:of|for) "
@@ -217,9 +221,15 @@ for _one, _other in _OPPOSITES:
 def states_the_opposite(question: str, sentence: str) -> bool:
     """``sentence`` gives the opposite superlative of the one ``question`` asks for and not that
     one ("Which is the shortest tributary?" - "the longest is the Velde")."""
-    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)} & set(_OPPOSITE_OF)
     said = {w.lower() for w in re.findall(r"[A-Za-z]+", sentence)}
-    return any(not (w in said) and _OPPOSITE_OF[w] & said for w in asked)
+    return any(not (w in said) and _OPPOSITE_OF[w] & said for w in _superlatives(question))
+
+
+@lru_cache(maxsize=64)
+def _superlatives(question: str) -> frozenset[str]:
+    """The superlatives ``question`` asks with, once per question (every candidate sentence
+    asks)."""
+    return frozenset({w.lower() for w in re.findall(r"[A-Za-z]+", question)} & set(_OPPOSITE_OF))
 
 
 def asks_enumeration(question: str) -> bool:

@@ -20,7 +20,8 @@ from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms, variant_terms
 from .names import NameMatcher, adjective_words, name_phrases, name_words, subject_terms
-from .qtype import BODY_NAME, expected_types, states_the_opposite, supplies, without_others_clauses
+from .qtype import BODY_NAME, SEAT_WORDS, expected_types, states_the_opposite, supplies, \
+    without_others_clauses
 from ..types import Evidence, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
@@ -52,8 +53,7 @@ W_UNANCHORED = 0.04
 SEAT_MARGIN = 0.5
 SEAT_CHUNKS, SEAT_SENTENCES = 3, 6  # where to look for them, and how many at most
 SEAT_TERMS = set(terms("seat headquarters headquartered based located hosted secretariat office"))
-_SEAT = re.compile(r"\b(?:based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|"
-                   r"host(?:s|ing)?|offices?|secretariat)\b", re.I)
+_SEAT = re.compile(rf"\b(?:{SEAT_WORDS}|host(?:s|ing)?)\b", re.I)
 TITLE_SHARE = 0.5  # weight of the brief's title in a sentence's term coverage (see _evidence)
 # An item of a bulleted list is read with the line that leads into the list, found among the
 # this many sentences before it.
@@ -545,6 +545,9 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
                         .split()).replace("–", "-")
         about |= {acronym for acronym, spelled in expansions.items()  # an all-caps title too
                   if spelled.lower() in read.lower()}
+    # in a brief whose title names another body and not the asked one's most telling word, the
+    # sentence must name it by that word: "The consortium is led by ..." in the West African
+    # Vaccine Manufacturing Consortium's brief is not about the Pan-Andean Vaccine Consortium
     anchored = not subject or s.kind == "title" or \
         term_coverage(list(subject), about, subject) >= ANCHOR_MIN and \
         (not elsewhere or top in _title_terms(s.title) or top in about)
@@ -552,9 +555,6 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # Mexico?" is not answered from a brief that names only New York)
     names_it = all(_brief(s.id) in briefs for briefs in named or ())
     anchored = anchored and names_it
-    # in a brief whose title names another body and not the asked one's most telling word, the
-    # sentence must name it by that word: "The consortium is led by ..." in the West African
-    # Vaccine Manufacturing Consortium's brief is not about the Pan-Andean Vaccine Consortium
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
     # a table row states its facts in its header's terms: "2023 | 8.0 | 11" under "Year |
     # Funding (CAD million) | Projects started"

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from .qtype import SEAT_WORDS
+
 __all__ = ["typed_short", "cell_short"]
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -61,8 +63,7 @@ def _phrase(kind: str, sentence: str, question: str) -> str:
 
 # "Where is TSUN's secretariat?": "Rabat" of "founded in Fès, and its secretariat has been based
 # in Rabat"; "Bergen" of "founded in Copenhagen but moved its seat to Bergen"
-_ASKS_SEAT = re.compile(r"\b(?:based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|secretariat|"
-                        r"offices?)\b", re.I)
+_ASKS_SEAT = re.compile(rf"\b(?:{SEAT_WORDS})\b", re.I)
 _SEAT_BEFORE = re.compile(r"\b(?:based|headquarter\w*|seat|hosted|located|situated|secretariat|offices?)"
                           r"\b[^,.;]{0,30}$", re.I)
 
