@@ -218,6 +218,8 @@ def test_in_a_few_short_briefs_a_name_confined_to_some_of_them_anchors_the_quest
     ("How many lakes has it restored?", {"lake"}),
     ("What is the number of students enrolled?", {"student", "enrol"}),
     ("When was it founded?", set()),
+    ("How many of the eight soldiers survived?", {"soldier", "surviv"}),
+    ("How many of its members voted?", {"member", "vote"}),
 ])
 def test_a_count_question_names_the_things_it_counts(question: str, counted: set[str]) -> None:
     from ikqa.answering.qtype import counted_terms
@@ -1051,6 +1053,13 @@ def test_a_name_the_answer_s_brief_never_states_is_not_answered_from_it(tmp_path
      True),
     ("Who led the club?", "In 2007, under manager Gary Hollins, Rovers won the title.", True),
     ("Who led the army?", "The army was reorganised under the Treaty of Vienna.", False),
+    # a currency that is also a common word is money only after a number
+    ("How much did the new stadium cost?", "The stadium, opened in 1998, marks the city's "
+     "centenary and won 3 design awards.", False),
+    ("How much did the new stadium cost?", "The stadium, opened in 1998, cost 40 million marks.",
+     True),
+    ("What was the salary of a ferry captain?", "A captain earned 12,000 won a month in 1965.",
+     True),
 ])
 def test_a_role_named_for_what_its_holder_does_a_leader_under_whom_currencies_and_a_work_s_author(
         question, sentence, states) -> None:
@@ -1106,3 +1115,86 @@ def test_a_number_the_question_spells_out_must_be_stated_too() -> None:
 
     assert asked_numbers("Who wrote the song in under fifteen minutes?") == {"15"}
     assert asked_numbers("Which of the two bands released an album in 1999?") == {"1999"}
+
+
+@pytest.mark.parametrize("question, sentence, states", [
+    ("In what year was Duke Carlo Belcredi born?",
+     "The last florin, dated 1796, shows Duke Carlo Belcredi, who died in exile in 1811.", False),
+    ("In what year was Duke Carlo Belcredi born?", "Carlo Belcredi (1750–1811) was the last duke.",
+     True),
+    ("When did Belcredi die?", "He was born in Pavia in 1750.", False),
+    ("When did Belcredi die?", "He died in exile in Vienna in 1811.", True),
+])
+def test_a_birth_or_death_date_is_only_answered_by_a_sentence_telling_of_one(question, sentence,
+                                                                           states) -> None:
+    assert supplies("date", sentence, "body", question) == states
+
+
+@pytest.mark.parametrize("question, sentence, states", [
+    ("How much money did the town council give him?",
+     "With a grant of 600 riksdaler from the town council, he laid out a garden.", True),
+    ("What did it cost to restore the greenhouse?",
+     "It was restored between 2015 and 2018 at a cost of 142 million.", True),
+    ("What sum did the Commissioners set aside?", "The Commissioners allocated £14,600.", True),
+    ("What sum did the Commissioners set aside?", "The petition listed eleven wrecks.", False),
+    ("At what elevations is the honeyeater found?",
+     "It occurs at altitudes between 1,800 and 2,900 metres.", True),
+    ("At what elevations is the honeyeater found?", "The first specimen book showed 14 sizes.",
+     False),
+    ("How heavy is the bell?", "The bell, cast in 1702, is rung 12 times a day.", False),
+    ("How heavy is the bell?", "The bell weighs 2,300 kg.", True),
+    ("Who founded the cooperative?", "A revival began under the cooperative, founded in 1967 by "
+     "the farmer and activist Jean-Pierre Causse.", True),
+    ("Who founded the cooperative?", "The cooperative was founded in 1967 by two villages.",
+     False),
+])
+def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_description(
+        question, sentence, states) -> None:
+    kinds = expected_types(question)
+    assert kinds and all(supplies(k, sentence, "body", question) for k in kinds) == states
+
+
+@pytest.mark.parametrize("question, sentence, denied", [
+    ("When was Aurnhammer admitted as a full member of the Academy?",
+     "The Academy elected her a corresponding member in 1856, although it declined to admit her "
+     "as a full member.", True),
+    ("When was the bridge opened?", "The bridge was never opened to traffic.", True),
+    ("When was Aurnhammer admitted as a full member of the Academy?",
+     "She was admitted as a full member in 1860.", False),
+    ("How many ships were built?", "No fewer than 40 ships were built.", False),
+    ("When did the paper not appear?", "It did not appear in 1941.", False),
+])
+def test_a_sentence_saying_the_asked_thing_did_not_happen_does_not_answer(question, sentence,
+                                                                         denied) -> None:
+    from ikqa.answering.qtype import denies
+
+    assert denies(question, sentence) == denied
+
+
+@pytest.mark.parametrize("question, sentence, sibling", [
+    ("In what year was the Rock Garden replanted?",
+     "The Baroque Garden was replanted in 1994 for the garden's tercentenary.", True),
+    ("In what year was the Rock Garden replanted?",
+     "The Rock Garden, created in 1928, holds 2,500 species.", False),
+    ("In what year was the Rock Garden replanted?",
+     "Unlike the Baroque Garden, the Rock Garden was replanted in 1994.", False),
+    ("When did Beyoncé release Dangerously in Love?",
+     "Beyoncé released Dangerously in Love in 2003.", False),
+])
+def test_a_sentence_naming_another_thing_by_the_same_head_word_is_not_about_the_asked_one(
+        question, sentence, sibling) -> None:
+    from ikqa.answering.names import names_a_sibling
+
+    assert names_a_sibling(question, sentence) == sibling
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("What will the ISRO–KASA Joint Working Group promote?",
+     "This Working Group will promote collaboration in space."),
+    ("How many students did the joint programme of IIT Bombay admit?",
+     "The Indian Institute of Technology Bombay admitted 30 students."),
+])
+def test_a_shorter_mention_or_a_spelled_out_name_is_no_other_thing(question, sentence) -> None:
+    from ikqa.answering.names import names_a_sibling
+
+    assert not names_a_sibling(question, sentence)

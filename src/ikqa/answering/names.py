@@ -11,11 +11,13 @@ about something no brief mentions still abstains.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterable
+from functools import lru_cache
+from typing import Callable, Iterable, Sequence
 
-from ..indexing.lexical import fold, terms
+from ..indexing.lexical import BODY_NOUNS, fold, terms
 
 __all__ = ["NameMatcher", "adjective_words", "asked_terms", "name_phrases", "name_terms", "name_words",
+           "names_a_sibling",
            "subject_terms", "surface_of"]
 
 _NAME_UNICODE = re.compile(r"\b[^\W\d_][\w&'-]*\b")
@@ -63,6 +65,52 @@ def name_phrases(question: str) -> list[list[str]]:
             runs.append([])
     return [phrase for n, run in enumerate(runs) if n not in alternatives
             and (phrase := [t for w in run for t in terms(w, drop_question_words=True)])]
+
+
+def names_a_sibling(question: str, text: str) -> bool:
+    """``text`` names, by the same head word, another thing than a name of the question and not
+    that one: "The Baroque Garden ... was replanted in 1994" for "When was the Rock Garden
+    replanted?" (two of a garden's parts), "the Palm House" for "the Tropical House"."""
+    phrases = [p for p in _name_phrases(question) if len(p) >= 2 and p[-1] in _kind_heads()]
+    if not phrases:
+        return False
+    said = terms(text)
+    runs = [[t for w in run.split() for t in terms(w)] for run in _CAPITALISED_RUN.findall(text)]
+    for phrase in phrases:
+        if _in_order(phrase, said):
+            continue
+        # "The Baroque Garden", not "This Working Group" for the Joint Working Group
+        if any(run and run[-1] == phrase[-1] and set(run) - set(phrase) for run in runs):
+            return True
+    return False
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)+")
+# Head words of names of things a text may name several of ("the Rock Garden", "the Baroque
+# Garden"); a name ending in a proper noun ("IIT Bombay") is left alone.
+_KIND_HEADS = (f"{BODY_NOUNS}|garden|gardens|house|hall|church|cathedral|chapel|abbey|bridge|"
+               "river|lake|bay|street|road|avenue|park|museum|library|college|tower|building|"
+               "palace|castle|gate|square|island|mountain|valley|bank|party|army|war|battle|act|"
+               "festival|team|club|award|awards|prize|cup|league|championship|album|tour|line|"
+               "railway|airport|port|harbour|hospital|prison|theatre|theater|stadium|temple|"
+               "dynasty|empire|kingdom|province|county|district|region|city|town|village|"
+               "ministry|department|court|series")
+
+
+@lru_cache(maxsize=1)
+def _kind_heads() -> frozenset[str]:
+    return frozenset(t for w in _KIND_HEADS.split("|") for t in terms(w))
+
+
+@lru_cache(maxsize=64)
+def _name_phrases(question: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(p) for p in name_phrases(question))
+
+
+def _in_order(phrase: Sequence[str], said: Sequence[str]) -> bool:
+    """The terms of ``phrase`` stand next to each other in ``said``."""
+    n = len(phrase)
+    return any(tuple(said[i:i + n]) == tuple(phrase) for i in range(len(said) - n + 1))
 
 
 def _in_a_name(token: str, run: list[str]) -> bool:

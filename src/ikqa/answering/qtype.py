@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "BODY_NAME",
+__all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
+           "BODY_NAME",
            "SEAT_WORDS", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
 
@@ -24,11 +25,24 @@ _QUANTITY_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _ENUMERATION_Q = re.compile(r"\bhow many\b.*\b(are|were|does|do)\b.*\b(list|lists|listed|name|names|"
                             r"named|mention|mentions|mentioned|cite|cites|cited)\b", re.I)
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many (years|months|weeks|days)\b", re.I)
-_MAGNITUDE_Q = re.compile(r"\bhow (large|big)\b|\b(population|percentage|percent|share|limit|"
-                          r"limits|capacity|volume|size)\b", re.I)
+_MAGNITUDE_Q = re.compile(r"\bhow (large|big|tall|high|deep|wide|far|heavy)\b|\b(population|"
+                          r"percentage|percent|share|limit|limits|capacity|volume|size|height|"
+                          r"elevations?|altitudes?|depth|width|distance|length|weigh|weighs|weighed)\b",
+                          re.I)
+# A size asked as a length or a weight is a number in a unit of it: "at altitudes between 1,800
+# and 2,900 metres", not "26 to 29 centimetres long and weighing 62 to 78 grams" for the
+# elevation, nor "14 sizes".
+_LENGTH_Q = re.compile(r"\bhow (tall|deep|wide|far)\b|\b(height|elevations?|altitudes?|depth|"
+                       r"width|distance)\b", re.I)
+_WEIGHT_Q = re.compile(r"\bhow heavy\b|\b(weigh|weighs|weighed)\b", re.I)
+_LENGTH = re.compile(r"\d\s*(?:(?:nautical|statute)\s+)?(?:m|km|cm|mm|ft|mi|metres?|meters?|"
+                     r"kilometres?|kilometers?|centimetres?|centimeters?|millimetres?|millimeters?|"
+                     r"feet|foot|miles?|inches|inch|yards?|fathoms?|leagues?)\b", re.I)
+_WEIGHT = re.compile(r"\d\s*(?:g|kg|mg|lb|lbs|oz|t|grams?|kilograms?|kilos?|tonnes?|tons?|"
+                     r"pounds|ounces?|carats?|stone)\b", re.I)
 _MONEY_Q = re.compile(
     r"\b(budget|budgets|cost|costs|funding|funded|price|revenue|investment|salary|worth|grant|"
-    r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees)\b|\bhow much money\b", re.I)
+    r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum)\b|\bhow much money\b", re.I)
 # "How were the granaries paid for?" asks for the means (a tax), not an amount.
 _MEANS_Q = re.compile(r"^\s*how\s+(?:is|are|was|were|will|would|can|could|do|does|did)\b"
                       r"(?!.*\bhow (?:much|many)\b)", re.I)
@@ -117,13 +131,26 @@ _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|t
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|gbp|jpy|cny|rmb|cad|aud|nzd|chf|sek|nok|dkk|"
                     r"brl|mxn|zar|kes|ngn|sgd|hkd|pln|czk|huf|idr|thb|vnd|myr|clp|egp|sar|aed|ils|"
                     r"twd|dollars?|euros?|pounds sterling|yen|yuan|francs?|kron(?:or|er|a|e)|"
-                    r"shillings?|pesos?|rupees?|won|crores?|lakhs?|million|billion|trillion|"
+                    r"shillings?|pesos?|rupees?|crores?|lakhs?|million|billion|trillion|"
                     # other and older currencies: "six guilders", "18,000 florins", "40 ducats"
-                    r"guilders?|florins?|ducats?|marks?|lire|lira|livres?|thalers?|crowns?|reais|"
-                    r"real|r[ou]ubles?|dinars?|dirhams?|riyals?|rials?|taka|baht|ringgit|rand|"
-                    r"naira|cedis?|kwacha|zloty|zlotys|forints?|korun[ay]?|lei|leu|escudos?|"
-                    r"pesetas?|drachmas?|sovereigns?|pence|cents?|sous|denarii|sesterces|"
-                    r"talents|taels?|rupiah|dong|bitcoins?)\b", re.I)
+                    r"guilders?|florins?|ducats?|lire|lira|livres?|thalers?|reais|"
+                    r"r[ou]ubles?|dinars?|dirhams?|riyals?|rials?|baht|ringgit|"
+                    r"naira|cedis?|kwacha|zloty|zlotys|forints?|korun[ay]?|escudos?|"
+                    r"pesetas?|drachmas?|pence|cents?|denarii|sesterces|"
+                    r"taels?|rupiah|bitcoins?|riksdaler|rixdollars?|scud[io]|zecchin[io]|"
+                    r"reichsmarks?|deutschmarks?|pfennigs?|groschen|kreuzers?|kopeks?|kopecks?|"
+                    r"piast(?:er|re)s?|[ée]cus|doubloons?|pistoles?|maravedis|reales|shekels?|"
+                    r"solidi|bezants?)\b"
+                    # a number given as what something cost, in any unit: "a grant of 600
+                    # riksdaler", "at a cost of 142 million"
+                    r"|\b(?:cost|costs|costing|grant|payment|price|sum|fee|fine|budget|salary|"
+                    r"wage|wages|loan|donation|subsidy|ransom|paid|raised|awarded)\s+(?:of\s+)?"
+                    r"(?:(?:about|around|some|nearly|over|almost|approximately|roughly|more than|"
+                    r"less than|only|just)\s+)?\d"
+                    # currencies that are also common words ("won the cup", "marks the start",
+                    # "the real reason") only after a number: "4,000 marks", "2 million won"
+                    r"|\b\d(?:[\d,.]*\d)?\s+(?:(?:million|billion|thousand)\s+)?(?:marks?|crowns?|real|"
+                    r"rand|won|talents?|dong|lei|leu|sovereigns?|sous|taka)\b", re.I)
 _DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")  # a number, not an ordinal ("20th")
 _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
                     r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"
@@ -225,6 +252,51 @@ def states_the_opposite(question: str, sentence: str) -> bool:
     return any(not (w in said) and _OPPOSITE_OF[w] & said for w in _superlatives(question))
 
 
+_NEGATORS = frozenset("not never no neither nor without cannot".split())
+_NEGATING_VERBS = frozenset("declined refused failed unable ceased".split())
+
+
+def denies(question: str, sentence: str) -> bool:
+    """``sentence`` says that what the question asks about did not happen: every mention of one
+    of the question's words is negated ("declined to admit her as a full member" for "When was
+    she admitted as a full member?"). A question that negates something itself is left alone."""
+    from ..indexing.lexical import terms
+
+    asked = _asked_words(question)
+    if not asked:
+        return False
+    words = re.findall(r"[A-Za-z]+(?:n't)?", sentence.lower())
+    stems = [terms(w) for w in words]
+    for term in asked:
+        places = [i for i, found in enumerate(stems) if term in found]
+        if places and all(_negated(words, i) for i in places):
+            return True
+    return False
+
+
+@lru_cache(maxsize=64)
+def _asked_words(question: str) -> frozenset[str]:
+    """The question's words that say what happened (not its names), unless it negates."""
+    from ..indexing.lexical import terms
+
+    lowered = question.lower()
+    if re.search(r"\b(not|never|no|without|n't|nor)\b|n't\b", lowered):
+        return frozenset()
+    plain = [w for w in re.findall(r"[A-Za-z]+", question) if w[0].islower()]
+    return frozenset(t for w in plain for t in terms(w, drop_question_words=True))
+
+
+# "no fewer than 40 ships", "not only the port", "not until 1850": no denial
+_NOT_DENYING = frozenset("fewer more less only least until long later earlier sooner".split())
+
+
+def _negated(words: list[str], i: int) -> bool:
+    before = words[max(0, i - 3):i]
+    return any((w in _NEGATORS or w.endswith("n't")) and nxt not in _NOT_DENYING
+               for w, nxt in zip(before, [*before[1:], words[i]])) or any(
+        w in _NEGATING_VERBS and nxt == "to" for w, nxt in zip(before, before[1:]))
+
+
 @lru_cache(maxsize=64)
 def _superlatives(question: str) -> frozenset[str]:
     """The superlatives ``question`` asks with, once per question (every candidate sentence
@@ -244,7 +316,7 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
     if kind in _OF_A_SUBJECT:
         sentence = without_others_clauses(sentence, question)
     if kind == "date":
-        return _new_match(_DATE, sentence, question)
+        return _new_match(_DATE, sentence, question) and _tells_the_life_event(sentence, question)
     if kind == "money":
         return _new_match(_MONEY, sentence, question) and _COUNT.search(sentence) is not None
     if kind == "amount":
@@ -276,6 +348,10 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return _new_match(_DATE, sentence, question) or _new_match(_COUNT, _without_dates(sentence),
                                                                    question)
     if kind == "magnitude":
+        if _LENGTH_Q.search(question) and not _LENGTH.search(sentence):
+            return False
+        if _WEIGHT_Q.search(question) and not _WEIGHT.search(sentence):
+            return False
         return _new_match(_DIGITS, _without_dates(sentence), question)
     if kind == "place":  # "in the Mekong Delta" is no answer to "Where is the Mekong Delta X?",
         # nor "known in French as" to any "where"
@@ -310,7 +386,11 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
 
 # A role named after what its holder does: "discoverer", "composer", "inventor", "translator"
 _DOER = re.compile(r"^([a-z]{4,}?)e?(?:er|or)$")
-_COUNTED = re.compile(r"\b(?:how many|number of)\s+((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)", re.I)
+# "How many of the eight soldiers survived?" counts soldiers
+_COUNTED = re.compile(r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|his|her|their|these|those)\s+"
+                      r"(?:[\d,]+\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                      r"twenty|thirty|forty|fifty|hundred)\s+)?)?((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)",
+                      re.I)
 _NOT_COUNTED = {"of", "in", "on", "at", "for", "to", "by", "from", "with", "does", "did", "do",
                 "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
                 "the", "a", "an", "and", "or", "that", "which", "who", "there", "it", "they"}
@@ -340,7 +420,8 @@ def _terms(text: str) -> list[str]:
 # a few words later: "founded in 2008 by the Ministry").
 _AGENT_AFTER_BY = r"\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)"
 _BY_AGENT = re.compile(_AGENT_AFTER_BY)
-_BY_AGENT_LATER = re.compile(r"(?:\s+[^\s.;]+){0,5}?" + _AGENT_AFTER_BY)
+# "by Dr. Rao", "by the Ministry", "by the farmer and activist Jean-Pierre Causse"
+_BY_NAMED_LATER = re.compile(r"(?:\s+[^\s.;]+){0,5}?\s+by\s+(?:[a-z][\w-]*\s+){0,4}[A-Z]")
 _FOUNDED_Q = re.compile(r"^\s*(?:who|by whom)\b.*\b(?:founded|co-founded|established|set up)\b", re.I)
 _FOUNDING = re.compile(r"\b(?:(?:co-?)?found(?:ed|er|ers|ing)|establish(?:ed|es|ing)?|set up|"
                        r"creat(?:ed|es|ing|ors?)|start(?:ed|s|ing)?|launch(?:ed|es|ing)?|"
@@ -355,8 +436,8 @@ def _names_a_founder(sentence: str) -> bool:
         before = sentence[:cue.start()]
         passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", before, re.I) \
             or not before.strip() or before.rstrip().endswith(",")  # "Founded in 2014, it ..."
-        by = _BY_AGENT_LATER.match(sentence, cue.end())
-        if not passive or (by is not None and by.group(1)[:1].isupper()):
+        by = _BY_NAMED_LATER.match(sentence, cue.end())
+        if not passive or by is not None:
             return True
     return False
 
@@ -445,6 +526,24 @@ def _new_name(sentence: str, question: str) -> bool:
 
 def _without_dates(sentence: str) -> str:
     return _DATE.sub(" ", sentence)
+
+
+# "When was X born?" is not answered by a date of X's that is not a birth (a coin "dated 1796"
+# showing him, the year he "died in exile"); a life span "(1851–1924)" gives both.
+_BIRTH_Q = re.compile(r"\b(born|birth|birthday|birthdate)\b", re.I)
+_DEATH_Q = re.compile(r"\b(die|died|dies|death)\b|\bpass(ed)? away\b", re.I)
+_LIFE_SPAN = r"\(\s*[^()]*\d{3,4}\s*[–-][^()]*\d{3,4}\s*\)"
+_BIRTH = re.compile(rf"\b(born|birth|née|nee)\b|\bb\.\s*\d|{_LIFE_SPAN}", re.I)
+_DEATH = re.compile(r"\b(died|dies|dying|death|dead|killed|executed|murdered|drowned|perished|"
+                    rf"buried|assassinated|suicide)\b|\bpassed away\b|\bd\.\s*\d|{_LIFE_SPAN}",
+                    re.I)
+
+
+def _tells_the_life_event(sentence: str, question: str) -> bool:
+    """A date question about a birth or a death needs a sentence that tells of one."""
+    if _BIRTH_Q.search(question) and not _BIRTH.search(sentence):
+        return False
+    return not (_DEATH_Q.search(question) and not _DEATH.search(sentence))
 
 
 def _new_match(pattern: re.Pattern[str], sentence: str, question: str) -> bool:

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms, variant_terms
-from .names import NameMatcher, adjective_words, name_phrases, name_words, subject_terms
-from .qtype import BODY_NAME, SEAT_WORDS, expected_types, states_the_opposite, supplies, \
+from .names import NameMatcher, adjective_words, name_phrases, name_words, names_a_sibling, \
+    subject_terms
+from .qtype import BODY_NAME, SEAT_WORDS, denies, expected_types, states_the_opposite, supplies, \
     without_others_clauses
 from ..types import Evidence, parse_sentence_id, sentence_id
 
@@ -561,7 +562,10 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     stated = f"{previous.text} {s.text}" if previous is not None and is_table_row(s.text) else s.text
     typed = (anchored or not kinds and names_it) and (relevant or not kinds) and all(
         supplies(k, stated, s.kind, question) for k in kinds) and \
-        not states_the_opposite(question, s.text)  # "the longest" for "the shortest"
+        not states_the_opposite(question, s.text) and \
+        not denies(question, s.text) and not names_a_sibling(question, s.text)
+    # not "the longest" for "the shortest", "declined to admit her" for "When was she admitted?",
+    # "The Baroque Garden was replanted in 1994" for the Rock Garden
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
