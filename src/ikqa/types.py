@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["Brief", "Sentence", "Chunk", "Evidence", "Citation", "Answer", "Turn", "Passage",
-           "sentence_id", "parse_sentence_id"]
+           "sentence_id", "parse_sentence_id", "brief_key"]
 
 
 def sentence_id(prefix: str, position: int) -> str:
@@ -18,6 +18,11 @@ def parse_sentence_id(sid: str) -> tuple[str, int] | None:
     """``(prefix, position)`` of a sentence id made by ``sentence_id`` (None for another id)."""
     prefix, sep, position = sid.rpartition(":s")
     return (prefix, int(position)) if sep and position.isdigit() else None
+
+
+def brief_key(sid: str) -> str:
+    """The key of the brief a sentence id (``<key>:s<n>``) belongs to."""
+    return sid.split(":", 1)[0]
 
 
 @dataclass(frozen=True)

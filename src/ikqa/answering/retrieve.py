@@ -23,7 +23,7 @@ from .names import NameMatcher, adjective_words, name_phrases, name_words, names
     subject_terms
 from .qtype import BODY_NAME, SEAT_WORDS, denies, expected_types, states_the_opposite, supplies, \
     without_others_clauses
-from ..types import Evidence, parse_sentence_id, sentence_id
+from ..types import Evidence, brief_key, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
     import numpy as np
@@ -318,10 +318,10 @@ class Retriever:
             if len(phrase) == 2:  # "New Mexico", in that order, in one sentence
                 both = sorted(set.intersection(*holding))
                 texts = self.store.texts(both[:NAME_CHECKS])
-                found.append({_brief(sid) for sid in both if sid not in texts or _in_order(
+                found.append({brief_key(sid) for sid in both if sid not in texts or _in_order(
                     [spellings[t] for t in phrase], terms(texts[sid]))})
             else:  # a longer name's words anywhere in its brief ("KASA Joint Working Group")
-                found.append(set.intersection(*({_brief(sid) for sid in h} for h in holding)))
+                found.append(set.intersection(*({brief_key(sid) for sid in h} for h in holding)))
         return found
 
     def _near_names(self, question: str) -> dict[str, tuple[str, str]]:
@@ -489,11 +489,6 @@ def _in_order(phrase: list[set[str]], words: list[str]) -> bool:
     return False
 
 
-def _brief(sentence_id: str) -> str:
-    """The key of the brief a sentence id belongs to (``<key>:s<n>``)."""
-    return sentence_id.split(":", 1)[0]
-
-
 def _as_context(s: "StoredSentence") -> str:
     """A sentence read before another: a heading as "Partners:", a sentence as it is."""
     return f"{s.text}:" if s.kind == "heading" and not s.text.endswith(":") else s.text
@@ -554,7 +549,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
         (not elsewhere or top in _title_terms(s.title) or top in about)
     # every name the question states is stated in the sentence's brief ("Who was flown to New
     # Mexico?" is not answered from a brief that names only New York)
-    names_it = all(_brief(s.id) in briefs for briefs in named or ())
+    names_it = all(brief_key(s.id) in briefs for briefs in named or ())
     anchored = anchored and names_it
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
     # a table row states its facts in its header's terms: "2023 | 8.0 | 11" under "Year |

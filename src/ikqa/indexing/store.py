@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ..config import Settings
 from ..errors import IndexCorruptError, IndexMissingError
+from ..types import brief_key
 
 if TYPE_CHECKING:
     import numpy as np
@@ -275,9 +276,9 @@ class Store:
     def brief_share(self, term: str) -> float:
         """The share of indexed briefs with a sentence holding the analysed ``term`` (a sentence
         id starts with its brief's key: ``<key>:s<n>``)."""
-        briefs = {sid.split(":", 1)[0] for sid in self.sentences_with(term)}
+        briefs = {brief_key(sid) for sid in self.sentences_with(term)}
         if self._brief_count is None:
-            self._brief_count = len({sid.split(":", 1)[0] for sid in self.sentence_ids})
+            self._brief_count = len({brief_key(sid) for sid in self.sentence_ids})
         return len(briefs) / max(1, self._brief_count)
 
     def chunk_sentence_ids(self, chunk_ids: list[str]) -> dict[str, list[str]]:
