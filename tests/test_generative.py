@@ -214,6 +214,19 @@ def test_a_phrase_names_the_thing_the_question_asks_for_as_its_sentence_does(
     assert with_asked_noun(phrase, [sentence], question) == named
 
 
+@pytest.mark.parametrize("number, sentence, given", [
+    ("597", "It was built to a gauge of 1 ft 11½ in (597 mm).", "597 mm"),
+    ("31", "The tower is 31 metres tall.", "31 metres"),
+    ("40", "About 40 per cent of the city died.", "40 per cent"),
+    ("1,026", "His catalogue listed 1,026 species.", "1,026"),  # a count: the asked noun's job
+    ("12", "It has 112 rooms and 12 m of frontage.", "12 m"),  # not the "12" inside "112"
+])
+def test_a_bare_number_is_given_with_the_unit_its_sentence_writes(number, sentence, given) -> None:
+    from ikqa.answering.claims import with_unit
+
+    assert with_unit(number, [sentence]) == given
+
+
 @pytest.mark.parametrize("kinds,sentence,question,short", [
     ({"date"}, "It began with the Space Day held in Bengaluru on 20th April 2026.",
      "When did it begin?", "20th April 2026"),

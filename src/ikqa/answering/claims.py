@@ -20,7 +20,7 @@ from typing import Sequence
 from ..indexing.lexical import terms
 
 __all__ = ["respelled", "Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates", "with_asked_noun",
-           "describes_subject",
+           "with_unit", "describes_subject",
            "SUPPORT_SHARE"]
 
 # Share of a claim's content terms (those not in the question) its cited sentences must hold.
@@ -260,6 +260,27 @@ def with_asked_noun(phrase: str, sentences: Sequence[str], question: str) -> str
             if after:
                 return phrase + after.group(0)
         return phrase
+    return phrase
+
+
+_BARE_NUMBER = re.compile(r"^(?:about |around |some |nearly |over )?\d[\d,.]*$")
+_UNIT = re.compile(r"\s*(?:%|per ?cent\b|°\s?[CF]\b|(?:mm|cm|m|km|kg|g|t|ha|mph|km/h|kW|MW|GW|kWh|"
+                   r"MWh|GWh|ft|in|lb|oz|metres?|meters?|kilometres?|kilometers?|centimetres?|"
+                   r"centimeters?|millimetres?|millimeters?|miles?|feet|foot|inches|yards?|"
+                   r"tonnes?|tons?|grams?|kilograms?|hectares?|acres?|knots?|litres?|liters?|"
+                   r"gallons?|nautical miles|square (?:kilometres|kilometers|miles|metres|meters))\b)")
+
+
+def with_unit(phrase: str, sentences: Sequence[str]) -> str:
+    """A bare number with the unit its sentence writes after it ("597" -> "597 mm" where the
+    sentence says "a gauge of 1 ft 11½ in (597 mm)"): a number alone is no size."""
+    if not _BARE_NUMBER.match(phrase.strip()):
+        return phrase
+    for sentence in sentences:
+        for at in re.finditer(rf"(?<![\d.,]){re.escape(phrase.strip())}(?![\d])", sentence):
+            unit = _UNIT.match(sentence, at.end())
+            if unit:
+                return phrase.strip() + unit.group(0)
     return phrase
 
 

@@ -30,7 +30,7 @@ from ..indexing.lexical import terms
 from ..llm import ChatPrompt, LanguageModel, Message
 from ..types import Answer, Citation, Evidence
 from .claims import SHORT_WORDS, Claim, describes_subject, grounded, numbers, parse_draft, \
-    quoted, respelled, restates, with_asked_noun
+    quoted, respelled, restates, with_asked_noun, with_unit
 from .compose import _citation, compose_answer
 from .short import typed_short
 from .verify import _needs_no_model, _passage, candidates, judge_prompt, verified_answer
@@ -363,7 +363,7 @@ def _in_source_words(text: str, sentences: Sequence[str], question: str = "") ->
     A sentence stays as the model wrote it."""
     if _VERB.search(text):
         return " ".join(text.split())
-    quote = with_asked_noun(quoted(text, sentences), sentences, question)
+    quote = with_asked_noun(with_unit(quoted(text, sentences), sentences), sentences, question)
     if quote != text and text[:1].isupper():
         quote = quote[:1].upper() + quote[1:]
     return " ".join(quote.split())  # a hard-wrapped source's line break is a space
