@@ -603,6 +603,8 @@ def test_the_cell_asked_for_is_found_by_its_column_s_name(question, row, short) 
      "Cần Thơ.", "Where is MDRI's field station?", "Cần Thơ"),
     ({"place"}, "The secretariat is in Hanoi, while its field operations are run from a station in "
      "Cần Thơ.", "Where is MDRI's secretariat?", "Hanoi"),
+    ({"duration"}, "In 1793 she was sentenced to eighteen months in York Castle.",
+     "How long was she imprisoned?", "eighteen months"),  # not the "eight" of it
 ])
 def test_the_short_answer_is_the_phrase_nearest_what_is_asked(kinds, sentence, question, short):
     from ikqa.answering.short import typed_short
@@ -1143,6 +1145,9 @@ def test_a_birth_or_death_date_is_only_answered_by_a_sentence_telling_of_one(que
      False),
     ("How heavy is the bell?", "The bell, cast in 1702, is rung 12 times a day.", False),
     ("How heavy is the bell?", "The bell weighs 2,300 kg.", True),
+    ("How tall is the orangery?", "The orangery, a brick building 32 metres long, is heated.",
+     False),  # another dimension
+    ("How tall is the orangery?", "It is 32 metres long and 9 metres in height.", True),
     ("Who founded the cooperative?", "A revival began under the cooperative, founded in 1967 by "
      "the farmer and activist Jean-Pierre Causse.", True),
     ("Who founded the cooperative?", "The cooperative was founded in 1967 by two villages.",

@@ -34,6 +34,23 @@ _MAGNITUDE_Q = re.compile(r"\bhow (large|big|tall|high|deep|wide|far|heavy)\b|\b
 # elevation, nor "14 sizes".
 _LENGTH_Q = re.compile(r"\bhow (tall|deep|wide|far)\b|\b(height|elevations?|altitudes?|depth|"
                        r"width|distance)\b", re.I)
+# "How tall is the orangery?" is not answered by "a brick building 32 metres long"
+_DIMENSIONS = ({"tall", "high", "height", "heights"}, {"long", "length"},
+               {"wide", "width", "across"}, {"deep", "depth"})
+
+
+def _states_the_length(sentence: str, question: str) -> bool:
+    """A length in ``sentence`` that is not said to be another dimension than the one asked."""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", question)}
+    other = set().union(*(d for d in _DIMENSIONS if not d & asked)) if any(
+        d & asked for d in _DIMENSIONS) else set()
+    for found in _LENGTH.finditer(sentence):
+        after = re.match(r"\s*(?:in\s+)?([A-Za-z]+)", sentence[found.end():])
+        if not (after and after.group(1).lower() in other):
+            return True
+    return False
+
+
 _WEIGHT_Q = re.compile(r"\bhow heavy\b|\b(weigh|weighs|weighed)\b", re.I)
 _LENGTH = re.compile(r"\d\s*(?:(?:nautical|statute)\s+)?(?:m|km|cm|mm|ft|mi|metres?|meters?|"
                      r"kilometres?|kilometers?|centimetres?|centimeters?|millimetres?|millimeters?|"
@@ -348,7 +365,7 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return _new_match(_DATE, sentence, question) or _new_match(_COUNT, _without_dates(sentence),
                                                                    question)
     if kind == "magnitude":
-        if _LENGTH_Q.search(question) and not _LENGTH.search(sentence):
+        if _LENGTH_Q.search(question) and not _states_the_length(sentence, question):
             return False
         if _WEIGHT_Q.search(question) and not _WEIGHT.search(sentence):
             return False

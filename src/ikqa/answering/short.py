@@ -25,9 +25,11 @@ _SCALE = r"(?:\s+(?:million|billion|trillion|crores?|lakhs?|thousand)|(?:m|bn|k|
 _CURRENCY = r"(?:US\$|CA\$|A\$|HK\$|[$€£₹₩¥]|CHF\s?|EUR\s?|USD\s?|INR\s?|KRW\s?|JPY\s?|Rs\.?\s?)"
 _UNIT = r"(?:dollars|euros|rupees|won|yen|francs|pounds|USD|EUR|INR|KRW|CHF|JPY)"
 _MONEY = re.compile(rf"{_CURRENCY}\d[\d,.]*{_SCALE}|\b\d[\d,.]*{_SCALE}\s+{_UNIT}\b")
-_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|"
-                 "thirty|forty|fifty|hundred|dozen")
-_COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS}))(?:\s+(?:per\s?cent|percent|%))?"
+_NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                 "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
+                 "sixty|seventy|eighty|ninety|hundred|dozen")
+# a whole number word: "eighteen months", never the "eight" of it
+_COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS})\b)(?:\s+(?:per\s?cent|percent|%))?"
                     rf"(?:\s+(?:[a-z][\w-]*)){{0,2}}", re.I)
 _PLACE = re.compile(r"\b(?:in|at|based in|located in|headquartered in|seat in|(?:moved|relocated|"
                     r"transferred)\s+(?:its\s+|their\s+)?(?:seat|headquarters|secretariat|office)\s+to)\s+"
