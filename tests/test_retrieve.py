@@ -1203,3 +1203,20 @@ def test_a_shorter_mention_or_a_spelled_out_name_is_no_other_thing(question, sen
     from ikqa.answering.names import names_a_sibling
 
     assert not names_a_sibling(question, sentence)
+
+
+@pytest.mark.slow
+def test_a_definite_description_repeating_a_noun_of_the_sentence_before_is_about_its_subject(
+        tmp_path) -> None:
+    """"The greenhouse was restored ... at a cost of 142 million kronor" after "The Tropical
+    House, a glass and steel greenhouse opened in 1906, ..." is about the Tropical House; a
+    "The ..." sentence whose noun the sentence before does not hold is not read with it."""
+    assistant = _assistant_over(tmp_path, {"garden.md": (
+        "# Norrhamn Botanic Garden\n\nThe Tropical House, a glass and steel greenhouse opened in "
+        "1906, houses about 1,200 species. The greenhouse was restored between 2015 and 2018 at a "
+        "cost of 142 million kronor. Entry to the outdoor garden is free.\n\nThe Palm House "
+        "opened in 1921. The orangery was rebuilt in 1990 at a cost of 9 million kronor.\n")})
+    answer = assistant.ask("What did it cost to restore the Tropical House?")
+    assert "142 million kronor" in answer.text, answer.text
+    palm = assistant.ask("What did it cost to rebuild the Palm House?")
+    assert palm.abstained or "9 million" not in palm.text, palm.text

@@ -373,6 +373,7 @@ class Retriever:
         (its heading "Partners", or "Kestrel works with three universities:")."""
         wanted: dict[str, list[str]] = {}
         items: set[str] = set()  # list items and table rows, read after their lead line
+        repeated: dict[str, str] = {}  # "The greenhouse ..." after "..., a glass greenhouse ..."
         for sid, s in sentences.items():
             parsed = parse_sentence_id(sid)
             if not parsed or parsed[1] == 0:
@@ -383,6 +384,9 @@ class Retriever:
                 items.add(sid)
             elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text):
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
+            elif (the := _DEFINITE.match(s.text)) is not None:
+                wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
+                repeated[sid] = the.group(1)
         if not wanted:
             return {}
         found = {s.id: s for s in self.store.sentences(sorted({i for ids in wanted.values()
@@ -396,7 +400,8 @@ class Retriever:
                 if lead is not None:
                     out[sid] = lines[lead]
             elif ids[0] in found and (found[ids[0]].kind != "body"
-                                      or not is_list_item(found[ids[0]].text)):
+                                      or not is_list_item(found[ids[0]].text)) and (
+                    sid not in repeated or set(terms(repeated[sid])) & set(terms(found[ids[0]].text))):
                 out[sid] = found[ids[0]]
         return out
 
@@ -647,6 +652,11 @@ def _title_terms(title: str) -> frozenset[str]:
 _DESCRIBED_AFTER = re.compile(rf"^[^,.;]{{3,80}},\s+the\s+(?:[a-z][\w-]+\s+){{0,2}}?(?i:{BODY_NOUNS}|"
                               rf"commission|trust)\b(?!\s+(?:of|for)\b)")
 _DESCRIBED = re.compile(rf"^{DESCRIPTION}")
+# A definite description that repeats a noun of the sentence before ("The Tropical House, a
+# glass and steel greenhouse ..." / "The greenhouse was restored ... at a cost of ..."): that
+# sentence says what it is
+_DEFINITE = re.compile(r"^The\s+([a-z][\w-]+)\s+(?:was|were|is|are|has|had|had been|became|"
+                       r"remained)\b")
 
 
 def _names_its_body(text: str, previous: "StoredSentence | None", further: str) -> bool:
