@@ -1145,6 +1145,8 @@ def test_a_birth_or_death_date_is_only_answered_by_a_sentence_telling_of_one(que
      False),
     ("How heavy is the bell?", "The bell, cast in 1702, is rung 12 times a day.", False),
     ("How heavy is the bell?", "The bell weighs 2,300 kg.", True),
+    ("In how many beds were the plants laid out?",  # a count, not the year 48
+     "He arranged the plants in 48 rectangular beds.", True),
     ("How tall is the orangery?", "The orangery, a brick building 32 metres long, is heated.",
      False),  # another dimension
     ("How tall is the orangery?", "It is 32 metres long and 9 metres in height.", True),

@@ -140,8 +140,10 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 # A number with a unit after it is an amount, not a year: "cut leakage by 23 percent".
 _UNIT_WORDS = (r"per\s?cent|percent|percentage|points?|per|million|billion|thousand|hundred|times|"
                r"km|kilomet\w*|kg|tonnes?|tons?|met(?:re|er)s?|miles?|people|persons|units|hectares")
-# "around 400 participants", "by 120 cities": a count of things, not the year 400.
-_PLURAL_NEXT = r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)\b)[a-z]+s\b"
+# "around 400 participants", "by 120 cities", "in 48 rectangular beds": a count of things, not
+# the year 400.
+_PLURAL_NEXT = (r"(?:\s+(?!(?:the|a|an|his|her|its|their|this|that|and|or|was|were|is)\b)[a-z]+(?=\s+[a-z]+s\b))?"
+                r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)\b)[a-z]+s\b")
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
                    rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*%|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
                    rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
