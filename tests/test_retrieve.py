@@ -1104,6 +1104,12 @@ def test_a_sentence_opening_with_he_or_she_is_about_the_person_named_before(tmp_
      True),
     ("What is the longest tributary?", "The longest is the Velde.", False),
     ("How did most critics react?", "At least 20 critics praised it.", False),
+    ("Who pushed back the release of Rogue Nation?",
+     "Paramount brought forward the release of Rogue Nation to avoid competing with it.", True),
+    ("Who described the film as consistent?", "Seitz described it as inconsistent.", True),
+    ("Which writer gave the film a negative review?", "Critics gave it positive reviews.", True),
+    ("Which writer gave the film a negative review?",
+     "Reviews were either highly positive or highly negative.", False),
 ])
 def test_a_sentence_giving_the_opposite_superlative_does_not_answer(question, sentence,
                                                                     opposite) -> None:

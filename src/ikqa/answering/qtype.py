@@ -257,7 +257,14 @@ _OPPOSITES = [("largest", "smallest"), ("biggest", "smallest"), ("longest", "sho
               ("oldest", "newest"), ("oldest", "youngest"), ("best", "worst"),
               ("richest", "poorest"), ("tallest", "shortest"), ("maximum", "minimum"),
               ("heaviest", "lightest"), ("deepest", "shallowest"), ("fastest", "slowest"),
-              ("strongest", "weakest"), ("widest", "narrowest")]
+              ("strongest", "weakest"), ("widest", "narrowest"),
+              # and a few verbs and adjectives of opposite sense: "brought forward the release"
+              # does not say who pushed it back
+              ("positive", "negative"), ("won", "lost"), ("increased", "decreased"),
+              ("rose", "fell"), ("accepted", "rejected"), ("postponed", "advanced"),
+              ("delayed", "advanced"), ("approved", "rejected")]
+_PHRASAL = (("pushed back", "postponed"), ("brought forward", "advanced"),
+            ("moved up", "advanced"))
 _OPPOSITE_OF: dict[str, set[str]] = {}
 for _one, _other in _OPPOSITES:
     _OPPOSITE_OF.setdefault(_one, set()).add(_other)
@@ -265,10 +272,21 @@ for _one, _other in _OPPOSITES:
 
 
 def states_the_opposite(question: str, sentence: str) -> bool:
-    """``sentence`` gives the opposite superlative of the one ``question`` asks for and not that
-    one ("Which is the shortest tributary?" - "the longest is the Velde")."""
-    said = {w.lower() for w in re.findall(r"[A-Za-z]+", sentence)}
-    return any(not (w in said) and _OPPOSITE_OF[w] & said for w in _superlatives(question))
+    """``sentence`` gives the opposite superlative (or verb, or adjective) of the one
+    ``question`` asks with and not that one ("Which is the shortest tributary?" - "the longest
+    is the Velde"; "Who pushed back the release?" - "Paramount brought forward the release")."""
+    said = set(_words(sentence))
+    asked = _asked_senses(question)
+    return any(not (w in said) and _OPPOSITE_OF[w] & said for w in asked & set(_OPPOSITE_OF)) \
+        or any(not (w in said) and said & {p + w for p in ("in", "un", "im", "non")}
+               for w in asked if len(w) >= 6)  # "inconsistent" for "consistent"
+
+
+def _words(text: str) -> list[str]:
+    lowered = text.lower()
+    for phrase, word in _PHRASAL:
+        lowered = lowered.replace(phrase, word)
+    return re.findall(r"[a-z]+", lowered)
 
 
 _NEGATORS = frozenset("not never no neither nor without cannot".split())
@@ -317,10 +335,9 @@ def _negated(words: list[str], i: int) -> bool:
 
 
 @lru_cache(maxsize=64)
-def _superlatives(question: str) -> frozenset[str]:
-    """The superlatives ``question`` asks with, once per question (every candidate sentence
-    asks)."""
-    return frozenset({w.lower() for w in re.findall(r"[A-Za-z]+", question)} & set(_OPPOSITE_OF))
+def _asked_senses(question: str) -> frozenset[str]:
+    """The question's lower-case words, once per question (every candidate sentence asks)."""
+    return frozenset(_words(" ".join(w for w in question.split() if not w[:1].isupper())))
 
 
 def asks_enumeration(question: str) -> bool:
