@@ -613,6 +613,15 @@ def test_a_number_the_sentence_spells_out_is_the_same_number(claim, support, hol
     assert respelled("EUR 3.2 million", "a budget of EUR 3.2 million") == "EUR 3.2 million"
 
 
+def test_a_word_the_sentence_spells_the_british_way_is_given_as_the_sentence_spells_it() -> None:
+    from ikqa.answering.claims import respelled
+
+    support = "The plant produces 400,000 litres of drinking water a day under its programme."
+    assert respelled("400,000 liters per day", support) == "400,000 litres per day"
+    assert respelled("The Program", support) == "The Programme"
+    assert respelled("Liters", "It holds ten liters.") == "Liters"  # already as written
+
+
 def test_a_reply_that_only_names_a_sentence_is_read_as_pointing_at_it() -> None:
     from ikqa.answering.generate import _names_a_sentence
 

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from ..indexing.lexical import terms
+from ..indexing.lexical import terms, unify_spelling
 
 __all__ = ["respelled", "Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates", "with_asked_noun",
            "with_unit", "describes_subject",
@@ -160,7 +160,21 @@ def respelled(claim: str, support: str) -> str:
     def word(m: re.Match[str]) -> str:
         n = m.group(0)
         return spelled[n] if n not in digits and n in spelled else n
-    return re.sub(r"(?<![\d.,])\d+(?![\d.,]\d)", word, claim)
+    return _as_spelled(re.sub(r"(?<![\d.,])\d+(?![\d.,]\d)", word, claim), support)
+
+
+def _as_spelled(claim: str, support: str) -> str:
+    """``claim`` with each word ``support`` spells the other way (British or American) written
+    as ``support`` writes it ("liters" -> "litres")."""
+    written = {unify_spelling(w.lower()): w for w in re.findall(r"[A-Za-z]{5,}", support)}
+
+    def word(m: re.Match[str]) -> str:
+        w = m.group(0)
+        theirs = written.get(unify_spelling(w.lower()))
+        if theirs is None or theirs.lower() == w.lower():
+            return w
+        return theirs[:1].upper() + theirs[1:] if w[:1].isupper() else theirs
+    return re.sub(r"[A-Za-z]{5,}", word, claim)
 
 
 def grounded(claim: str, support: str, question: str, spelled: bool = True) -> bool:

@@ -10,7 +10,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Sequence
 
-__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "variant_terms", "ANAPHOR", "BODY_NOUNS", "DESCRIPTION", "BULLET",
+__all__ = ["terms", "fold", "stemmer", "resolve_aliases", "variant_terms", "unify_spelling", "ANAPHOR", "BODY_NOUNS", "DESCRIPTION", "BULLET",
            "is_list_item", "is_table_row", "table_header", "lead_of", "NUMBERED", "QUESTION_WORDS",
            "LEXICAL_VERSION"]
 
@@ -113,7 +113,7 @@ def terms(text: str, *, drop_question_words: bool = False) -> list[str]:
     words removed): "Québec" and "Quebec", "defence" and "defense", "programme" and
     "program" give the same term."""
     stop = _stopwords() | QUESTION_WORDS if drop_question_words else _stopwords()
-    words = [_unify_spelling(w) for w in _TOKEN.findall(fold(text)) if w not in stop]
+    words = [unify_spelling(w) for w in _TOKEN.findall(fold(text)) if w not in stop]
     return list(stemmer().stemWords(words))
 
 
@@ -152,7 +152,8 @@ _SPELLING_WORDS = {"judgement": "judgment", "ageing": "aging", "grey": "gray",
                    "aluminium": "aluminum", "mould": "mold", "plough": "plow", "kerb": "curb"}
 
 
-def _unify_spelling(word: str) -> str:
+def unify_spelling(word: str) -> str:
+    """A lower-case word's American spelling ("litres" -> "liters", "programme" -> "program")."""
     if len(word) < 5:
         return word
     if word in _SPELLING_WORDS:
