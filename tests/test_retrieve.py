@@ -1038,6 +1038,13 @@ def test_a_name_the_answer_s_brief_never_states_is_not_answered_from_it(tmp_path
         "Which robotics institute is headquartered in Bangalore?").text
 
 
+def _states_the_asked_kind(question: str, sentence: str) -> bool:
+    """The sentence states every kind of fact the question asks for (it must ask for one)."""
+    kinds = expected_types(question)
+    assert kinds, f"{question!r} asks for no kind of fact"
+    return all(supplies(k, sentence, "body", question) for k in kinds)
+
+
 @pytest.mark.parametrize("question, sentence, states", [
     ("Who was the discoverer of tellurium?",
      "Tellurium was discovered in 1782 by Franz-Joseph Müller, a mining inspector.", True),
@@ -1065,8 +1072,7 @@ def test_a_name_the_answer_s_brief_never_states_is_not_answered_from_it(tmp_path
 ])
 def test_a_role_named_for_what_its_holder_does_a_leader_under_whom_currencies_and_a_work_s_author(
         question, sentence, states) -> None:
-    kinds = expected_types(question)
-    assert kinds and all(supplies(k, sentence, "body", question) for k in kinds) == states
+    assert _states_the_asked_kind(question, sentence) == states
 
 
 def test_the_author_of_the_brief_is_its_byline_and_the_author_of_a_work_is_named_in_the_text() -> None:
@@ -1163,8 +1169,7 @@ def test_a_birth_or_death_date_is_only_answered_by_a_sentence_telling_of_one(que
 ])
 def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_description(
         question, sentence, states) -> None:
-    kinds = expected_types(question)
-    assert kinds and all(supplies(k, sentence, "body", question) for k in kinds) == states
+    assert _states_the_asked_kind(question, sentence) == states
 
 
 @pytest.mark.parametrize("question, sentence, denied", [
