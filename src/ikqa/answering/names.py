@@ -16,8 +16,8 @@ from typing import Callable, Iterable, Sequence
 
 from ..indexing.lexical import BODY_NOUNS, fold, terms
 
-__all__ = ["NameMatcher", "adjective_words", "asked_terms", "name_phrases", "name_terms", "name_words",
-           "names_a_sibling",
+__all__ = ["NameMatcher", "adjective_words", "asked_terms", "in_order", "name_phrases", "name_terms",
+           "name_words", "names_a_sibling",
            "subject_terms", "surface_of"]
 
 _NAME_UNICODE = re.compile(r"\b[^\W\d_][\w&'-]*\b")
@@ -77,7 +77,7 @@ def names_a_sibling(question: str, text: str) -> bool:
     said = terms(text)
     runs = [[t for w in run.split() for t in terms(w)] for run in _CAPITALISED_RUN.findall(text)]
     for phrase in phrases:
-        if _in_order(phrase, said):
+        if in_order([{t} for t in phrase], said):
             continue
         # "The Baroque Garden", not "This Working Group" for the Joint Working Group
         if any(run and run[-1] == phrase[-1] and set(run) - set(phrase) for run in runs):
@@ -107,10 +107,22 @@ def _name_phrases(question: str) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(p) for p in name_phrases(question))
 
 
-def _in_order(phrase: Sequence[str], said: Sequence[str]) -> bool:
-    """The terms of ``phrase`` stand next to each other in ``said``."""
-    n = len(phrase)
-    return any(tuple(said[i:i + n]) == tuple(phrase) for i in range(len(said) - n + 1))
+def in_order(phrase: Sequence[set[str]], words: Sequence[str], gap: int = 0) -> bool:
+    """``words`` hold a spelling of each of ``phrase``'s terms in its order, at most ``gap``
+    other words between two."""
+    for start, word in enumerate(words):
+        if word not in phrase[0]:
+            continue
+        at = start
+        for spellings in phrase[1:]:
+            window = words[at + 1:at + 2 + gap]
+            hits = [n for n, w in enumerate(window) if w in spellings]
+            if not hits:
+                break
+            at += 1 + hits[0]
+        else:
+            return True
+    return False
 
 
 def _in_a_name(token: str, run: list[str]) -> bool:

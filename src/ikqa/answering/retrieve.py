@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms, variant_terms
-from .names import NameMatcher, adjective_words, name_phrases, name_words, names_a_sibling, \
-    subject_terms
+from .names import NameMatcher, adjective_words, in_order, name_phrases, name_words, \
+    names_a_sibling, subject_terms
 from .qtype import BODY_NAME, SEAT_WORDS, denies, expected_types, states_the_opposite, supplies, \
     without_others_clauses
 from ..types import Evidence, brief_key, parse_sentence_id, sentence_id
@@ -318,8 +318,8 @@ class Retriever:
             if len(phrase) == 2:  # "New Mexico", in that order, in one sentence
                 both = sorted(set.intersection(*holding))
                 texts = self.store.texts(both[:NAME_CHECKS])
-                found.append({brief_key(sid) for sid in both if sid not in texts or _in_order(
-                    [spellings[t] for t in phrase], terms(texts[sid]))})
+                found.append({brief_key(sid) for sid in both if sid not in texts or in_order(
+                    [spellings[t] for t in phrase], terms(texts[sid]), NAME_GAP)})
             else:  # a longer name's words anywhere in its brief ("KASA Joint Working Group")
                 found.append(set.intersection(*({brief_key(sid) for sid in h} for h in holding)))
         return found
@@ -474,24 +474,6 @@ def _is_nth_item(s: "StoredSentence", lead: "StoredSentence", nth: tuple[int, se
 
 NAME_GAP = 1  # words a name's words may have between them in a brief ("Joint India Centre")
 NAME_CHECKS = 300  # sentences read for a two-word name; a brief with more is taken to name it
-
-
-def _in_order(phrase: list[set[str]], words: list[str]) -> bool:
-    """``words`` hold a spelling of each of ``phrase``'s terms in its order, at most
-    ``NAME_GAP`` other words between two."""
-    for start, word in enumerate(words):
-        if word not in phrase[0]:
-            continue
-        at = start
-        for spellings in phrase[1:]:
-            window = words[at + 1:at + 2 + NAME_GAP]
-            hits = [n for n, w in enumerate(window) if w in spellings]
-            if not hits:
-                break
-            at += 1 + hits[0]
-        else:
-            return True
-    return False
 
 
 def _as_context(s: "StoredSentence") -> str:
@@ -655,8 +637,7 @@ _DESCRIBED = re.compile(rf"^{DESCRIPTION}")
 # A definite description that repeats a noun of the sentence before ("The Tropical House, a
 # glass and steel greenhouse ..." / "The greenhouse was restored ... at a cost of ..."): that
 # sentence says what it is
-_DEFINITE = re.compile(r"^The\s+([a-z][\w-]+)\s+(?:was|were|is|are|has|had|had been|became|"
-                       r"remained)\b")
+_DEFINITE = re.compile(r"^The\s+([a-z][\w-]+)\s+(?:was|were|is|are|has|had|became|remained)\b")
 
 
 def _names_its_body(text: str, previous: "StoredSentence | None", further: str) -> bool:
