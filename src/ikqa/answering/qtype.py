@@ -297,13 +297,13 @@ def denies(question: str, sentence: str) -> bool:
     """``sentence`` says that what the question asks about did not happen: every mention of one
     of the question's words is negated ("declined to admit her as a full member" for "When was
     she admitted as a full member?"). A question that negates something itself is left alone."""
-    from ..indexing.lexical import terms
-
     asked = _asked_words(question)
     if not asked:
         return False
     words = re.findall(r"[A-Za-z]+(?:n't)?", sentence.lower())
-    stems = [terms(w) for w in words]
+    if not any(w in _NEGATORS or w in _NEGATING_VERBS or w.endswith("n't") for w in words):
+        return False  # nothing negated: most sentences, and no word need be analysed
+    stems = [_terms(w) for w in words]
     for term in asked:
         places = [i for i, found in enumerate(stems) if term in found]
         if places and all(_negated(words, i) for i in places):
