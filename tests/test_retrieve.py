@@ -1189,6 +1189,23 @@ def test_a_sentence_saying_the_asked_thing_did_not_happen_does_not_answer(questi
     assert denies(question, sentence) == denied
 
 
+@pytest.mark.parametrize("question, sentence, otherwise", [
+    ("Who tells the agent he has five minutes to escape the building?",
+     "A guard tells him that he has three minutes to escape the building.", True),
+    ("Who has signed on for three more films in the series?",
+     "The actor has signed on for two more films in the series.", True),
+    ("Who has signed on for 2 more films?", "The actor has signed on for two more films.", False),
+    ("Who won two titles?", "He won two titles and three cups.", False),
+    ("Who won two titles?", "He won three cups.", False),  # no number of titles at all
+    ("Who was one of the founders?", "Three of the founders were Danes.", False),
+])
+def test_a_sentence_giving_another_number_of_the_asked_thing_does_not_answer(
+        question, sentence, otherwise) -> None:
+    from ikqa.answering.qtype import counts_otherwise
+
+    assert counts_otherwise(question, sentence) == otherwise
+
+
 @pytest.mark.parametrize("question, sentence, sibling", [
     ("In what year was the Rock Garden replanted?",
      "The Baroque Garden was replanted in 1994 for the garden's tercentenary.", True),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from ..indexing.lexical import terms, unify_spelling
+from .qtype import SPELLED_NUMBERS
 
 __all__ = ["respelled", "Claim", "Draft", "parse_draft", "grounded", "numbers", "quoted", "restates", "with_asked_noun",
            "with_unit", "describes_subject",
@@ -135,11 +136,7 @@ def _clean(text: str) -> str:
     return re.sub(r"([.,;:])\1+", r"\1", text).strip()
 
 
-_SPELLED = {w: str(n) for n, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen twenty".split())} | {
-    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
-    "ninety": "90", "hundred": "100"}
+_SPELLED = SPELLED_NUMBERS
 _SPELLED_NUMBER = re.compile(rf"\b(?:{'|'.join(_SPELLED)})\b", re.I)
 
 

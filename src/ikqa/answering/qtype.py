@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
+           "counts_otherwise", "SPELLED_NUMBERS",
            "BODY_NAME",
            "SEAT_WORDS", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
@@ -309,6 +310,43 @@ def denies(question: str, sentence: str) -> bool:
         if places and all(_negated(words, i) for i in places):
             return True
     return False
+
+
+# Numbers written as words, with their digits ("eight" -> "8")
+SPELLED_NUMBERS = {w: str(n) for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty".split())} | {
+    "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70", "eighty": "80",
+    "ninety": "90", "hundred": "100"}
+# a number and the one or two words after it: "five minutes", "three more films"
+_NUMBER_AND_NOUN = re.compile(rf"\b(\d{{1,3}}(?:,\d{{3}})*|{'|'.join(SPELLED_NUMBERS)})\s+"
+                              r"([a-z][\w-]*)(?:\s+([a-z][\w-]*))?", re.I)
+_BEFORE_THE_NOUN = frozenset("more additional extra other further new consecutive separate "
+                             "different successive straight".split())
+
+
+def counts_otherwise(question: str, sentence: str) -> bool:
+    """``sentence`` gives another number of a thing ``question`` gives a number of, and never
+    the asked one ("he has three minutes to escape" for "Who tells Bond he has five minutes to
+    escape?", "signed on for two more films" for three)."""
+    asked = _numbers_of_things(question)
+    if not asked:
+        return False
+    said = _numbers_of_things(sentence)
+    return any(thing in said and not (counts & said[thing]) for thing, counts in asked.items())
+
+
+@lru_cache(maxsize=256)
+def _numbers_of_things(text: str) -> dict[str, frozenset[str]]:
+    """Each thing ``text`` counts (an analysed term) with the numbers it gives of it."""
+    found: dict[str, set[str]] = {}
+    for m in _NUMBER_AND_NOUN.finditer(text):
+        number, first, second = m.group(1).lower(), m.group(2).lower(), (m.group(3) or "").lower()
+        value = SPELLED_NUMBERS.get(number, number.replace(",", ""))
+        nouns = [first] + ([second] if second and first in _BEFORE_THE_NOUN else [])
+        for term in _terms(" ".join(nouns)):
+            found.setdefault(term, set()).add(value)
+    return {thing: frozenset(counts) for thing, counts in found.items()}
 
 
 @lru_cache(maxsize=64)

@@ -21,8 +21,8 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_li
     resolve_aliases, terms, variant_terms
 from .names import NameMatcher, adjective_words, in_order, name_phrases, name_words, \
     names_a_sibling, subject_terms
-from .qtype import BODY_NAME, SEAT_WORDS, denies, expected_types, states_the_opposite, supplies, \
-    without_others_clauses
+from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, denies, expected_types, \
+    states_the_opposite, supplies, without_others_clauses
 from ..types import Evidence, brief_key, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
@@ -545,9 +545,10 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     typed = (anchored or not kinds and names_it) and (relevant or not kinds) and all(
         supplies(k, stated, s.kind, question) for k in kinds) and \
         not states_the_opposite(question, s.text) and \
-        not denies(question, s.text) and not names_a_sibling(question, s.text)
+        not denies(question, s.text) and not names_a_sibling(question, s.text) and \
+        not counts_otherwise(question, s.text)
     # not "the longest" for "the shortest", "declined to admit her" for "When was she admitted?",
-    # "The Baroque Garden was replanted in 1994" for the Rock Garden
+    # "The Baroque Garden was replanted in 1994" for the Rock Garden, "two more films" for three
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
     if kinds and typed:
         score += W_TYPE
