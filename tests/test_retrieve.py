@@ -1172,6 +1172,34 @@ def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_desc
     assert _states_the_asked_kind(question, sentence) == states
 
 
+@pytest.mark.parametrize("question, sentence, states", [
+    ("Where is the forum's secretariat located?",
+     "It is a United States-led initiative launched in February 2026.", False),  # a month
+    ("Where is the forum's secretariat located?",
+     "India welcomed Korea's participation in the Pax Silica initiative.", False),
+    ("Where is the forum's secretariat located?",
+     "India appreciated Korea's leadership in Forum on Resource Geostrategic Engagement.", False),
+    ("Where is the forum's secretariat located?", "Its secretariat is in Geneva.", True),
+    ("Where is the forum's secretariat located?", "It sits in the Mekong Delta region.", True),
+    ("What does the acronym MANAV stand for?", "It follows the principles of “MANAV”.", False),
+    ("What does the acronym NPCI stand for?",
+     "It links the National Payments Corporation of India (NPCI) with KFTC.", True),
+    ("What is the monetary value of a scholarship?", "Each scholarship is awarded by GKS.", False),
+    ("What quantity of naphtha will Korea supply?",
+     "Two countries agreed to secure naphtha during supply disruptions.", False),
+    ("What quantity of naphtha will Korea supply?",
+     "Korea will supply 2 million tonnes of naphtha a year.", True),
+])
+def test_no_place_in_a_month_or_an_initiative_acronyms_money_and_quantities_of_a_thing(
+        question, sentence, states) -> None:
+    assert _states_the_asked_kind(question, sentence) == states
+
+
+def test_a_hyphenated_based_does_not_ask_for_a_place() -> None:
+    assert "place" not in expected_types("Which goal do the AI-based mapping and FORGE share?")
+    assert "place" in expected_types("Where is the AI centre based?")
+
+
 @pytest.mark.parametrize("question, sentence, denied", [
     ("When was Aurnhammer admitted as a full member of the Academy?",
      "The Academy elected her a corresponding member in 1856, although it declined to admit her "

@@ -21,7 +21,7 @@ __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_o
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\bsince when\b", re.I)
-_QUANTITY_Q = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
+_QUANTITY_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bquantity of\b", re.I)
 # "How many X does the brief list?" is answered by the list itself, not by a stated count.
 _ENUMERATION_Q = re.compile(r"\bhow many\b.*\b(are|were|does|do)\b.*\b(list|lists|listed|name|names|"
                             r"named|mention|mentions|mentioned|cite|cites|cited)\b", re.I)
@@ -60,7 +60,7 @@ _WEIGHT = re.compile(r"\d\s*(?:g|kg|mg|lb|lbs|oz|t|grams?|kilograms?|kilos?|tonn
                      r"pounds|ounces?|carats?|stone)\b", re.I)
 _MONEY_Q = re.compile(
     r"\b(budget|budgets|cost|costs|funding|funded|price|revenue|investment|salary|worth|grant|"
-    r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum)\b|\bhow much money\b", re.I)
+    r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum|monetary)\b|\bhow much money\b", re.I)
 # "How were the granaries paid for?" asks for the means (a tax), not an amount.
 _MEANS_Q = re.compile(r"^\s*how\s+(?:is|are|was|were|will|would|can|could|do|does|did)\b"
                       r"(?!.*\bhow (?:much|many)\b)", re.I)
@@ -87,13 +87,14 @@ _DONE = (r"(wrote|write|writes|written|authored|said|says|stated|argued|claimed|
 _AGENT_Q = re.compile(rf"^\s*(?:who|by whom)\b.*\b{_DONE}\b|\b{_DONE}\s+by\s+whom\b", re.I)
 _TITLE_Q = re.compile(r"\btitle of\b|\b(its|brief's|the brief's) title\b|\btitled\b", re.I)
 _PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state)\b|"
-                      r"\b(headquartered|located|based)\b", re.I)
+                      r"(?<!-)\b(headquartered|located|based)\b", re.I)  # not "AI-based"
 # "Which centre is based in New Delhi?" gives the place and asks for something else.
 # Words saying where a body sits ("based", "headquartered", "seat", "secretariat"): retrieval
 # prefers a sentence holding one for "Where is X based?", the short answer the place after one
 SEAT_WORDS = r"based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|secretariat|offices?"
 _PLACE_GIVEN = re.compile(r"\b(based|located|headquartered|held|situated) (in|at) [A-Z]")
-_EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) ([A-Z][\w&-]*[A-Z][\w&-]*) (?i:stand for)\b|"
+_EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) (?:(?i:the|this|that) (?i:acronym|"
+                          r"abbreviation|initialism) )?([A-Z][\w&-]*[A-Z][\w&-]*) (?i:stand for)\b|"
                           r"\b(?i:full form|expansion|full name)\b[^?]*?\b(?i:of|for) "
                           r"([A-Z][\w&-]*[A-Z][\w&-]*)\b")
 _ROLE_Q = re.compile(
@@ -198,6 +199,34 @@ _DEFINES = re.compile(r"\([A-Z][A-Za-z]{1,6}\)|\b(?:is|are|was|were)\s+(?:a|an|t
                       r"\b(?:founded|established|launched|created|set up)\b", re.I)
 
 
+# what a capitalised name after "in" may be besides a place: "participation in the Pax Silica
+# initiative", "leadership in Forum on Resource Geostrategic Engagement"
+_UNDERTAKINGS = frozenset(
+    "initiative programme program project sector scheme mission alliance partnership agreement "
+    "treaty framework forum dialogue committee council campaign strategy policy plan fund award "
+    "prize series festival competition league cup".split())
+_NAME_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+(?:(?:of|on|for|and|the)\s+)?)+$")
+_NAME_GOES_ON = re.compile(r"(?:\s+(?:(?:of|on|for|and|the)\s+)?[A-Z][\w'’-]*)*\s+([a-z]+)")
+
+
+def _names_an_undertaking(sentence: str, place: re.Match[str]) -> bool:
+    """The capitalised name ``place`` found after "in" names an initiative, a forum, a
+    programme... (by one of its words or the common noun after it), not a place."""
+    goes_on = _NAME_GOES_ON.match(sentence, place.end())
+    before = _NAME_BEFORE.search(sentence[:place.start()])  # "Forum" of "Forum on Resource"
+    words = re.findall(r"[A-Za-z]+", (before.group(0) if before else "") + place.group(0) +
+                       (goes_on.group(0) if goes_on else ""))
+    return any(w.lower().rstrip("s") in _UNDERTAKINGS or w.lower() in _UNDERTAKINGS
+               for w in words if w[0].isupper() or goes_on and w == goes_on.group(1))
+
+
+def _names_no_place(word: str) -> bool:
+    """A capitalised word after "in" that is no place: a language ("known in French as"), a
+    month or a day ("launched in February 2026")."""
+    return bool(_LANGUAGE.match(word) or re.fullmatch(_MONTHS + _WEEKDAYS, word, re.I))
+
+
+_WEEKDAYS = "|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _LANGUAGE = re.compile(r"(?:English|French|German|Spanish|Italian|Portuguese|Dutch|Russian|Chinese|"
                        r"Japanese|Korean|Arabic|Hindi|Swedish|Norwegian|Danish|Finnish|Polish|Greek|"
                        r"Turkish|Latin|Swahili|Mandarin|Catalan|Czech|Hungarian|Romanian|Ukrainian)$")
@@ -428,11 +457,13 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             return False
         return _new_match(_DIGITS, _without_dates(sentence), question)
     if kind == "place":  # "in the Mekong Delta" is no answer to "Where is the Mekong Delta X?",
-        # nor "known in French as" to any "where"
+        # nor "known in French as" or "in February 2026" to any "where"
         asked = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", question)}
         for m in _PLACE.finditer(sentence):
+            if _names_an_undertaking(sentence, m):
+                continue  # "in the Pax Silica initiative" is no place
             named = re.findall(r"\b[A-Z][\w'’-]*", m.group(0))
-            if not {w.lower() for w in named} <= asked and not all(map(_LANGUAGE.match, named)):
+            if not {w.lower() for w in named} <= asked and not all(map(_names_no_place, named)):
                 return True
         return False
     if kind == "author":
@@ -461,7 +492,7 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
 # A role named after what its holder does: "discoverer", "composer", "inventor", "translator"
 _DOER = re.compile(r"^([a-z]{4,}?)e?(?:er|or)$")
 # "How many of the eight soldiers survived?" counts soldiers
-_COUNTED = re.compile(r"\b(?:how many|number of)\s+(?:of\s+(?:the|its|his|her|their|these|those)\s+"
+_COUNTED = re.compile(r"\b(?:how many|number of|quantity of)\s+(?:of\s+(?:the|its|his|her|their|these|those)\s+"
                       r"(?:[\d,]+\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                       r"twenty|thirty|forty|fifty|hundred)\s+)?)?((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)",
                       re.I)
