@@ -700,6 +700,29 @@ def test_a_sentence_naming_its_body_by_a_description_is_about_that_body_not_the_
     assert "EUR 22 million" in observatory.citations[0].text, observatory.text
 
 
+CAPITALISED_BODIES = {
+    "rivers.txt": "Danube-Mekong River Partnership\n\nThe centrepiece is the Joint River "
+                  "Monitoring Centre (JRMC), which is seated in Can Tho and opened in 2019. The "
+                  "Centre is directed by Dr. Lena Hofbauer, a hydrologist. Alongside it, a "
+                  "Sediment Task Force is run out of Regensburg. The Task Force reports to the "
+                  "council every year.\n",
+}
+
+
+@pytest.mark.slow
+def test_a_body_named_again_by_its_capitalised_noun_is_that_body_and_run_out_of_is_a_place(
+        tmp_path) -> None:
+    """"The Centre is directed by ..." after "... Centre (JRMC), which ..." is about the JRMC;
+    "is run out of Regensburg" says where the task force sits and not who runs it."""
+    assistant = _assistant_over(tmp_path, CAPITALISED_BODIES)
+    director = assistant.ask("Who directs the Joint River Monitoring Centre?")
+    assert "Hofbauer" in director.text, director.text
+    seat = assistant.ask("Which city is the Sediment Task Force run out of?")
+    assert "Regensburg" in seat.text and seat.short == "Regensburg", seat.text
+    chair = assistant.ask("Who chairs the Sediment Task Force?")
+    assert chair.abstained, chair.text
+
+
 def test_a_higher_scoring_sentence_that_states_no_answer_is_no_rival_of_the_answer() -> None:
     """"It is led by Y" answers "Who leads X?"; "X is an association of ..." scoring higher
     takes nothing from its confidence margin, while another leader's sentence does."""

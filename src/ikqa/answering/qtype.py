@@ -125,7 +125,8 @@ _LED_PART = re.compile(r"^\s*(?i:who\s+(?:directs|heads|leads|chairs|runs|manage
                        r"\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+of\b")
 _LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?(?! (?:office|quarters)s?\b)|headed|led|"
                      r"leads?|leader\w*|leadership|"
-                     r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|runs?|ran|"
+                     r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|"
+                     r"(?:runs?|ran)(?!\s+(?:out\s+of|from)\b)|"  # not "is run out of Bergen"
                      r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm)\b|"
                      # "an army of 62,000 men under Field Marshal Anton von Reisach", "under the
                      # command of General X", "under manager Gary Hollins"
@@ -177,7 +178,7 @@ _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|ei
                     r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"
                     r"dozen|dozens|several|many)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from|near|to|across|outside|inside|within|throughout|between|"
-                    r"by|on)\s+(?:the\s+)?[A-Z][\w-]+|\b[A-Z][\w-]+-based\b|"
+                    r"by|on|out\s+of)\s+(?:the\s+)?[A-Z][\w-]+|\b[A-Z][\w-]+-based\b|"
                     r"\b[A-Z][\w-]+\s+(?:campus|province|prefecture|district|region|county|state)\b|"
                     r"\b(?:city|town|capital|port) of [A-Z][\w-]+|"
                     # a labelled place in a table row or a key-value line: "| Secretariat | Hanoi |",

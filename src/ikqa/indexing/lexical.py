@@ -32,10 +32,12 @@ BODY_NOUNS = ("institute|centre|center|office|lab|laboratory|platform|body|progr
               "network|campus|fund|hub|agency|initiative|group|committee|council|board|company|"
               "firm|university|academy|school|project|scheme|mission|facility|observatory|"
               "station|foundation|partnership|agreement|treaty|accord|corridor|alliance|forum|"
-              "consortium|society|centres|centers|institutes|laboratories|bodies")
+              "consortium|society|centres|centers|institutes|laboratories|bodies|secretariat|"
+              "task force|commission|unit|bureau|authority|directorate")
 # A definite description of a body the text before named: "The institute is directed by ...",
 # "The centre has a budget of ..." (it ends with the body's noun).
-DESCRIPTION = rf"The (?:[a-z][\w-]+ ){{0,2}}?(?:{BODY_NOUNS})\b"
+# "The Centre is directed by ..." capitalises the noun as a name; "The Council of Europe" is one
+DESCRIPTION = rf"The (?:[a-z][\w-]+ ){{0,2}}?(?i:{BODY_NOUNS})\b(?!\s+(?:of|for|on)\b)"
 # A sentence opening with one of these continues the sentence before it (but not the empty
 # "It may be noted that ...").
 ANAPHOR = re.compile(r"^(?:(This|These|It|Its|They|Their|Such|The latter|The former|He|She|His|Her)\b"
