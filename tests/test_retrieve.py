@@ -1212,6 +1212,16 @@ def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_desc
      "Two countries agreed to secure naphtha during supply disruptions.", False),
     ("What quantity of naphtha will Korea supply?",
      "Korea will supply 2 million tonnes of naphtha a year.", True),
+    ("From how many coastal monitoring stations does the archive hold records?",
+     "It holds records from 63 coastal monitoring stations.", True),  # a count, not the year 63
+    ("How many kilometres of track are to be upgraded?", "- Track to be upgraded: 1,870 km", True),
+    ("How many kilometres of track are to be upgraded?", "- New or modernised stations: 42",
+     False),
+    ("In which city is the task force based?",
+     "The task force is co-chaired by Petr Dvořák and Trần Minh Khôi.", False),  # no place
+    ("What rate did the council set for the levy?",
+     "In 2023 the council examined a proposal for a levy on fishmeal.", False),
+    ("What rate did the council set for the levy?", "The levy was set at 2.5 per cent.", True),
 ])
 def test_no_place_in_a_month_or_an_initiative_acronyms_money_and_quantities_of_a_thing(
         question, sentence, states) -> None:
@@ -1232,6 +1242,10 @@ def test_a_hyphenated_based_does_not_ask_for_a_place() -> None:
      "She was admitted as a full member in 1860.", False),
     ("How many ships were built?", "No fewer than 40 ships were built.", False),
     ("When did the paper not appear?", "It did not appear in 1941.", False),
+    ("Which minister said that fish ignore exclusive economic zones?",  # "not" negates "respect"
+     'The minister remarked: "fish do not respect exclusive economic zones".', False),
+    ("Who said he would return to direct the film in 2013?",
+     "In 2013 he said he would not return to direct the next film.", True),
 ])
 def test_a_sentence_saying_the_asked_thing_did_not_happen_does_not_answer(question, sentence,
                                                                          denied) -> None:

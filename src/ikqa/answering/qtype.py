@@ -26,7 +26,7 @@ _QUANTITY_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bquantity of\b", re.I)
 _ENUMERATION_Q = re.compile(r"\bhow many\b.*\b(are|were|does|do)\b.*\b(list|lists|listed|name|names|"
                             r"named|mention|mentions|mentioned|cite|cites|cited)\b", re.I)
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow much time\b|\bhow many (years|months|weeks|days)\b", re.I)
-_MAGNITUDE_Q = re.compile(r"\bhow (large|big|tall|high|deep|wide|far|heavy)\b|\b(population|"
+_MAGNITUDE_Q = re.compile(r"\bhow (large|big|tall|high|deep|wide|far|heavy)\b|\b(population|rate|"
                           r"percentage|percent|share|limit|limits|capacity|volume|size|height|"
                           r"elevations?|altitudes?|depth|width|distance|length|weigh|weighs|weighed)\b",
                           re.I)
@@ -145,7 +145,7 @@ _UNIT_WORDS = (r"per\s?cent|percent|percentage|points?|per|million|billion|thous
                r"km|kilomet\w*|kg|tonnes?|tons?|met(?:re|er)s?|miles?|people|persons|units|hectares")
 # "around 400 participants", "by 120 cities", "in 48 rectangular beds": a count of things, not
 # the year 400.
-_PLURAL_NEXT = (r"(?:\s+(?!(?:the|a|an|his|her|its|their|this|that|and|or|was|were|is)\b)[a-z]+(?=\s+[a-z]+s\b))?"
+_PLURAL_NEXT = (r"(?:\s+(?!(?:the|a|an|his|her|its|their|this|that|and|or|was|were|is)\b)[a-z-]+){0,2}?"
                 r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)\b)[a-z]+s\b")
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
                    rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*%|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
@@ -178,7 +178,8 @@ _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|ei
                     r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"
                     r"dozen|dozens|several|many)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from|near|to|across|outside|inside|within|throughout|between|"
-                    r"by|on|out\s+of)\s+(?:the\s+)?[A-Z][\w-]+|\b[A-Z][\w-]+-based\b|"
+                    r"on|out\s+of)\s+(?:the\s+)?[A-Z][\w-]+|\bby\s+the\s+[A-Z][\w-]+|"  # not "chaired by Petr"
+                    r"\b[A-Z][\w-]+-based\b|"
                     r"\b[A-Z][\w-]+\s+(?:campus|province|prefecture|district|region|county|state)\b|"
                     r"\b(?:city|town|capital|port) of [A-Z][\w-]+|"
                     # a labelled place in a table row or a key-value line: "| Secretariat | Hanoi |",
@@ -395,11 +396,25 @@ def _asked_words(question: str) -> frozenset[str]:
 _NOT_DENYING = frozenset("fewer more less only least until long later earlier sooner".split())
 
 
+# words that may stand between a negation and what it negates: "was never formally opened",
+# "declined to admit", "did not yet approve the"
+_LIGHT = frozenset("be been being yet ever even fully formally officially actually again have has "
+                   "had get got to the a an its their his her".split())
+
+
 def _negated(words: list[str], i: int) -> bool:
-    before = words[max(0, i - 3):i]
-    return any((w in _NEGATORS or w.endswith("n't")) and nxt not in _NOT_DENYING
-               for w, nxt in zip(before, [*before[1:], words[i]])) or any(
-        w in _NEGATING_VERBS and nxt == "to" for w, nxt in zip(before, before[1:]))
+    """The word ``words[i]`` is negated: a negation stands before it with only light words or
+    verbs chained by "to" between ("was never opened", "declined to admit", "would not return
+    to direct"; not the "zones" of "fish do not respect exclusive economic zones")."""
+    j = i - 1
+    while j >= 0 and i - j <= 4 and words[j] not in _NEGATING_VERBS and \
+            (words[j] in _LIGHT or words[j + 1] == "to"):
+        j -= 1  # a light word, or a verb before "to": "would not return to direct"
+    if j < 0 or i - j > 4:
+        return False
+    w, nxt = words[j], words[j + 1]
+    return (w in _NEGATORS or w.endswith("n't")) and nxt not in _NOT_DENYING or \
+        w in _NEGATING_VERBS and nxt == "to"
 
 
 @lru_cache(maxsize=64)
@@ -436,6 +451,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             return False  # "Who chairs the scientific committee of X?": not X's director
         return _names_a_leader(sentence, question) and _new_name(sentence, question)
     if kind == "quantity":
+        sentence = _UNIT_SYMBOL.sub(lambda m: f"{m.group(1)} {_UNIT_NAMES[m.group(2).lower()]}",
+                                    sentence)  # "1,870 km" counts kilometres
         counted = counted_terms(question)
         if counted and not counted & set(_terms(sentence)):
             return False  # "How many field stations ...?": a count of cities is not the answer
@@ -628,6 +645,12 @@ def _new_name(sentence: str, question: str) -> bool:
         if words and not set(words) <= asked and not re.fullmatch(_MONTHS, name, re.I):
             return True
     return False
+
+
+_UNIT_NAMES = {"km": "kilometres", "km2": "square kilometres", "m": "metres", "cm": "centimetres",
+               "mm": "millimetres", "kg": "kilograms", "t": "tonnes", "ha": "hectares",
+               "l": "litres", "mw": "megawatts", "gw": "gigawatts", "kw": "kilowatts"}
+_UNIT_SYMBOL = re.compile(rf"(\d)\s*({'|'.join(_UNIT_NAMES)})\b", re.I)
 
 
 def _without_dates(sentence: str) -> str:
