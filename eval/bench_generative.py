@@ -95,7 +95,8 @@ def _raw_runs(assistant: Any, questions: list[str]) -> list[dict[str, Any]]:
                 if not addresses_a_model(e.text)][:settings.verify_candidates]
         if not pool:
             continue
-        payload = {"messages": as_dicts(generation_prompt(question, pool, retrieval.previous)),
+        payload = {"messages": as_dicts(generation_prompt(question, pool, retrieval.previous,
+                                                                  retrieval.evidence)),
                    "max_tokens": MAX_TOKENS, "temperature": 0.0, "stream": True}
         first: list[float] = []
         started = time.perf_counter()

@@ -645,6 +645,30 @@ def test_an_and_inside_one_name_is_not_a_list_break() -> None:
         "Makerere University", "the Food and Agriculture Organization of the United Nations"]
 
 
+def test_a_line_leading_into_a_list_is_given_to_the_model_with_its_items_and_not_beside_them(
+        ) -> None:
+    """The model is given "The council chose these stocks: hake; anchoveta; tuna" as one
+    numbered line, not the items as lines of their own to pick two of three from."""
+    from ikqa.answering.generate import _numbered
+    from ikqa.answering.retrieve import Retrieval
+    from ikqa.types import Evidence, sentence_id
+
+    def line(n: int, text: str) -> Evidence:
+        return Evidence(sentence_id=sentence_id("ab", n), source="f.md", title="Fisheries",
+                        text=text, start=0, end=len(text), score=1.0 - n / 10, dense=0.5,
+                        lexical=0.5, coverage=0.5, typed=True, anchored=True)
+
+    lead = line(3, "The council chose these stocks:")
+    items = [line(4, "- Hake"), line(5, "- Anchoveta"), line(6, "- Tuna")]
+    other = line(9, "The council meets in Bergen.")
+    retrieval = Retrieval("Which stocks did the council choose?", [], [items[1], lead, *items[::2],
+                                                                         other], [], [])
+    pool = _numbered(retrieval.evidence, retrieval, ikqa.Settings())
+    assert pool == [lead, other]
+    prompt = generation_prompt(retrieval.question, pool, {}, retrieval.evidence)[1].content
+    assert "[1] The council chose these stocks: Hake; Anchoveta; Tuna\n[2] The council" in prompt
+
+
 def test_the_nth_item_found_by_its_place_needs_no_model_to_judge_it() -> None:
     from ikqa.answering.retrieve import Retrieval
     from ikqa.answering.verify import _needs_no_model

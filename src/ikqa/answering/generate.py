@@ -31,7 +31,7 @@ from ..llm import ChatPrompt, LanguageModel, Message
 from ..types import Answer, Citation, Evidence
 from .claims import SHORT_WORDS, Claim, describes_subject, grounded, numbers, parse_draft, \
     quoted, respelled, restates, with_asked_noun, with_unit
-from .compose import _citation, compose_answer
+from .compose import _citation, compose_answer, items_after
 from .short import typed_short
 from .verify import _needs_no_model, _passage, candidates, judge_prompt, verified_answer
 
@@ -86,17 +86,24 @@ def addresses_a_model(text: str) -> bool:
 
 
 def generation_prompt(question: str, evidence: Sequence[Evidence],
-                      previous: dict[str, str] | None = None) -> list[Message]:
-    """The chat messages asking the model to answer from ``evidence``, numbered from 1."""
-    lines = [f"[{n}] {_with_previous(e, previous or {})}"
+                      previous: dict[str, str] | None = None,
+                      retrieved: Sequence[Evidence] = ()) -> list[Message]:
+    """The chat messages asking the model to answer from ``evidence``, numbered from 1 (a line
+    leading into a list is given with the list's items among ``retrieved``)."""
+    lines = [f"[{n}] {_with_previous(e, previous or {}, retrieved)}"
              for n, e in enumerate(evidence, 1)]
     return [Message("system", SYSTEM),
             Message("user", "Sentences:\n" + "\n".join(lines) + f"\n\nQuestion: {question.strip()}")]
 
 
-def _with_previous(e: Evidence, previous: dict[str, str]) -> str:
+def _with_previous(e: Evidence, previous: dict[str, str], retrieved: Sequence[Evidence] = ()) -> str:
+    """``e`` read with the sentence it refers back to and, for a line leading into a list
+    ("The council has chosen these stocks:"), the list's items (one line: a wrapped break is a
+    space)."""
     before = previous.get(e.sentence_id, "")
-    return " ".join(f"{before} {e.text}".split())  # one line each: a wrapped line break is a space
+    items = "; ".join(item.text.strip().lstrip("-*•– ").rstrip(".;") for item in
+                      items_after(e, retrieved))
+    return " ".join(f"{before} {e.text} {items}".split())
 
 
 class _Judge:
@@ -145,13 +152,13 @@ def generative_answer(question: str, retrieval: "Retrieval", settings: Settings,
     extractive = compose_answer(question, retrieval, settings, parts)
     if _needs_no_model(question, retrieval, settings):
         return replace(extractive, mode="generative")
-    pool = [e for e in candidates(retrieval, settings.verify_candidates + 3)
-            if not addresses_a_model(e.text)][:settings.verify_candidates]
+    pool = _numbered(candidates(retrieval, settings.verify_candidates + 3), retrieval, settings)
     judge = _Judge(llm, question, pool, retrieval)
     if on_sources is not None:
         on_sources([_citation(n, e) for n, e in enumerate(pool, 1)])
     try:
-        reply = _write(llm, generation_prompt(question, pool, retrieval.previous), on_token)
+        reply = _write(llm, generation_prompt(question, pool, retrieval.previous,
+                                              retrieval.evidence), on_token)
         draft = parse_draft(reply)
         pointed = _names_a_sentence(reply, pool)  # "1": it named a sentence, wording nothing
         if pointed:
@@ -170,6 +177,16 @@ def generative_answer(question: str, retrieval: "Retrieval", settings: Settings,
         answer.note = (f"{len(struck)} claim(s) of the model's draft removed: not supported by the "
                        f"sentences it cites.")
     return answer
+
+
+def _numbered(found: Sequence[Evidence], retrieval: "Retrieval", settings: Settings
+              ) -> list[Evidence]:
+    """The sentences the model is given: never one that addresses a model, nor an item of a
+    list whose leading line is given (that line brings all its items, so the model cannot pick
+    two of four)."""
+    listed = {item.sentence_id for e in found for item in items_after(e, retrieval.evidence)}
+    return [e for e in found if not addresses_a_model(e.text)
+            and e.sentence_id not in listed][:settings.verify_candidates]
 
 
 _BARE_NUMBER = re.compile(r"^\W*\[?(\d{1,2})\]?\W*$")
@@ -199,8 +216,8 @@ def _write(llm: LanguageModel, prompt: list, on_token: OnToken | None) -> str:
 def _support(ns: Sequence[int], pool: Sequence[Evidence], retrieval: "Retrieval",
              with_previous: bool = True) -> str:
     """What sentences ``ns`` state (read with the sentences they refer back to)."""
-    return " ".join(_with_previous(pool[n - 1], retrieval.previous) if with_previous
-                    else pool[n - 1].text for n in ns)
+    return " ".join(_with_previous(pool[n - 1], retrieval.previous, retrieval.evidence)
+                    if with_previous else pool[n - 1].text for n in ns)
 
 
 def _check(claims: Sequence[Claim], pool: Sequence[Evidence], question: str,
