@@ -1222,6 +1222,12 @@ def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_desc
     ("What rate did the council set for the levy?",
      "In 2023 the council examined a proposal for a levy on fishmeal.", False),
     ("What rate did the council set for the levy?", "The levy was set at 2.5 per cent.", True),
+    ("How often is the task force's membership changed?",
+     "Its membership is rotated every two years.", True),
+    ("How often is the task force's membership changed?",
+     "A task force is run out of Bergen and its membership includes 12 laboratories.", False),
+    ("How often was the bell rung in fog?", "The bell was rung every fifteen minutes in fog.", True),
+    ("How many times a year does the council meet?", "The council meets twice a year.", True),
 ])
 def test_no_place_in_a_month_or_an_initiative_acronyms_money_and_quantities_of_a_thing(
         question, sentence, states) -> None:

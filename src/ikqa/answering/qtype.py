@@ -16,11 +16,21 @@ from functools import lru_cache
 __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
            "counts_otherwise", "SPELLED_NUMBERS",
            "BODY_NAME",
-           "SEAT_WORDS", "asks_enumeration", "counted_terms", "is_list_question",
+           "SEAT_WORDS", "FREQUENCY", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\bsince when\b", re.I)
+# "How often is the membership rotated?" - "every two years"
+_FREQUENCY_Q = re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|"
+                          r"\bhow many times (?:a|an|per|each|every)\b", re.I)
+_PERIOD = (r"(?:year|month|week|day|quarter|decade|century|hour|minute|second|season|term|summer|"
+           r"winter|spring)s?")
+FREQUENCY = re.compile(
+    rf"\b(?:every|each)\s+(?:(?:other|\w+)\s+)?{_PERIOD}\b|\b(?:annually|yearly|monthly|weekly|"
+    r"daily|quarterly|biennially|biannually|fortnightly|hourly|nightly|seasonally)\b|"
+    rf"\b(?:once|twice|thrice|\w+\s+times)\s+(?:a|an|per|each|every)\s+{_PERIOD}\b|"
+    rf"\bper\s+(?:{_PERIOD}|annum)\b|\ba\s+(?:year|month|week|day)\b", re.I)
 _QUANTITY_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bquantity of\b", re.I)
 # "How many X does the brief list?" is answered by the list itself, not by a stated count.
 _ENUMERATION_Q = re.compile(r"\bhow many\b.*\b(are|were|does|do)\b.*\b(list|lists|listed|name|names|"
@@ -235,13 +245,15 @@ _LANGUAGE = re.compile(r"(?:English|French|German|Spanish|Italian|Portuguese|Dut
 
 
 def expected_types(question: str) -> set[str]:
-    """The kinds of fact ``question`` asks for ("date", "duration", "money", "amount", "quantity",
+    """The kinds of fact ``question`` asks for ("date", "duration", "frequency", "money", "amount", "quantity",
     "magnitude", "place", "author", "agent", "leader", "title", "expansion:<ACRONYM>", "role:<word>",
     "definition")."""
     found: set[str] = set()
     if _DATE_Q.search(question):
         found.add("date")
-    if _DURATION_Q.search(question):
+    if _FREQUENCY_Q.search(question):
+        found.add("frequency")
+    elif _DURATION_Q.search(question):
         found.add("duration")
     elif _MONEY_Q.search(question) and not _MEANS_Q.search(question):
         found.add("money")
@@ -465,6 +477,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
                        and counted & set(_terms(" ".join(plain[m.end():].split()[:4])))
                        for m in _COUNT.finditer(plain))
         return _new_match(_COUNT, plain, question)
+    if kind == "frequency":  # "every two years", "annually", "twice a month"
+        return FREQUENCY.search(sentence) is not None
     if kind == "duration":  # stated as a span ("for three years") or by dates to subtract
         return _new_match(_DATE, sentence, question) or _new_match(_COUNT, _without_dates(sentence),
                                                                    question)
@@ -568,7 +582,8 @@ def _names_a_founder(sentence: str) -> bool:
 # "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
 
 
-_OF_A_SUBJECT = {"date", "money", "amount", "quantity", "duration", "place", "leader", "magnitude"}
+_OF_A_SUBJECT = {"date", "money", "amount", "quantity", "duration", "place", "leader", "magnitude",
+                 "frequency"}
 # "the Aegean Shoreline Fund, which is based in Thessaloniki and pays ...,", "India Korea Centre
 # for Research & Innovation (IKCRI), which is based in New Delhi", "A separate Technology
 # Transfer Programme, headed by Dr Moussa Konaté,": a clause about a named body, up to its end

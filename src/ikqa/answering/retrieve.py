@@ -415,7 +415,8 @@ _IRREGULAR = {"lead": ("led",), "run": ("ran",), "hold": ("held",), "write": ("w
               "build": ("built",), "choos": ("chose", "chosen"), "win": ("won",),
               "sell": ("sold",), "pay": ("paid",), "spend": ("spent",), "meet": ("met",),
               "find": ("found",), "grow": ("grew", "grown"), "rise": ("rose", "risen")}
-_NOT_OF_A_BYLINE = frozenset({"date", "duration", "money", "amount", "quantity", "magnitude"})
+_NOT_OF_A_BYLINE = frozenset({"date", "duration", "frequency", "money", "amount", "quantity",
+                              "magnitude"})
 
 
 def _asks_of_a_byline(e: Evidence, question: str, kinds: set[str],
