@@ -723,6 +723,14 @@ def test_a_body_named_again_by_its_capitalised_noun_is_that_body_and_run_out_of_
     assert chair.abstained, chair.text
 
 
+def test_the_most_telling_subject_term_does_not_depend_on_the_order_terms_were_found() -> None:
+    from ikqa.answering.retrieve import most_telling
+
+    tied = {"salmon": 2.0, "health": 2.0, "task": 1.0}
+    assert most_telling(tied) == most_telling(dict(reversed(tied.items()))) == "health"
+    assert most_telling({"task": 1.0, "bergen": 3.0}) == "bergen" and most_telling({}) == ""
+
+
 def test_a_higher_scoring_sentence_that_states_no_answer_is_no_rival_of_the_answer() -> None:
     """"It is led by Y" answers "Who leads X?"; "X is an association of ..." scoring higher
     takes nothing from its confidence margin, while another leader's sentence does."""
@@ -1228,6 +1236,9 @@ def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_desc
      "A task force is run out of Bergen and its membership includes 12 laboratories.", False),
     ("How often was the bell rung in fog?", "The bell was rung every fifteen minutes in fog.", True),
     ("How many times a year does the council meet?", "The council meets twice a year.", True),
+    ("When was the fund launched?", "Its teams aim to digitize 3.2 million pages by 2030.", False),
+    ("When was the fund launched?", "The fund was launched in 2021 and aims to finish by 2030.",
+     True),
 ])
 def test_no_place_in_a_month_or_an_initiative_acronyms_money_and_quantities_of_a_thing(
         question, sentence, states) -> None:

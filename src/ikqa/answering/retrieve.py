@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from ..indexing.embed import Encoder
     from ..indexing.store import Store, StoredSentence
 
-__all__ = ["says_where_it_sits", "asks_where_it_sits", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage"]
+__all__ = ["says_where_it_sits", "asks_where_it_sits", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
+           "most_telling"]
 
 # Weights of the sentence evidence score; they sum to 1 so the score stays in [0, 1].
 W_DENSE, W_COVERAGE, W_LEXICAL, W_CHUNK = 0.55, 0.25, 0.10, 0.10
@@ -521,7 +522,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     coverage += TITLE_SHARE * (term_coverage(content_terms, sentence_terms | set(terms(s.title)),
                                              weights) - coverage)
     elsewhere = _title_names_another_body(s.title, subject, question)
-    top = max(subject, key=lambda t: subject[t]) if subject else ""
+    top = most_telling(subject)
     title = "" if elsewhere or _names_its_body(s.text, previous, further) else s.title
     about = sentence_terms | set(terms(f"{title} {further}"))
     if expansions:  # "DSE" is named where "Delta Skills Exchange" is
@@ -620,7 +621,7 @@ def _title_names_another_body(title: str, subject: dict[str, float] | None,
     body = _body_in_title(title)
     if not body or not subject:
         return False
-    if max(subject, key=lambda t: subject[t]) not in _title_terms(title):
+    if most_telling(subject) not in _title_terms(title):
         return True
     asked = _TITLE_BODY.search(question)
     return asked is not None and not set(terms(asked.group(0).split()[-1])) & body
@@ -640,6 +641,12 @@ _DESCRIBED = re.compile(rf"^{DESCRIPTION}")
 # glass and steel greenhouse ..." / "The greenhouse was restored ... at a cost of ..."): that
 # sentence says what it is
 _DEFINITE = re.compile(r"^The\s+([a-z][\w-]+)\s+(?:was|were|is|are|has|had|became|remained)\b")
+
+
+def most_telling(subject: dict[str, float]) -> str:
+    """The subject's most telling (highest-weighted) term; of equal ones the first by spelling,
+    so the answer never depends on the order a set was built in (Python's hash seed)."""
+    return max(sorted(subject), key=lambda t: subject[t]) if subject else ""
 
 
 def _names_its_body(text: str, previous: "StoredSentence | None", further: str) -> bool:
