@@ -30,6 +30,8 @@ def _turn(question: str, answer_text: str = "") -> Turn:
      "Where are the Academia Real de Lisboa headquarters?"),  # one "the", not two
     ("Where are its headquarters?", "And the institute in Belém, when did it open?",
      "When did the institute in Belém open?"),  # a named thing, then a question about it
+    ("Who directs the Joint Fisheries Centre?", "And the Salmon Task Force — where is that run "
+     "out of?", "Where is the Salmon Task Force run out of?"),  # named, a dash, then asked
     ("Who heads IJRI?", "What about the materials laboratory in Sendai? Who heads that one?",
      "Who heads the materials laboratory in Sendai?"),
     ("What is IKCRI?", "And what is its purpose?", "What is IKCRI's purpose?"),

@@ -282,8 +282,10 @@ def model_rewrite(question: str, history: list[Turn], llm: "LanguageModel") -> s
     return rewritten if rewritten.endswith("?") else rewritten.rstrip(".") + "?"
 
 
-# "And the institute in Belém, when did it open?": a named thing, then a question about it.
-_NAMED_THEN_ASKED = re.compile(r"^(.+?)[,?]\s*((?:what|which|who|whom|whose|when|where|why|how)\b"
+# "And the institute in Belém, when did it open?", "And the task force — where is that run out
+# of?": a named thing, then a question about it.
+_NAMED_THEN_ASKED = re.compile(r"^(.+?)(?:[,?:;]|\s+[—–-]{1,2})\s*((?:what|which|who|whom|whose|when|"
+                               r"where|why|how)\b"
                                r".+)$", re.I)
 _THAT_ONE = re.compile(r"\b(?:that|this|the same) one\b", re.I)
 
