@@ -320,6 +320,8 @@ def test_which_programme_did_it_is_answered_with_the_sentence_that_names_the_pro
     assert [c.text for c in answer.citations[:2]] == [
         "The Kestrel Soil Carbon Initiative measures carbon in farm soils across Poland.",
         "It was launched in 2021 in Gdańsk."], answer.text
+    inside = assistant.ask("Soil carbon was on the agenda; which programme was launched in Gdańsk?")
+    assert inside.citations[0].text.startswith("The Kestrel Soil Carbon Initiative"), inside.text
     when = assistant.ask("When was the Kestrel initiative launched?")
     assert when.citations[0].text == "It was launched in 2021 in Gdańsk.", when.text
 
