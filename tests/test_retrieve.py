@@ -1238,6 +1238,12 @@ def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_desc
      "A task force is run out of Bergen and its membership includes 12 laboratories.", False),
     ("How often was the bell rung in fog?", "The bell was rung every fifteen minutes in fog.", True),
     ("How many times a year does the council meet?", "The council meets twice a year.", True),
+    ("Who co-chairs the task force?", "It is co-chaired by Dr. Ana Barreto and Prof. Jan Nowak.",
+     True),
+    ("Who co-chairs the committee?", "The committee, co-chaired by two countries, meets yearly.",
+     True),  # the co-chairs may be parties, not people
+    ("Who chairs the committee?", "The committee, co-chaired by two countries, meets yearly.",
+     False),
     ("When was the fund launched?", "Its teams aim to digitize 3.2 million pages by 2030.", False),
     ("When was the fund launched?", "The fund was launched in 2021 and aims to finish by 2030.",
      True),

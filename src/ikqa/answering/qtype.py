@@ -128,8 +128,9 @@ _SAME_RANK = {"deputy": "deputy|vice", "vice": "vice|deputy",
 _NOT_A_ROLE = {"author", "writer", "founder", "founders", "creator", "one", "person", "name",
                "first", "last", "current", "new", "same", "other", "main", "best"}
 # "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
-_LEADS_Q = re.compile(r"^\s*who\b.*(?<!-)\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
+_LEADS_Q = re.compile(r"^\s*who\b.*\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
                       r"manages|managed|coordinates|is in charge of)\b", re.I)
+_CO_LEADS_Q = re.compile(r"\bco-(?:chair|lead|direct|head)", re.I)
 # "Who chairs the scientific committee of X?": a part of X, named by common nouns
 _LED_PART = re.compile(r"^\s*(?i:who\s+(?:directs|heads|leads|chairs|runs|manages|coordinates)\s+(?:the|its|their))"
                        r"\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+of\b")
@@ -639,8 +640,9 @@ def _names_a_leader(sentence: str, question: str = "") -> bool:
         if _CAUSED.match(sentence, cue.end()) and cue.group(0).lower() in ("led", "leads", "lead"):
             continue  # "Disputes led Uzbekistan to suspend its participation": no one leads
         by = _BY_AGENT.match(sentence, cue.end())
-        if by is not None and not by.group(1)[:1].isupper():
-            continue
+        if by is not None and not by.group(1)[:1].isupper() and not (
+                cue.group(0).lower().startswith("co-") and _CO_LEADS_Q.search(question)):
+            continue  # "co-chaired by two countries" does say who co-chairs, not who chairs
         before = sentence[:cue.start()].split()[-6:]  # the verb's own subject, not "X, who"
         if by is None and _LEADING_VERB.fullmatch(cue.group(0)) and before and \
                 before[-1].lower() not in ("who", "which", "that") and \
