@@ -131,6 +131,7 @@ _NOT_A_ROLE = {"author", "writer", "founder", "founders", "creator", "one", "per
 _LEADS_Q = re.compile(r"^\s*who\b.*\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
                       r"manages|managed|coordinates|is in charge of)\b", re.I)
 _CO_LEADS_Q = re.compile(r"\bco-(?:chair|lead|direct|head)", re.I)
+_CO_LED_BY = re.compile(r"\bco-(?:chair|lead|direct|head)\w*\s+by\s+\w+", re.I)
 # "Who chairs the scientific committee of X?": a part of X, named by common nouns
 _LED_PART = re.compile(r"^\s*(?i:who\s+(?:directs|heads|leads|chairs|runs|manages|coordinates)\s+(?:the|its|their))"
                        r"\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+of\b")
@@ -464,7 +465,9 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         led = _LED_PART.search(question)
         if led and not set(_terms(led.group(1))) & set(_terms(sentence)):
             return False  # "Who chairs the scientific committee of X?": not X's director
-        return _names_a_leader(sentence, question) and _new_name(sentence, question)
+        return _names_a_leader(sentence, question) and (
+            _new_name(sentence, question) or _CO_LEADS_Q.search(question) is not None
+            and _CO_LED_BY.search(sentence) is not None)  # "co-chaired by two countries"
     if kind == "quantity":
         sentence = _UNIT_SYMBOL.sub(lambda m: f"{m.group(1)} {_UNIT_NAMES[m.group(2).lower()]}",
                                     sentence)  # "1,870 km" counts kilometres
