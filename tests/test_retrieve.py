@@ -1238,6 +1238,8 @@ def test_money_in_any_unit_sizes_in_their_units_and_a_founder_named_after_a_desc
      "A task force is run out of Bergen and its membership includes 12 laboratories.", False),
     ("How often was the bell rung in fog?", "The bell was rung every fifteen minutes in fog.", True),
     ("How many times a year does the council meet?", "The council meets twice a year.", True),
+    ("Which country leads the forum?", "The forum is a United States-led initiative.", True),
+    ("Where is the forum based?", "The forum is a United States-led initiative.", False),
     ("Who co-chairs the task force?", "It is co-chaired by Dr. Ana Barreto and Prof. Jan Nowak.",
      True),
     ("Who co-chairs the committee?", "The committee, co-chaired by two countries, meets yearly.",

@@ -223,6 +223,12 @@ _NAME_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+(?:(?:of|on|for|and|the)\s+)?)+
 _NAME_GOES_ON = re.compile(r"(?:\s+(?:(?:of|on|for|and|the)\s+)?[A-Z][\w'’-]*)*\s+([a-z]+)")
 
 
+_COUNTRY_Q = re.compile(r"\b(?:which|what)\s+(?:country|countries|nation|nations|state|states)\b",
+                        re.I)
+_COUNTRY_BEFORE = re.compile(r"\b([A-Z][\w'’]*)-(?:led|backed|funded|owned|run|sponsored|based|"
+                             r"born|made)\b")
+
+
 def _names_an_undertaking(sentence: str, place: re.Match[str]) -> bool:
     """The capitalised name ``place`` found after "in" names an initiative, a forum, a
     programme... (by one of its words or the common noun after it), not a place."""
@@ -503,7 +509,9 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             named = re.findall(r"\b[A-Z][\w'’-]*", m.group(0))
             if not {w.lower() for w in named} <= asked and not all(map(_names_no_place, named)):
                 return True
-        return False
+        # "Led by which country?": "a United States-led initiative" names it
+        return _COUNTRY_Q.search(question) is not None and any(
+            m.group(1).lower() not in asked for m in _COUNTRY_BEFORE.finditer(sentence))
     if kind == "author":
         return sentence_kind == "byline"
     if kind == "title":
