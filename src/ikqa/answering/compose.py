@@ -136,7 +136,7 @@ _MARKER = re.compile(r"\[(\d+)\]")
 # "Which programme was launched in Gdańsk?", "What institute does Dr. Rao direct?",
 # "Semiconductors were on the agenda; which initiative sets up ...?": the answer names a body or a
 # programme.
-_NAMES_A_BODY = re.compile(rf"(?:^|[;:,]\s*)\s*(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{BODY_NOUNS})s?\b", re.I)
+_NAMES_A_BODY = re.compile(rf"(?:^|[;:,])\s*(?:which|what)\s+(?:[\w-]+\s+){{0,2}}?(?:{BODY_NOUNS})s?\b", re.I)
 
 
 def _with_referent(chosen: list[Evidence], retrieval: Retrieval, question: str) -> list[Evidence]:

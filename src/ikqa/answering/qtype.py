@@ -131,7 +131,7 @@ _NOT_A_ROLE = {"author", "writer", "founder", "founders", "creator", "one", "per
 _LEADS_Q = re.compile(r"^\s*who\b.*\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
                       r"manages|managed|coordinates|is in charge of)\b", re.I)
 _CO_LEADS_Q = re.compile(r"\bco-(?:chair|lead|direct|head)", re.I)
-_CO_LED_BY = re.compile(r"\bco-(?:chair|lead|direct|head)\w*\s+by\s+\w+", re.I)
+_CO_LED_BY = re.compile(_CO_LEADS_Q.pattern + r"\w*\s+by\s+\w+", re.I)  # "co-chaired by X"
 # "Who chairs the scientific committee of X?": a part of X, named by common nouns
 _LED_PART = re.compile(r"^\s*(?i:who\s+(?:directs|heads|leads|chairs|runs|manages|coordinates)\s+(?:the|its|their))"
                        r"\s+(?:[a-z][\w-]*\s+){0,2}([a-z][\w-]*)\s+of\b")
@@ -243,10 +243,11 @@ def _names_an_undertaking(sentence: str, place: re.Match[str]) -> bool:
 def _names_no_place(word: str) -> bool:
     """A capitalised word after "in" that is no place: a language ("known in French as"), a
     month or a day ("launched in February 2026")."""
-    return bool(_LANGUAGE.match(word) or re.fullmatch(_MONTHS + _WEEKDAYS, word, re.I))
+    return bool(_LANGUAGE.match(word) or _MONTH_OR_DAY.fullmatch(word))
 
 
-_WEEKDAYS = "|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+_MONTH_OR_DAY = re.compile(_MONTHS + "|monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+                           re.I)
 _LANGUAGE = re.compile(r"(?:English|French|German|Spanish|Italian|Portuguese|Dutch|Russian|Chinese|"
                        r"Japanese|Korean|Arabic|Hindi|Swedish|Norwegian|Danish|Finnish|Polish|Greek|"
                        r"Turkish|Latin|Swahili|Mandarin|Catalan|Czech|Hungarian|Romanian|Ukrainian)$")
