@@ -44,6 +44,15 @@ def test_abbreviations_in_general_prose() -> None:
                    "H.E. Kim met Prof. Lee on 3 Jan. 2026 in Seoul.", "It went well."]
 
 
+def test_a_title_before_a_name_and_approx_do_not_end_a_sentence() -> None:
+    text = ("It is headed by the conservator Ma. Lourdes Dimaculangan. Mme. Aubry chairs it. "
+            "The institute conserves approx. 18,500 accessions. It was founded c. 1500.")
+    got = [s.text for s in split_sentences(text)]
+    assert got == ["It is headed by the conservator Ma. Lourdes Dimaculangan.",
+                   "Mme. Aubry chairs it.", "The institute conserves approx. 18,500 accessions.",
+                   "It was founded c. 1500."]
+
+
 def test_title_and_author_come_from_the_header(brief_text: str) -> None:
     brief = parse_brief("brief.txt", brief_text)
     assert brief.title == "India-Republic of Korea Scientific Cooperation"

@@ -49,9 +49,11 @@ _HEADER_MAX_WORDS = 14
 # table is one; a list's lead-in line, its items and a table's rows are chunked together
 # when each is a paragraph of its own; 5: a title may end with "?", a subtitle under it is not
 # the byline, "Prepared by ..." is one in any header paragraph; 6: a title line may end with
-# an abbreviation, "Ashcombe Rovers F.C.", and a title from a file name "a_b" is "a b"): an
+# an abbreviation, "Ashcombe Rovers F.C.", and a title from a file name "a_b" is "a b"; 7: a
+# title before a name, "the conservator Ma. Lourdes Dimaculangan", or "approx." does not end a
+# sentence): an
 # index built by another version is re-read and re-embedded by the next ingest.
-PARSE_VERSION = 6
+PARSE_VERSION = 7
 
 
 @dataclass
@@ -314,8 +316,8 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
                                  "heading", pages))
             continue
         flat = _unwrapped(para)
-        for span in segmenter.segment(flat):
-            a, b = _strip_span(text, p_start + span.start, p_start + span.end)
+        for start, end in _joined_titles(flat, segmenter.segment(flat)):
+            a, b = _strip_span(text, p_start + start, p_start + end)
             if b > a:
                 # "Partners⏎University of Gdańsk⏎...": a heading line opening its paragraph
                 kind = "heading" if (a == p_start and "\n" in flat and b <= p_start + flat.index("\n")
@@ -323,6 +325,31 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
                                      and not _BULLET.match(text[a:b])
                                      and not is_table_row(text[a:b])) else "body"
                 out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind, pages))
+    return out
+
+
+# A title that stands before a name, which the segmenter takes for a sentence's end ("headed by
+# the conservator Ma. Lourdes Dimaculangan", "Fr. Miguel", "Mme. Aubry")
+_TITLE_BEFORE_NAME = re.compile(r"\b(?:Ma|Sta|Sto|Sra|Srta|Dra|Mme|Mlle|Fr|Br|Ft|Pt|Hon|Msgr|Mgr|Pres|"
+                                r"Insp|Cllr|Amb|Cdr|Mx)\.\s*$")
+
+
+# A lower-case abbreviation that never ends a sentence ("conserves approx. 18,500 accessions")
+_GOES_ON = re.compile(r"(?<![\w.])(?:approx|ca|c|incl|esp|cf|vol|est|viz|excl)\.\s*$")
+
+
+def _joined_titles(flat: str, spans: list) -> list[tuple[int, int]]:
+    """The segmenter's spans as ``(start, end)``, a span that ends with a title before a name
+    joined to the next one when that starts with a capital, and one that ends with an
+    abbreviation that never ends a sentence joined to the next one."""
+    out: list[tuple[int, int]] = []
+    for span in spans:
+        ends = flat[out[-1][0]:out[-1][1]] if out else ""
+        if out and (_GOES_ON.search(ends) or _TITLE_BEFORE_NAME.search(ends)
+                    and flat[span.start:span.end].lstrip()[:1].isupper()):
+            out[-1] = (out[-1][0], span.end)
+        else:
+            out.append((span.start, span.end))
     return out
 
 
