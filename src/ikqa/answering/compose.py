@@ -142,13 +142,22 @@ _NAMES_A_BODY = re.compile(rf"(?:^|[;:,])\s*(?:which|what)\s+(?:[\w-]+\s+){{0,2}
 def _with_referent(chosen: list[Evidence], retrieval: Retrieval, question: str) -> list[Evidence]:
     """For a question asking which body or programme did something, an answer sentence that
     says "It was launched in 2021 in Gdańsk." names none: the sentence it refers back to,
-    which names it, is given (and cited) before it."""
+    which names it, is given (and cited) before it; so for one asking who did something,
+    answered by "She later served as Minister of Labour."."""
     best = chosen[0]
     referent = retrieval.referents.get(best.sentence_id)
-    if referent is None or not _NAMES_A_BODY.search(question) or \
+    asks_a_name = _NAMES_A_BODY.search(question) or \
+        _ASKS_WHO.match(question) and _A_PERSON_BEFORE.match(best.text)
+    if referent is None or not asks_a_name or \
             any(c.sentence_id == referent.sentence_id for c in chosen):
         return chosen
     return [referent, *chosen]
+
+
+# "Which coach stayed for 22 years?" - "He remained in charge for 22 years ...": the sentence
+# before names him
+_ASKS_WHO = re.compile(r"^\s*(?:who|whom|whose|which)\b", re.I)
+_A_PERSON_BEFORE = re.compile(r"^(?:He|She|His|Her|They|Their)\b")
 
 
 def compose_answer(question: str, retrieval: Retrieval, settings: Settings,

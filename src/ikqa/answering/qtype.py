@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
-           "counts_otherwise", "SPELLED_NUMBERS",
+           "counts_otherwise", "misses_the_possessed", "SPELLED_NUMBERS",
            "BODY_NAME",
            "SEAT_WORDS", "FREQUENCY", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
@@ -200,7 +200,8 @@ _PLACE = re.compile(r"\b(?:in|at|from|near|to|across|outside|inside|within|throu
                     r"hosted|base|based|site|country|countries|venue|office|offices|address)"
                     r"(?: [a-z]+)?\s*[|:–-]\s*)[A-Z][\w-]+")
 # A name in a sentence: capitalised words that do not open it ("The", "It") and are not months.
-_NAMED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][\w'’.-]*(?:\s+(?:of|de|da|di|van|von|der|bin|al|"
+_NAMED = re.compile(r"(?:(?<![.!?]\s)(?<!^)|(?<=Mr\.\s)|(?<=Ms\.\s)|(?<=Mrs\.\s)|(?<=Dr\.\s)|"
+                    r"(?<=Prof\.\s))\b[A-Z][\w'’.-]*(?:\s+(?:of|de|da|di|van|von|der|bin|al|"
                     r"the|and|&)?\s*[A-Z][\w'’.-]*)*")
 
 
@@ -225,8 +226,8 @@ _NAME_GOES_ON = re.compile(r"(?:\s+(?:(?:of|on|for|and|the)\s+)?[A-Z][\w'’-]*)
 
 _COUNTRY_Q = re.compile(r"\b(?:which|what)\s+(?:country|countries|nation|nations|state|states)\b",
                         re.I)
-_COUNTRY_BEFORE = re.compile(r"\b([A-Z][\w'’]*)-(?:led|backed|funded|owned|run|sponsored|based|"
-                             r"born|made)\b")
+_COUNTRY_BEFORE = re.compile(r"\b([A-Z][\w'’]*)[-\s](?:led|backed|funded|owned|run|sponsored|based|"
+                             r"born|made|driven)\b")  # "a United States-led", "the India driven"
 
 
 def _names_an_undertaking(sentence: str, place: re.Match[str]) -> bool:
@@ -353,7 +354,7 @@ def denies(question: str, sentence: str) -> bool:
     asked = _asked_words(question)
     if not asked:
         return False
-    words = re.findall(r"[A-Za-z]+(?:n't)?", sentence.lower())
+    words = re.findall(r"[A-Za-z]+(?:n't)?|[,;:()]", sentence.lower())
     if not any(w in _NEGATORS or w in _NEGATING_VERBS or w.endswith("n't") for w in words):
         return False  # nothing negated: most sentences, and no word need be analysed
     stems = [_terms(w) for w in words]
@@ -388,6 +389,22 @@ def counts_otherwise(question: str, sentence: str) -> bool:
     return any(thing in said and not (counts & said[thing]) for thing, counts in asked.items())
 
 
+# "When was the Network's dedicated monitoring satellite launched?": the thing whose date is
+# asked is the satellite, not the network
+_POSSESSED_Q = re.compile(r"^\s*(?:when|in\s+what\s+year|what\s+year|where)\s+(?:is|was|were|are|did|"
+                          r"does|do|has|had)\s+[^?]*?['’]s?\s+(?:[a-z][\w-]*\s+){0,3}?"
+                          r"([a-z][\w-]*?)\s+(?:[a-z]+ed|built|held|begun|set\s+up|made|shut|"
+                          r"open|launch|found|establish|sign|build|start|begin|locat|bas)\b", re.I)
+
+
+def misses_the_possessed(question: str, text: str) -> bool:
+    """``text`` does not name the thing the question asks the date or place of, which belongs
+    to its subject ("When was the Network's dedicated monitoring satellite launched?" is not
+    answered by a date of the network's)."""
+    asked = _POSSESSED_Q.match(question)
+    return asked is not None and not set(_terms(asked.group(1))) & set(_terms(text))
+
+
 @lru_cache(maxsize=256)
 def _numbers_of_things(text: str) -> dict[str, frozenset[str]]:
     """Each thing ``text`` counts (an analysed term) with the numbers it gives of it."""
@@ -407,7 +424,8 @@ def _asked_words(question: str) -> frozenset[str]:
     from ..indexing.lexical import terms
 
     lowered = question.lower()
-    if re.search(r"\b(not|never|no|without|n't|nor)\b|n't\b", lowered):
+    if re.search(r"\b(not|never|no|without|n't|nor|refus\w*|declin\w*|fail\w*|reject\w*|unable|"
+                 r"ceas\w*|veto\w*|rather\s+than|instead\s+of)\b|n't\b", lowered):  # "Which board refused to finance ...?"
         return frozenset()
     plain = [w for w in re.findall(r"[A-Za-z]+", question) if w[0].islower()]
     return frozenset(t for w in plain for t in terms(w, drop_question_words=True))
@@ -421,21 +439,49 @@ _NOT_DENYING = frozenset("fewer more less only least until long later earlier so
 # "declined to admit", "did not yet approve the"
 _LIGHT = frozenset("be been being yet ever even fully formally officially actually again have has "
                    "had get got to the a an its their his her".split())
+# A decision not taken leaves its whole object undone: "did not approve the purchase of a
+# sixth aircraft", "declined to fund a Livonian text-to-speech system" (not "decided not to
+# renew their contract", which may well be what is asked: "let their contract lapse")
+_DECIDED = re.compile(r"(?:approv|fund|financ|back|endors|ratif|adopt|authori[sz]|sanction|agree|"
+                      r"accept|build|buy|purchas|grant|allocat|commission|pay|join)\w*")
+# Where what such a negation governs ends: "did not approve the levy, and the fund ..."
+_CLAUSE_ENDS = frozenset(", ; : ( ) and but which who whom that while because instead so or "
+                         "whereas although though when after before since until unless than".split())
+NEGATION_REACH = 8  # words from a negation to the last word it governs
 
 
 def _negated(words: list[str], i: int) -> bool:
     """The word ``words[i]`` is negated: a negation stands before it with only light words or
     verbs chained by "to" between ("was never opened", "declined to admit", "would not return
-    to direct"; not the "zones" of "fish do not respect exclusive economic zones")."""
+    to direct"; not the "zones" of "fish do not respect exclusive economic zones"), or it is in
+    the object of a decision not taken ("did not approve the purchase of a sixth aircraft")."""
     j = i - 1
     while j >= 0 and i - j <= 4 and words[j] not in _NEGATING_VERBS and \
             (words[j] in _LIGHT or words[j + 1] == "to"):
         j -= 1  # a light word, or a verb before "to": "would not return to direct"
-    if j < 0 or i - j > 4:
-        return False
+    if j >= 0 and i - j <= 4 and _negates(words, j):
+        return True
+    return _in_a_decision_not_taken(words, i)
+
+
+def _negates(words: list[str], j: int) -> bool:
     w, nxt = words[j], words[j + 1]
     return (w in _NEGATORS or w.endswith("n't")) and nxt not in _NOT_DENYING or \
         w in _NEGATING_VERBS and nxt == "to"
+
+
+def _in_a_decision_not_taken(words: list[str], i: int) -> bool:
+    """``words[i]`` is in what a negated decision verb governs, in its clause."""
+    for j in range(i - 1, max(0, i - 1 - NEGATION_REACH), -1):
+        if words[j] in _CLAUSE_ENDS:
+            return False
+        if _DECIDED.fullmatch(words[j]):
+            k = j - 1
+            while k >= 0 and words[k] in _LIGHT and j - k <= 3:
+                k -= 1
+            if k >= 0 and _negates(words, k):
+                return True
+    return False
 
 
 @lru_cache(maxsize=64)
@@ -458,7 +504,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
     if kind == "date":
         if _PAST_Q.search(question) and _TARGET.search(sentence):
             sentence = _TARGET_DATE.sub(" ", sentence)  # "aim to digitize ... by 2030": no launch
-        return _new_match(_DATE, sentence, question) and _tells_the_life_event(sentence, question)
+        return _new_match(_DATE, sentence, question) and _tells_the_life_event(sentence, question) \
+            and not (_FOUNDED_WHEN_Q.search(question) and not _FOUNDING_OR_SINCE.search(sentence))
     if kind == "money":
         return _new_match(_MONEY, sentence, question) and _COUNT.search(sentence) is not None
     if kind == "amount":
@@ -573,6 +620,8 @@ def _terms(text: str) -> list[str]:
 _AGENT_AFTER_BY = r"\s+by\s+(?:(?:the|a|an|its|their)\s+)?(\S+)"
 _BY_AGENT = re.compile(_AGENT_AFTER_BY)
 # "by Dr. Rao", "by the Ministry", "by the farmer and activist Jean-Pierre Causse"
+# "headed by the conservator Ma. Lourdes Dimaculangan": a role, then the one who holds it
+_BY_ROLE_THEN_NAME = re.compile(r"\s+by\s+(?:the|a|an|its|their)\s+(?:[a-z][\w-]*\s+){1,3}[A-Z][\w'’.-]*\s+[A-Z]")
 _BY_NAMED_LATER = re.compile(r"(?:\s+[^\s.;]+){0,5}?\s+by\s+(?:[a-z][\w-]*\s+){0,4}[A-Z]")
 _FOUNDED_Q = re.compile(r"^\s*(?:who|by whom)\b.*\b(?:founded|co-founded|established|set up)\b", re.I)
 _FOUNDING = re.compile(r"\b(?:(?:co-?)?found(?:ed|er|ers|ing)|establish(?:ed|es|ing)?|set up|"
@@ -653,8 +702,11 @@ def _names_a_leader(sentence: str, question: str = "") -> bool:
             continue  # "Disputes led Uzbekistan to suspend its participation": no one leads
         by = _BY_AGENT.match(sentence, cue.end())
         if by is not None and not by.group(1)[:1].isupper() and not (
-                cue.group(0).lower().startswith("co-") and _CO_LEADS_Q.search(question)):
+                cue.group(0).lower().startswith("co-") and _CO_LEADS_Q.search(question)) \
+                and not _BY_ROLE_THEN_NAME.match(sentence, cue.end()):
             continue  # "co-chaired by two countries" does say who co-chairs, not who chairs
+        if by is not None and _is_the_subject(sentence[by.start(1):], subject):
+            continue  # "Forecasting is coordinated by the Forecasting Secretariat": it leads
         before = sentence[:cue.start()].split()[-6:]  # the verb's own subject, not "X, who"
         if by is None and _LEADING_VERB.fullmatch(cue.group(0)) and before and \
                 before[-1].lower() not in ("who", "which", "that") and \
@@ -662,6 +714,18 @@ def _names_a_leader(sentence: str, question: str = "") -> bool:
             continue
         return True
     return False
+
+
+_AGENT_NAME = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:of|for|and|&|the|on)?\s*[A-Z][\w'’.-]*)*")
+
+
+def _is_the_subject(after_by: str, subject: frozenset[str]) -> bool:
+    """The name after "by" is the question's subject itself ("coordinated by the Forecasting
+    Secretariat" for "Who directs the Forecasting Secretariat?"): what it does, not who leads
+    it."""
+    name = _AGENT_NAME.match(after_by)
+    named = set(_terms(name.group(0))) if name else set()
+    return bool(named and subject and (subject <= named or named <= subject))
 
 
 def _new_name(sentence: str, question: str) -> bool:
@@ -672,6 +736,8 @@ def _new_name(sentence: str, question: str) -> bool:
     asked = set(terms(question))
     for match in _NAMED.finditer(sentence):
         name = match.group(0).rstrip(".'’")
+        if name.isupper() and sentence[max(0, match.start() - 1):match.start()] == "(":
+            continue  # "(TPTF)" after the name the question gives is no other name
         words = terms(name)
         if words and not set(words) <= asked and not re.fullmatch(_MONTHS, name, re.I):
             return True
@@ -707,6 +773,16 @@ _BIRTH = re.compile(rf"\b(born|birth|née|nee)\b|\bb\.\s*\d|{_LIFE_SPAN}", re.I)
 _DEATH = re.compile(r"\b(died|dies|dying|death|dead|killed|executed|murdered|drowned|perished|"
                     rf"buried|assassinated|suicide)\b|\bpassed away\b|\bd\.\s*\d|{_LIFE_SPAN}",
                     re.I)
+
+
+# "When was the Polar Aviation Consortium founded?" is not answered by "In 2022 the PAC's members
+# did not approve ..."; a founding, a start or "since" must be told
+_FOUNDED_WHEN_Q = re.compile(r"^\s*(?:when|in\s+what\s+year|in\s+which\s+year|what\s+year)\s+(?:was|were|did)"
+                             r"\b.*\b(?:founded|established|set\s+up|created|formed|found|establish|"
+                             r"create|form)\s*\??\s*$", re.I)
+_FOUNDING_OR_SINCE = re.compile(_FOUNDING.pattern[:-3] + r"|since|dat(?:es|ing)\s+(?:back|from)|"
+                                r"incorporat\w*|charter\w*|constitut\w*|built|opened|began|begun)\b",
+                                re.I)
 
 
 def _tells_the_life_event(sentence: str, question: str) -> bool:

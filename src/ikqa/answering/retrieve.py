@@ -22,7 +22,7 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_li
 from .names import NameMatcher, adjective_words, in_order, name_phrases, name_words, \
     names_a_sibling, subject_terms
 from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, denies, expected_types, \
-    states_the_opposite, supplies, without_others_clauses
+    misses_the_possessed, states_the_opposite, supplies, without_others_clauses
 from ..types import Evidence, brief_key, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ W_TYPE = 0.15
 # as stating the kind of fact asked for. A byline is held to it too ("Who wrote the Aurora
 # brief?" is not answered by another brief's author); only a title line is not.
 ANCHOR_MIN = 0.34
+FURTHER_HOPS = 2  # sentences further back a chain of "the consortium ..." is followed
 # Taken off the score of a sentence that is not about the question's subject, whatever the
 # question asks: "How is Kestrel funded?" (no kind of fact named) is answered by Kestrel's
 # funding sentence before another programme's budget that scores a little higher. (Chosen on the
@@ -178,7 +179,8 @@ class Retriever:
         # "Its committee is chaired by ..." after "The platform lets ...": the chain goes on to
         # the sentence that names the platform, which says whom the sentence is about.
         before = self._before({prev.id: prev for prev in previous.values()})  # one lookup
-        further = {sid: before[prev.id] for sid, prev in previous.items() if prev.id in before}
+        further = self._naming_further({sid: before[prev.id] for sid, prev in previous.items()
+                                        if prev.id in before})
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
         expansions = _acronym_expansions(question, [s for s, _ in sentences.values()]
                                          + self._defining(question))
@@ -363,6 +365,19 @@ class Retriever:
         ids = list(dict.fromkeys([*prior, *top_dense, *top_lexical, *top_asked]))
         return {s.id: (s, prior.get(s.id, 0.0)) for s in self.store.sentences(ids)}
 
+    def _naming_further(self, further: dict[str, "StoredSentence"]) -> dict[str, "StoredSentence"]:
+        """Each of ``further`` that names no body and refers back itself ("The consortium
+        brings together a dozen institutions ...") replaced by the sentence it refers back to,
+        up to ``FURTHER_HOPS`` times: "She is Dr. Åsa Lindqvist" after "In 2016 the consortium
+        appointed a new coordinator." is about the consortium the paragraph named first."""
+        for _ in range(FURTHER_HOPS):
+            unnamed = {f.id: f for f in further.values() if not _names_a_body(f.text)}
+            back = self._before(unnamed) if unnamed else {}
+            if not back:
+                break
+            further = {sid: back.get(f.id, f) for sid, f in further.items()}
+        return further
+
     def _previous_sentences(self, sentences: dict[str, tuple["StoredSentence", float]]
                             ) -> dict[str, "StoredSentence"]:
         """For each candidate that opens with an anaphor ("This allows..."), the sentence before it."""
@@ -383,7 +398,7 @@ class Retriever:
                 wanted[sid] = [sentence_id(parsed[0], n)
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
                 items.add(sid)
-            elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text):
+            elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text) or _refers_back(s.text):
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
             elif (the := _DEFINITE.match(s.text)) is not None:
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
@@ -405,6 +420,27 @@ class Retriever:
                     sid not in repeated or set(terms(repeated[sid])) & set(terms(found[ids[0]].text))):
                 out[sid] = found[ids[0]]
         return out
+
+
+# "Mr. Rezaul Karim Chowdhury chairs the consortium.", "Ms. Zawadi Mwakilema serves as its
+# chair.": a body the sentence before named, referred to inside the sentence
+_REFERENCE = re.compile(rf"\b(?:its|the\s+(?:[a-z][\w-]+\s+){{0,2}}?(?i:{BODY_NOUNS}))\b"
+                        r"(?!\s+(?:of|for|on)\b)"  # "In 2022 it moved ...", not "play it at all"
+                        r"|\bit\s+(?:is|was|has|had|will|would|can|could|also|now|later|[a-z]+ed|"
+                        r"[a-z]{2,}s)\b")
+
+
+def _refers_back(text: str) -> bool:
+    """``text`` refers to a body by "its" or "the consortium" and names none of its own."""
+    return _REFERENCE.search(text) is not None and not _names_a_body(text)
+
+
+# "NASC", "(IOTO)", not the currency of "NOK 40 million"
+_BODY_ACRONYM = re.compile(r"\b[A-Z]{2,6}\b(?!\s*[\d€$£¥])")
+
+
+def _names_a_body(text: str) -> bool:
+    return _TITLE_BODY.search(text) is not None or _BODY_ACRONYM.search(text) is not None
 
 
 _ABOUT_THE_BRIEF = re.compile(r"\b(?:brief(?:ing)?s?|report|note|paper|memo|document|publication|"
@@ -539,16 +575,20 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # every name the question states is stated in the sentence's brief ("Who was flown to New
     # Mexico?" is not answered from a brief that names only New York)
     names_it = all(brief_key(s.id) in briefs for briefs in named or ())
-    anchored = anchored and names_it
+    anchored = anchored and names_it and not _about_another_body(s.text, question, top, acronyms)
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
     # a table row states its facts in its header's terms: "2023 | 8.0 | 11" under "Year |
     # Funding (CAD million) | Projects started"
-    stated = f"{previous.text} {s.text}" if previous is not None and is_table_row(s.text) else s.text
+    # "She is Dr. Åsa Lindqvist, ..." after "In 2016 the consortium appointed a new coordinator."
+    # names the coordinator the sentence before announced
+    stated = f"{previous.text} {s.text}" if previous is not None and (
+        is_table_row(s.text) or _IDENTIFIES.match(s.text)) else s.text
     typed = (anchored or not kinds and names_it) and (relevant or not kinds) and all(
         supplies(k, stated, s.kind, question) for k in kinds) and \
         not states_the_opposite(question, s.text) and \
         not denies(question, s.text) and not names_a_sibling(question, s.text) and \
-        not counts_otherwise(question, s.text)
+        not counts_otherwise(question, s.text) and \
+        not misses_the_possessed(question, f"{previous.text if previous else ''} {s.text}")
     # not "the longest" for "the shortest", "declined to admit her" for "When was she admitted?",
     # "The Baroque Garden was replanted in 1994" for the Rock Garden, "two more films" for three
     score = W_DENSE * dense + W_COVERAGE * coverage + W_LEXICAL * lexical + W_CHUNK * prior
@@ -649,11 +689,40 @@ def most_telling(subject: dict[str, float]) -> str:
     return max(sorted(subject), key=lambda t: subject[t]) if subject else ""
 
 
+_IT = re.compile(r"^(?:It|Its|The latter)\b")
+_IDENTIFIES = re.compile(r"^(?:She|He|It|They)\s+(?:is|was|are|were)\s+(?:the\s+)?(?:Dr\.|Prof\.|Mr\.|Ms\.|Mrs\.)?\s*"
+                         r"[A-Z]")
+_OPENS_WITH_ACRONYM = re.compile(r"^(?:The\s+)?([A-Z]{2,6})(?:['’]s)?\b")
+_GENERIC_BODY = frozenset({"body"})
+_BODY_WORD = re.compile(rf"\b(?:{BODY_NAME})\b")  # "Secretariat" of "Forecasting Secretariat of the ..."
+
+
+def _about_another_body(text: str, question: str, top: str,
+                        acronyms: dict[str, frozenset[str]] | None) -> bool:
+    """The sentence opens on a body other than the one the question names: another body's
+    acronym ("The BMC has an annual budget of ..." for the Joint Desalination Research
+    Institute, whose acronym is JDRI) or a body of another kind ("The institute's director ..."
+    for the Membrane Innovation Fund)."""
+    described, asked = _DESCRIBED.match(text), _TITLE_BODY.search(question)
+    opener = _OPENS_WITH_ACRONYM.match(text)
+    if opener and (asked or _ACRONYM.search(question)) and opener.group(1) not in question \
+            and opener.group(1) not in (acronyms or {}) and top not in terms(text):
+        return True  # (not when the question asks which body: "Which ocean body ...?")
+    if described is None or asked is None:
+        return False
+    noun, kinds = described.group(0).split()[-1].lower(), _BODY_WORD.findall(asked.group(0))
+    return bool(kinds) and noun not in _GENERIC_BODY and \
+        not set(terms(noun)) & set(terms(" ".join(kinds)))  # "Trust Fund" is a fund
+
+
 def _names_its_body(text: str, previous: "StoredSentence | None", further: str) -> bool:
     """"The observatory is run by ..." after "The Luso-Brazilian Atlantic Observatory (LBAO)
     has ...": the sentence is about the body the sentences before name, so the brief's title
     (naming every body of the brief alike) does not say whom it is about. Under a heading that
     names no body, the title does."""
+    if previous is not None and (_IT.match(text) or _refers_back(text)) \
+            and _TITLE_BODY.search(previous.text):
+        return True  # "It is headed by ..." after "... the Conservation Secretariat, which ..."
     described = _DESCRIBED.match(text)
     if described is None or previous is None:
         return False
