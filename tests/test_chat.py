@@ -121,3 +121,45 @@ def test_that_same_year_is_the_time_the_last_answer_gave(short: str, expected: s
                 Answer(question="When was the Académie founded?", text=f"It was founded in {short}. [1]",
                        short=short))
     assert rewrite_follow_up("What opened in Québec that same year?", [last]) == expected
+
+
+def test_that_city_is_the_place_the_last_answer_gave() -> None:
+    last = Turn("Where is the Task Force hosted?", "Where is the Task Force hosted?",
+                Answer(question="", text="The Task Force is hosted at Eduardo Mondlane University "
+                                         "in Maputo. [1]", short="Eduardo Mondlane University"))
+    assert rewrite_follow_up("What was that city called until 1976?", [last]) == \
+        "What was Maputo called until 1976?"
+
+
+def test_it_after_the_task_force_is_the_task_force_an_earlier_turn_named() -> None:
+    first = _turn("Where is the Mangrove and Coastal Task Force hosted?", "It is in Maputo. [1]")
+    then = _turn("How many hectares does the task force want to restore?",
+                 "With a budget of USD 35 million, the Task Force aims to restore 18,000 hectares. [1]")
+    assert rewrite_follow_up("How much money does it have?", [first, then]) == \
+        "How much money does the Mangrove and Coastal Task Force have?"
+
+
+@pytest.mark.parametrize("first, said, follow_up, read_as", [
+    ("Which fund is hosted in Ebène?", "The Tsunami Preparedness Trust Fund (TPTF) was established "
+     "in 2012. [1] It is hosted by the Indian Ocean Commission in Ebène. [2]",
+     "How much was it established with?",
+     "How much was Tsunami Preparedness Trust Fund established with?"),  # not "Ebène"
+    ("Which body carries out research from Aqaba?", "The Joint Desalination Research Institute "
+     "(JDRI) is headquartered in Aqaba. [1]", "Who is its director?",
+     "Who is Joint Desalination Research Institute's director?"),
+])
+def test_it_after_which_fund_is_the_fund_the_answer_named(first, said, follow_up, read_as) -> None:
+    assert rewrite_follow_up(follow_up, [_turn(first, said)]) == read_as
+
+
+@pytest.mark.parametrize("earlier, follow_up, read_as", [
+    (["When was the Membrane Innovation Fund launched?", "Who first proposed it?"],
+     "And who heads the fund today?", "Who heads the Membrane Innovation Fund today?"),
+    (["Who chairs the brine consortium?"], "Where is that consortium's secretariat now?",
+     "Where is the brine consortium's secretariat now?"),
+    (["Where does the drills working group meet?"],  # not a fragment of the question before
+     "And in how many villages has it organised drills?",
+     "In how many villages has the drills working group organised drills?"),
+])
+def test_the_fund_is_the_fund_the_conversation_named(earlier, follow_up, read_as) -> None:
+    assert rewrite_follow_up(follow_up, [_turn(q) for q in earlier]) == read_as

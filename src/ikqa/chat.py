@@ -26,6 +26,7 @@ import re
 from typing import TYPE_CHECKING, Callable
 
 from .errors import IkqaError
+from .indexing.lexical import BODY_NOUNS
 from .types import Answer, Citation, Turn
 
 if TYPE_CHECKING:
@@ -74,7 +75,8 @@ _NOT_A_PERSON = re.compile(
 _POSSESSIVE = re.compile(r"\b(its|their|his|her)\b(?!\s+own\b)", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and what about|and how about|what about|how about|and)\s+(.+?)\s*\??\s*$",
                          re.I)
-_WH = re.compile(r"^\s*(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
+_WH = re.compile(r"^\s*(?:(?:in|on|at|for|by|to|from|with|since|until|during)\s+)?"
+                 r"(?:what|which|who|whom|whose|when|where|why|how)\b", re.I)
 # Capitalised phrases and acronyms: "India Korea Centre for Research & Innovation", "KIND-X".
 # Capitals of Latin scripts, accented ones included ("Ångström", "Łódź", "Đặng")
 _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
@@ -131,9 +133,11 @@ def _topic(question: str) -> str:
     return topic if topic != question.strip().rstrip(" ?") else re.sub(_WH, "", topic).strip()
 
 
-def _referent(turn: Turn, personal: bool, impersonal: bool = False) -> str:
+def _referent(turn: Turn, personal: bool, impersonal: bool = False,
+              earlier: tuple[Turn, ...] = ()) -> str:
     """What a pronoun in the next question points at: after "Who leads X?", "he"/"her" is the
-    person answered, "it"/"its" is X."""
+    person answered, "it"/"its" is X; after a question about "the task force", that task force,
+    by the name an ``earlier`` turn gave it."""
     asked_who = re.match(r"^\s*who\b", turn.standalone_question, re.I) is not None
     if personal or (asked_who and not impersonal):
         person = _new_name(turn.answer.text, turn.standalone_question) or \
@@ -143,13 +147,70 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False) -> str:
     done_to = _WHO_DID_WHAT.match(turn.standalone_question) if asked_who else None
     if done_to and not _PRONOUN.fullmatch(done_to.group(1)):
         return done_to.group(1)  # "Who wrote the mid-term evaluation of X?": it is that evaluation
+    answered = _body_answered(turn)
+    if answered:  # "Which fund is hosted in Ebène?" - "How much was it established with?"
+        return answered
     named = subject_of(turn.standalone_question)
     if named:
         return named
+    described = _A_DESCRIPTION.search(turn.standalone_question)
+    named = _named_earlier(described.group(0), (*earlier, turn)) if described else ""
+    if named or described and len(described.group(0).split()) > 2:  # "the drills working group"
+        return named or described.group(0)  # "How many hectares does the task force restore?"
     topic = _topic(turn.standalone_question)
     if re.match(r"^(the|a|an|its|their|this|these)\b", topic, re.I):
         return topic  # "What are the focus areas of X?" -> "the focus areas of X"
     return subject_of("", turn.answer.text) or topic  # "What was launched ...?" -> its answer
+
+
+# "the task force", "the coastal fund": a body the conversation named before
+_A_DESCRIPTION = re.compile(r"\b(?:the|that|this)\s+(?:[a-z][\w-]*\s+){0,2}?(?:" + BODY_NOUNS + r")\b")
+
+
+# "Which fund is hosted in Ebène?", "Which body carries out research from Aqaba?": the answer
+# names a body, and "it" in the next question is that body
+_ASKS_A_BODY = re.compile(r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(" + BODY_NOUNS + r")\b", re.I)
+_A_BODY_NAME = re.compile(r"\([A-Z][\w-]+\)|\b(?i:" + BODY_NOUNS + r")$")
+
+
+def _body_answered(turn: Turn) -> str:
+    """The body the answer to a "Which fund ...?" question names: its first name holding the
+    asked noun ("Tsunami Preparedness Trust Fund (TPTF)"), else its first name of a body; empty
+    when the question asked no such thing or the answer names none."""
+    asked = _ASKS_A_BODY.match(turn.standalone_question)
+    if asked is None or turn.answer.abstained:
+        return ""
+    said = [e for e in _entities(_MARKERS.sub("", turn.answer.text))
+            if e.lower() not in _LEADING and e.casefold() not in turn.standalone_question.casefold()]
+    noun = asked.group(1).casefold()
+    body = next((e for e in said if noun in e.casefold()), "") or \
+        next((e for e in said if _A_BODY_NAME.search(e)), "")
+    return re.sub(r"\s*\([^)]*\)$", "", body)  # "Tsunami Preparedness Trust Fund", not "(TPTF)'s"
+
+
+# "the health-data platform in Lyon", "the mobility lab in Pune"
+_PLACED_DESCRIPTION = re.compile(rf"({_A_DESCRIPTION.pattern})(?:\s+(?:in|at|of|from)\s+"
+                                 rf"[{_UPPER}][\w'’-]*(?:\s+[{_UPPER}][\w'’-]*)*)?")
+
+
+def _named_earlier(description: str, earlier: tuple[Turn, ...]) -> str:
+    """The name an earlier turn's question gave the body ``description`` describes ("the
+    Mangrove and Coastal Task Force" for "the task force"), empty when none did."""
+    noun = description.split()[-1].casefold()
+    for turn in reversed(earlier):
+        named = [e for e in [*_entities(turn.standalone_question), _body_answered(turn)]
+                 if re.sub(r"\s*\([^)]*\)$", "", e).casefold().endswith(noun)]
+        if named:
+            return f"the {max(named, key=_entity_weight)}"
+        fuller = [d.group(0) for d in _PLACED_DESCRIPTION.finditer(turn.standalone_question)
+                  if d.group(1).casefold().endswith(noun)
+                  and len(d.group(0).split()) > len(description.split())] + \
+            [f"the {m.group(1)} {noun}" for m in re.finditer(  # "the Tsukuba consortium"
+                rf"((?:[{_UPPER}][\w'’-]*\s+)*[{_UPPER}][\w'’-]*)\s+{re.escape(noun)}\b",
+                turn.standalone_question) if m.group(1).split()[0].lower() not in _LEADING]
+        if fuller:  # "the consortium" after "Who chairs the brine consortium?"
+            return re.sub(r"^(?:that|this)\b", "the", fuller[-1])
+    return ""
 
 
 def _new_name(answer_text: str, question: str) -> str:
@@ -166,7 +227,8 @@ def _new_name(answer_text: str, question: str) -> str:
 def _is_fragment(question: str) -> bool:
     """A short question that names nothing and leans on the previous one ("On what date?")."""
     words = question.strip(" ?").split()
-    return 0 < len(words) <= _FRAGMENT_WORDS and not _entities(question) and not \
+    return 0 < len(words) <= _FRAGMENT_WORDS and not _entities(question) and \
+        not _A_DESCRIPTION.search(question) and not \
         re.search(r"\b(is|are|was|were|does|do|did|has|have)\b", question, re.I)
 
 
@@ -186,6 +248,10 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if that_time and _A_TIME.match(when):  # "What opened there that year?"
         on = "on" if re.search(r"\d\s+[A-Z]|[a-z]\s+\d{1,2},", when) else "in"  # a day
         question = f"{question[:that_time.start()]}{on} {when}{question[that_time.end():]}"
+    that_place = _THAT_PLACE.search(question)
+    place = _place_in(last.answer.text) if that_place else ""
+    if place:  # "What was that city called until 1976?" after "... hosted ... in Maputo"
+        question = f"{question[:that_place.start()]}{place}{question[that_place.end():]}"
     what_about = _WHAT_ABOUT.match(question)
     named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
     if named_then_asked:  # the question is about the thing it names: "it" is that thing
@@ -207,17 +273,41 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if what_about:
         question = what_about.group(1).rstrip("?") + "?"
         question = question[0].upper() + question[1:]
+    described = _A_DESCRIPTION.search(question)
+    if described and not _entities(question):  # "Who heads the fund today?", "Where is that
+        named = _named_earlier(described.group(0), tuple(history))  # consortium's secretariat?"
+        question = f"{question[:described.start()]}{named}{question[described.end():]}" \
+            if named else question
     partitive, asked = _PARTITIVE.search(question), _PLURAL_ASKED.match(last.standalone_question)
     if partitive and asked:
         return question[:partitive.start(1)] + f"the {asked.group(1)}" + question[partitive.end(1):]
     if _PRONOUN.search(question) or _POSSESSIVE.search(question):
         referent = _referent(last, personal=_PERSONAL.search(question) is not None,
-                             impersonal=_IMPERSONAL.search(question) is not None)
+                             impersonal=_IMPERSONAL.search(question) is not None,
+                             earlier=tuple(history[:-1]))
         if referent:
             return _put_in(referent, question)
     if _is_fragment(question):
         return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"
     return question
+
+
+# "that city", "the same town": the place the last answer gave
+_THAT_PLACE = re.compile(r"\b(?:that|this|the\s+same)\s+(?:city|town|village|port|capital|place|"
+                         r"country|region|province|island|site)\b", re.I)
+_IN_A_PLACE = re.compile(rf"\b(?:in|at)\s+((?:[{_UPPER}][\w'’-]+)(?:[\s-]+[{_UPPER}][\w'’-]+)*)")
+
+
+def _place_in(answer_text: str) -> str:
+    """The last place the answer's first sentence puts something in or at ("Maputo" in
+    "... hosted at Eduardo Mondlane University in Maputo. [1]"), empty when it names none."""
+    first = _MARKERS.split(answer_text, maxsplit=1)[0]
+    places = [p for p in _IN_A_PLACE.findall(first) if not re.fullmatch(_MONTH, p)]
+    return places[-1] if places else ""
+
+
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+          r"December)")
 
 
 def _put_in(referent: str, question: str) -> str:
