@@ -220,6 +220,7 @@ def test_in_a_few_short_briefs_a_name_confined_to_some_of_them_anchors_the_quest
     ("When was it founded?", set()),
     ("How many of the eight soldiers survived?", {"soldier", "surviv"}),
     ("How many of its members voted?", {"member", "vote"}),
+    ("How many of the letters between Aurnhammer and Gauss survive?", {"letter"}),
 ])
 def test_a_count_question_names_the_things_it_counts(question: str, counted: set[str]) -> None:
     from ikqa.answering.qtype import counted_terms
@@ -387,6 +388,17 @@ def test_who_leads_it_is_not_answered_by_what_it_runs_or_manages(sentence: str, 
 def test_a_leader_is_named_after_a_title_or_a_role_and_the_subject_itself_leads_no_one(
         question: str, sentence: str, leads: bool) -> None:
     assert _states_the_asked_kind(question, sentence) is leads
+
+
+@pytest.mark.parametrize("question, sentence, states", [
+    ("How many locks did the engineer construct?", "Its engineer built fourteen locks.", True),
+    ("How tall was the tower?", "The tower, added in the 1490s, rose to 52 m.", True),
+    ("Who founded the hospice?", "In 1178 the Bishop, Conrad of Tessel, founded a hospice.", True),
+    ("Who founded the hospice?", "The hospice, founded in 1178, was staffed by canons.", False),
+])
+def test_spelled_teens_metres_after_to_and_a_founder_before_a_comma_are_read(
+        question: str, sentence: str, states: bool) -> None:
+    assert _states_the_asked_kind(question, sentence) is states
 
 
 @pytest.mark.parametrize("question, sentence, states", [
@@ -1227,6 +1239,11 @@ def test_a_sentence_opening_with_he_or_she_is_about_the_person_named_before(tmp_
     ("Which writer gave the film a negative review?", "Critics gave it positive reviews.", True),
     ("Which writer gave the film a negative review?",
      "Reviews were either highly positive or highly negative.", False),
+    ("Which tributary joins the river from the west?", "The Orm joins from the east.", True),
+    ("Which general crossed the pass in the summer of 1705?",
+     "In January 1705 Harrach crossed it in winter with 12,000 men.", True),
+    ("Which team did the club beat in the 1965 final?",
+     "In 1965 they reached the final, losing 2–1 to Sporting Alcara.", True),
 ])
 def test_a_sentence_giving_the_opposite_superlative_does_not_answer(question, sentence,
                                                                     opposite) -> None:

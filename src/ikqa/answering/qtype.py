@@ -154,13 +154,15 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
 # an ordinal day ("20th"), or a century ("16th century").
 # A number with a unit after it is an amount, not a year: "cut leakage by 23 percent".
 _UNIT_WORDS = (r"per\s?cent|percent|percentage|points?|per|million|billion|thousand|hundred|times|"
-               r"km|kilomet\w*|kg|tonnes?|tons?|met(?:re|er)s?|miles?|people|persons|units|hectares")
+               r"km|kilomet\w*|kg|tonnes?|tons?|met(?:re|er)s?|miles?|people|persons|units|hectares|"
+               r"m|cm|mm|ft|feet|foot|inch(?:es)?|yards?|g|lbs?|acres?|litres?|liters?|days|weeks|"
+               r"months|years|hours|minutes")  # "rose to 52 m", "in 12 days"
 # "around 400 participants", "by 120 cities", "in 48 rectangular beds": a count of things, not
 # the year 400.
 _PLURAL_NEXT = (r"(?:\s+(?!(?:the|a|an|his|her|its|their|this|that|and|or|was|were|is)\b)[a-z-]+){0,2}?"
                 r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)\b)[a-z]+s\b")
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
-                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*%|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
+                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*[%°]|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
                    rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|gbp|jpy|cny|rmb|cad|aud|nzd|chf|sek|nok|dkk|"
                     r"brl|mxn|zar|kes|ngn|sgd|hkd|pln|czk|huf|idr|thb|vnd|myr|clp|egp|sar|aed|ils|"
@@ -187,7 +189,9 @@ _MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|gbp|jpy|cny|rmb|cad|au
                     r"rand|won|talents?|dong|lei|leu|sovereigns?|sous|taka)\b", re.I)
 _DIGITS = re.compile(r"\b\d[\d,.]*\b(?!\s*(st|nd|rd|th)\b)")  # a number, not an ordinal ("20th")
 _COUNT = re.compile(_DIGITS.pattern + r"|\b(one|two|three|four|five|six|seven|eight|nine|ten|"
-                    r"eleven|twelve|twenty|hundred|hundreds|thousand|thousands|million|billion|"
+                    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|"
+                    r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|"
+                    r"hundred|hundreds|thousand|thousands|million|billion|"
                     r"dozen|dozens|several|many)\b", re.I)
 _PLACE = re.compile(r"\b(?:in|at|from|near|to|across|outside|inside|within|throughout|between|"
                     r"on|out\s+of)\s+(?:the\s+)?[A-Z][\w-]+|\bby\s+the\s+[A-Z][\w-]+|"  # not "chaired by Petr"
@@ -316,7 +320,11 @@ _OPPOSITES = [("largest", "smallest"), ("biggest", "smallest"), ("longest", "sho
               # does not say who pushed it back
               ("positive", "negative"), ("won", "lost"), ("increased", "decreased"),
               ("rose", "fell"), ("accepted", "rejected"), ("postponed", "advanced"),
-              ("delayed", "advanced"), ("approved", "rejected")]
+              ("delayed", "advanced"), ("approved", "rejected"),
+              # directions, seasons and sexes: "joins from the west" is not "from the east"
+              ("east", "west"), ("eastern", "western"), ("north", "south"),
+              ("northern", "southern"), ("summer", "winter"), ("spring", "autumn"),
+              ("male", "female"), ("lowest", "peak"), ("beat", "losing"), ("beat", "lost")]
 _PHRASAL = (("pushed back", "postponed"), ("brought forward", "advanced"),
             ("moved up", "advanced"))
 _OPPOSITE_OF: dict[str, set[str]] = {}
@@ -592,7 +600,8 @@ _COUNTED = re.compile(r"\b(?:how many|number of|quantity of)\s+(?:of\s+(?:the|it
                       re.I)
 _NOT_COUNTED = {"of", "in", "on", "at", "for", "to", "by", "from", "with", "does", "did", "do",
                 "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
-                "the", "a", "an", "and", "or", "that", "which", "who", "there", "it", "they"}
+                "the", "a", "an", "and", "or", "that", "which", "who", "there", "it", "they",
+                "between", "among", "about", "during", "after", "before", "under", "over", "into"}
 
 
 def counted_terms(question: str) -> set[str]:
@@ -636,7 +645,9 @@ def _names_a_founder(sentence: str) -> bool:
     for cue in _FOUNDING.finditer(sentence):
         before = sentence[:cue.start()]
         passive = re.search(r"\b(?:was|were|is|are|been|being)\s+(?:\w+\s+)?$", before, re.I) \
-            or not before.strip() or before.rstrip().endswith(",")  # "Founded in 2014, it ..."
+            or not before.strip() or before.rstrip().endswith(",") and re.match(  # "Founded in
+                r"\s+(?:in|on|at|by|during|around)\b", sentence[cue.end():])  # 2014, it ...", not
+        # "the Bishop of Hallbrück, Conrad of Tessel, founded a hospice"
         by = _BY_NAMED_LATER.match(sentence, cue.end())
         if not passive or by is not None:
             return True
