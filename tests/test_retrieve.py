@@ -392,6 +392,7 @@ def test_a_leader_is_named_after_a_title_or_a_role_and_the_subject_itself_leads_
 
 @pytest.mark.parametrize("question, sentence, states", [
     ("How many locks did the engineer construct?", "Its engineer built fourteen locks.", True),
+    ("By how much did the process lower costs?", "It lowered costs by roughly 70%.", True),
     ("How tall was the tower?", "The tower, added in the 1490s, rose to 52 m.", True),
     ("Who founded the hospice?", "In 1178 the Bishop, Conrad of Tessel, founded a hospice.", True),
     ("Who founded the hospice?", "The hospice, founded in 1178, was staffed by canons.", False),
@@ -1108,6 +1109,11 @@ def test_a_short_count_ends_with_the_noun_it_counts(sentence, question, short) -
      "It was founded in 2008 at a meeting of rectors in Fes.", False),
     ("Who was the first secretary-general of the Network?",
      "Its first secretary-general was Professor Amina Haddad.", True),
+    ("Who was the first general secretary of the union?",  # "first" is not her being secretary
+     "Under Greta Holmqvist, general secretary from 1946 and the first woman to lead a union, it "
+     "grew.", False),
+    ("Who was the first general secretary of the union?",
+     "In 1871 the union elected Jakob Lind its first general secretary.", True),
     ("Who was the previous executive secretary of the OZRBC?",
      "Dr Mokoena replaced Joaquim Nhantumbo, who had led the secretariat for eleven years.", True),
     ("Who was the previous executive secretary of the OZRBC?",
@@ -1196,6 +1202,11 @@ def _states_the_asked_kind(question: str, sentence: str) -> bool:
 def test_a_role_named_for_what_its_holder_does_a_leader_under_whom_currencies_and_a_work_s_author(
         question, sentence, states) -> None:
     assert _states_the_asked_kind(question, sentence) == states
+
+
+def test_who_earned_a_doctorate_asks_for_a_person_not_money() -> None:
+    assert "money" not in expected_types("Who was the first woman to earn a doctorate at Brennholt?")
+    assert expected_types("How much did she earn?") == {"money"}
 
 
 def test_the_author_of_the_brief_is_its_byline_and_the_author_of_a_work_is_named_in_the_text() -> None:

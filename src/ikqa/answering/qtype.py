@@ -120,6 +120,7 @@ _NAME_OF_Q = re.compile(r"^\s*(?i:what\s+(?:is|was|are|were)\s+the\s+names?\s+of
                         r"(?:the\s+)?[A-Z])")
 _RANKS = ("deputy|vice|assistant|associate|acting|interim|honorary|founding|first|previous|former|"
           "inaugural|outgoing|next")
+_ORDINAL_RANKS = frozenset({"first", "founding", "inaugural"})
 _SAME_RANK = {"deputy": "deputy|vice", "vice": "vice|deputy",
               "first": r"first\b|founding\b|inaugural\b", "founding": r"founding\b|first\b|inaugural\b",
               "inaugural": r"inaugural\b|first\b|founding\b",
@@ -269,8 +270,9 @@ def expected_types(question: str) -> set[str]:
         found.add("frequency")
     elif _DURATION_Q.search(question):
         found.add("duration")
-    elif _MONEY_Q.search(question) and not _MEANS_Q.search(question):
-        found.add("money")
+    elif _MONEY_Q.search(question) and not _MEANS_Q.search(question) and \
+            not re.match(r"\s*(?:who|whom|by\s+how\s+much)\b", question, re.I):
+        found.add("money")  # not "Who was the first woman to earn a doctorate?"
     elif _AMOUNT_Q.search(question):
         found.add("amount")
     elif _MAGNITUDE_Q.search(question):
@@ -294,8 +296,7 @@ def expected_types(question: str) -> set[str]:
     if role:
         found.add(f"role:{role.group(1).lower()}")
     elif not found & {"author", "agent"}:
-        named = _HOLDER_Q.search(question) or _NAME_OF_Q.search(question)
-        held = named and next((g for g in named.groups() if g), "").lower()
+        held = _held(question)
         rank = held and re.search(rf"\b({_RANKS})[\s-]+(?:[a-z][\w-]*\s+)?{re.escape(held)}\b",
                                   question, re.I)
         if rank:  # "Who is the deputy chair of X?" is answered by "Her deputy is Y"; "Who was
@@ -306,6 +307,13 @@ def expected_types(question: str) -> set[str]:
     if not found and _DEFINITION_Q.match(question):
         found.add("definition")
     return found
+
+
+def _held(question: str) -> str:
+    """The role or thing a "Who is the ... of X?" or "What is the name of X's ...?" question
+    asks the holder of ("secretary" of "Who was the first general secretary of X?")."""
+    named = _HOLDER_Q.search(question) or _NAME_OF_Q.search(question)
+    return next((g for g in named.groups() if g), "").lower() if named else ""
 
 
 # Superlatives and their opposites: "the longest is the Velde" does not say which is the shortest
@@ -586,6 +594,10 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         doer = _DOER.match(kind[5:])
         if doer and kind[5:] not in _SAME_RANK:  # "discoverer": "was discovered in 1782 by X"
             role = rf"{role}|{doer.group(1)}(?:e?d|ing)\b"
+        if kind[5:] in _ORDINAL_RANKS and (held := _held(question)):
+            # "its first general secretary, Jakob Lind", not "general secretary from 1946 ... and
+            # the first woman to lead a union"
+            role = rf"(?:{role})(?:[\s-]+[\w-]+){{0,2}}?[\s-]+{re.escape(held)}"
         return re.search(rf"\b(?:{role})", sentence, re.I) is not None \
             and _new_name(sentence, question)
     return True
