@@ -185,7 +185,7 @@ def _body_answered(turn: Turn) -> str:
     noun = asked.group(1).casefold()
     body = next((e for e in said if noun in e.casefold()), "") or \
         next((e for e in said if _A_BODY_NAME.search(e)), "")
-    return re.sub(r"\s*\([^)]*\)$", "", body)  # "Tsunami Preparedness Trust Fund", not "(TPTF)'s"
+    return _without_acronym(body)  # "Tsunami Preparedness Trust Fund", not "... (TPTF)'s"
 
 
 # "the health-data platform in Lyon", "the mobility lab in Pune"
@@ -193,24 +193,35 @@ _PLACED_DESCRIPTION = re.compile(rf"({_A_DESCRIPTION.pattern})(?:\s+(?:in|at|of|
                                  rf"[{_UPPER}][\w'’-]*(?:\s+[{_UPPER}][\w'’-]*)*)?")
 
 
+def _without_acronym(name: str) -> str:
+    return re.sub(r"\s*\([^)]*\)$", "", name)
+
+
 def _named_earlier(description: str, earlier: tuple[Turn, ...]) -> str:
     """The name an earlier turn's question gave the body ``description`` describes ("the
-    Mangrove and Coastal Task Force" for "the task force"), empty when none did."""
+    Mangrove and Coastal Task Force" for "the task force"), else a fuller description of it an
+    earlier turn used ("the brine consortium"); empty when none did."""
     noun = description.split()[-1].casefold()
     for turn in reversed(earlier):
         named = [e for e in [*_entities(turn.standalone_question), _body_answered(turn)]
-                 if re.sub(r"\s*\([^)]*\)$", "", e).casefold().endswith(noun)]
+                 if _without_acronym(e).casefold().endswith(noun)]
         if named:
             return f"the {max(named, key=_entity_weight)}"
-        fuller = [d.group(0) for d in _PLACED_DESCRIPTION.finditer(turn.standalone_question)
-                  if d.group(1).casefold().endswith(noun)
-                  and len(d.group(0).split()) > len(description.split())] + \
-            [f"the {m.group(1)} {noun}" for m in re.finditer(  # "the Tsukuba consortium"
-                rf"((?:[{_UPPER}][\w'’-]*\s+)*[{_UPPER}][\w'’-]*)\s+{re.escape(noun)}\b",
-                turn.standalone_question) if m.group(1).split()[0].lower() not in _LEADING]
-        if fuller:  # "the consortium" after "Who chairs the brine consortium?"
+        fuller = _fuller_descriptions(turn.standalone_question, noun, len(description.split()))
+        if fuller:
             return re.sub(r"^(?:that|this)\b", "the", fuller[-1])
     return ""
+
+
+def _fuller_descriptions(question: str, noun: str, words: int) -> list[str]:
+    """Descriptions in ``question`` of a body of kind ``noun`` longer than ``words`` words:
+    "the brine consortium", "the health-data platform in Lyon", "the Tsukuba consortium"."""
+    described = [d.group(0) for d in _PLACED_DESCRIPTION.finditer(question)
+                 if d.group(1).casefold().endswith(noun) and len(d.group(0).split()) > words]
+    named = [f"the {m.group(1)} {noun}" for m in re.finditer(
+        rf"((?:[{_UPPER}][\w'’-]*\s+)*[{_UPPER}][\w'’-]*)\s+{re.escape(noun)}\b", question)
+        if m.group(1).split()[0].lower() not in _LEADING]
+    return described + named
 
 
 def _new_name(answer_text: str, question: str) -> str:
