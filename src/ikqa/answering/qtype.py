@@ -309,6 +309,7 @@ def expected_types(question: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=256)
 def _held(question: str) -> str:
     """The role or thing a "Who is the ... of X?" or "What is the name of X's ...?" question
     asks the holder of ("secretary" of "Who was the first general secretary of X?")."""
@@ -803,7 +804,7 @@ _DEATH = re.compile(r"\b(died|dies|dying|death|dead|killed|executed|murdered|dro
 _FOUNDED_WHEN_Q = re.compile(r"^\s*(?:when|in\s+what\s+year|in\s+which\s+year|what\s+year)\s+(?:was|were|did)"
                              r"\b.*\b(?:founded|established|set\s+up|created|formed|found|establish|"
                              r"create|form)\s*\??\s*$", re.I)
-_FOUNDING_OR_SINCE = re.compile(_FOUNDING.pattern[:-3] + r"|since|dat(?:es|ing)\s+(?:back|from)|"
+_FOUNDING_OR_SINCE = re.compile(_FOUNDING.pattern + r"|\b(?:since|dat(?:es|ing)\s+(?:back|from)|"
                                 r"incorporat\w*|charter\w*|constitut\w*|built|opened|began|begun)\b",
                                 re.I)
 

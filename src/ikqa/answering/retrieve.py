@@ -697,20 +697,28 @@ _GENERIC_BODY = frozenset({"body"})
 _BODY_WORD = re.compile(rf"\b(?:{BODY_NAME})\b")  # "Secretariat" of "Forecasting Secretariat of the ..."
 
 
+@lru_cache(maxsize=256)
+def _body_asked(question: str) -> tuple[str, bool]:
+    """The body the question names by a title ("the Membrane Innovation Fund"), and whether it
+    names one at all (by title or acronym)."""
+    asked = _TITLE_BODY.search(question)
+    return (asked.group(0) if asked else ""), bool(asked or _ACRONYM.search(question))
+
+
 def _about_another_body(text: str, question: str, top: str,
                         acronyms: dict[str, frozenset[str]] | None) -> bool:
     """The sentence opens on a body other than the one the question names: another body's
     acronym ("The BMC has an annual budget of ..." for the Joint Desalination Research
     Institute, whose acronym is JDRI) or a body of another kind ("The institute's director ..."
     for the Membrane Innovation Fund)."""
-    described, asked = _DESCRIBED.match(text), _TITLE_BODY.search(question)
+    described, (asked, names_a_body) = _DESCRIBED.match(text), _body_asked(question)
     opener = _OPENS_WITH_ACRONYM.match(text)
-    if opener and (asked or _ACRONYM.search(question)) and opener.group(1) not in question \
+    if opener and names_a_body and opener.group(1) not in question \
             and opener.group(1) not in (acronyms or {}) and top not in terms(text):
         return True  # (not when the question asks which body: "Which ocean body ...?")
-    if described is None or asked is None:
+    if described is None or not asked:
         return False
-    noun, kinds = described.group(0).split()[-1].lower(), _BODY_WORD.findall(asked.group(0))
+    noun, kinds = described.group(0).split()[-1].lower(), _BODY_WORD.findall(asked)
     return bool(kinds) and noun not in _GENERIC_BODY and \
         not set(terms(noun)) & set(terms(" ".join(kinds)))  # "Trust Fund" is a fund
 
