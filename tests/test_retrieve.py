@@ -244,6 +244,21 @@ def test_a_nationality_names_no_subject_in_the_singular_or_the_plural() -> None:
     assert subject_terms("Who heads the Korean office in Hanoi?") == ["hanoi"]
 
 
+def test_a_month_names_no_subject_so_a_sentence_giving_only_the_year_is_about_it(tmp_path) -> None:
+    from ikqa.answering.names import subject_terms
+
+    assert subject_terms("What was built after the storm of March 1962 in Brest?") == ["brest"]
+    assistant = _assistant_over(tmp_path, {"river.txt": (
+        "The Orlen River\n\n"
+        "The Orlen floods often. A great storm surge in March 1962 covered 2,000 hectares of the "
+        "delta. In response to the 1962 surge, engineers erected the Vella Barrier, finished in "
+        "1970. The barrier is 30 m high.\n")})
+    _, retrieval = assistant.explain("What was constructed as a consequence of the surge of "
+                                     "March 1962?", "extractive")
+    barrier = next(e for e in retrieval.evidence if "Vella Barrier" in e.text)
+    assert barrier.anchored  # so the verified mode's model gets to read it
+
+
 @pytest.mark.slow
 def test_a_typed_sentence_holding_what_is_asked_answers_though_a_long_name_outscores_it(
         tmp_path) -> None:

@@ -174,9 +174,14 @@ def adjective_words(question: str) -> list[str]:
 
 def subject_terms(question: str) -> list[str]:
     """The terms of the names a question asks about (its subject), without nationality
-    adjectives: "Who heads the Korean office in Hanoi?" -> office's name "Hanoi"."""
-    return [t for w in name_words(question) if not _DEMONYM.match(w)
+    adjectives ("Who heads the Korean office in Hanoi?" -> office's name "Hanoi") and months or
+    weekdays: "the flood of October 1953" is the subject of "As a result of the 1953 flood, ..."."""
+    return [t for w in name_words(question) if not _DEMONYM.match(w) and not _CALENDAR.fullmatch(w)
             for t in terms(w, drop_question_words=True)]
+
+
+_CALENDAR = re.compile(r"January|February|March|April|May|June|July|August|September|October|"
+                       r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
 
 
 class NameMatcher:
