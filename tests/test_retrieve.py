@@ -259,6 +259,28 @@ def test_a_month_names_no_subject_so_a_sentence_giving_only_the_year_is_about_it
     assert barrier.anchored  # so the verified mode's model gets to read it
 
 
+def test_a_sentence_is_about_the_subject_its_section_heading_names(tmp_path) -> None:
+    """"The hall was designed by ..." under the heading "Tessin Arena" is about the arena, and
+    the model modes read the heading before it."""
+    assistant = _assistant_over(tmp_path, {"club.txt": (
+        "Rovera Sporting Club\n\n"
+        "Rovera Sporting Club is a basketball club from Lund. It was founded in 1952.\n\n"
+        "Tessin Arena\n\n"
+        "The club moved to the Tessin Arena in 1988. The hall was designed by the engineer Greta "
+        "Hallqvist and cost 12 million crowns.\n\n"
+        "Honours\n\n"
+        "The club won the national title in 1994 and 2001.\n"),
+        "other.txt": "Malmo Rowing Society\n\nThe society rows on the canal. Its boathouse was "
+                     "designed by Per Lind and cost 2 million crowns.\n"})
+    _, retrieval = assistant.explain("Which engineer was responsible for the Tessin Arena?",
+                                     "extractive")
+    hall = next(e for e in retrieval.evidence if "Hallqvist" in e.text)
+    assert hall.anchored
+    assert retrieval.previous[hall.sentence_id].startswith("Tessin Arena:")
+    title = next(e for e in retrieval.evidence if "national title" in e.text)
+    assert title.sentence_id not in retrieval.previous  # "Honours" names no subject
+
+
 @pytest.mark.slow
 def test_a_typed_sentence_holding_what_is_asked_answers_though_a_long_name_outscores_it(
         tmp_path) -> None:

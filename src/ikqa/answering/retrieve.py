@@ -184,12 +184,13 @@ class Retriever:
         best_bm25 = max(bm25.values(), default=0.0) or 1.0
         expansions = _acronym_expansions(question, [s for s, _ in sentences.values()]
                                          + self._defining(question))
+        headings = self.store.headings(list(sentences)) if subject_weights else {}
         evidence = [
             _evidence(s, question, kinds, vector, content_terms, weights,
                       bm25.get(s.id, 0.0) / best_bm25, prior, previous.get(s.id),
                       context.get(s.id, 0.0), subject_weights,
                       further[s.id].text if s.id in further else "", expansions, nth, acronyms,
-                      named)
+                      named, headings.get(s.id, ""))
             for s, prior in sentences.values()
         ]
         # A title line states only the title: it answers a question asking for one, no other
@@ -225,9 +226,9 @@ class Retriever:
                          unknown_adjectives=self._unknown_adjectives(question, unknown),
                          chunk_spans=_chunk_spans(chunks, members, sentences), term_weights=weights,
                          kinds=kinds, matched={w: t for w, (_, t) in matched.items()},
-                         previous={sid: " ".join(_as_context(x) for x in (further.get(sid), prev)
-                                                 if x)
-                                   for sid, prev in previous.items()},
+                         previous=_read_before(previous, further,
+                                               _naming_headings(headings, sentences, previous,
+                                                                subject_weights)),
                          asked_items=asked_items,
                          referents={e.sentence_id: _as_evidence(previous[e.sentence_id], e)
                                     for e in evidence if e.sentence_id in previous
@@ -519,6 +520,30 @@ def _as_context(s: "StoredSentence") -> str:
     return f"{s.text}:" if s.kind == "heading" and not s.text.endswith(":") else s.text
 
 
+def _naming_headings(headings: dict[str, str], sentences: dict[str, tuple["StoredSentence", float]],
+                     previous: dict[str, "StoredSentence"], subject: dict[str, float]
+                     ) -> dict[str, str]:
+    """The headings that name the question's subject where the sentence under them (with the
+    one it refers back to) does not: "Millbank Park" above "The ground was designed by ..."."""
+    out = {}
+    for sid, heading in headings.items():
+        named = set(terms(heading)) & set(subject)
+        read = f"{previous[sid].text if sid in previous else ''} {sentences[sid][0].text}"
+        if named and not named & set(terms(read)):
+            out[sid] = heading.rstrip(":")
+    return out
+
+
+def _read_before(previous: dict[str, "StoredSentence"], further: dict[str, "StoredSentence"],
+                 headings: dict[str, str]) -> dict[str, str]:
+    """For each sentence, what is read before it: the heading naming the subject ("Millbank
+    Park:"), the sentence its referent refers back to, the sentence it refers back to."""
+    return {sid: " ".join(x for x in (f"{headings[sid]}:" if sid in headings else "",
+                                      _as_context(further[sid]) if sid in further else "",
+                                      _as_context(previous[sid]) if sid in previous else "") if x)
+            for sid in {*previous, *headings}}
+
+
 def _as_evidence(s: "StoredSentence", of: Evidence) -> Evidence:
     """The sentence ``of`` refers back to, scored as ``of`` (it is cited beside it)."""
     return replace(of, sentence_id=s.id, text=s.text, start=s.start, end=s.end, kind=s.kind,
@@ -532,9 +557,11 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
               expansions: dict[str, str] | None = None,
               nth: tuple[int, set[str]] | None = None,
               acronyms: dict[str, frozenset[str]] | None = None,
-              named: list[set[str]] | None = None) -> Evidence:
+              named: list[set[str]] | None = None, heading: str = "") -> Evidence:
     """One sentence scored against the question. It is read with ``previous``, the sentence it
     refers back to; its subject also with ``further``, the sentence that one refers back to, and
+    with the ``heading`` it stands under ("The ground was designed by ..." under "Millbank
+    Park"), and
     an acronym of the question ("DSE") is named where its expansion is ("Delta Skills Exchange"
     in the brief's title); a name the question spells out ("Lake Victoria Basin Fisheries
     Centre") is named where the acronym a brief gave it is ("LVBFC had a budget ...":
@@ -560,7 +587,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     elsewhere = _title_names_another_body(s.title, subject, question)
     top = most_telling(subject)
     title = "" if elsewhere or _names_its_body(s.text, previous, further) else s.title
-    about = sentence_terms | set(terms(f"{title} {further}"))
+    about = sentence_terms | set(terms(f"{title} {further} {heading}"))
     if expansions:  # "DSE" is named where "Delta Skills Exchange" is
         read = " ".join(f"{s.title} {further} {previous.text if previous else ''} {s.text}"
                         .split()).replace("–", "-")

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 from ..config import Settings
 from ..errors import IndexCorruptError, IndexMissingError
-from ..types import brief_key
+from ..types import brief_key, parse_sentence_id
 
 if TYPE_CHECKING:
     import numpy as np
@@ -150,6 +150,7 @@ class Store:
         self.snapshot = current_snapshot(settings)
         self._client = None
         self._brief_count: int | None = None
+        self._headings: dict[str, list[tuple[int, str]]] | None = None
         with _reading(f"manifest of {self.snapshot.name}"):
             self.manifest = json.loads((self.snapshot / MANIFEST).read_text(encoding="utf-8"))
             ids = self.manifest if "chunk_ids" in self.manifest else json.loads(
@@ -296,6 +297,28 @@ class Store:
         with _reading(self._chroma_part):
             res = self._sentences.get(ids=ids, include=["documents"])
         return dict(zip(res["ids"], res["documents"]))
+
+    def headings(self, ids: list[str]) -> dict[str, str]:
+        """For each of the sentences ``ids``, the section heading it stands under (none for a
+        sentence before its brief's first heading)."""
+        from bisect import bisect_left
+
+        if self._headings is None:
+            with _reading(self._chroma_part):
+                res = self._sentences.get(where={"kind": "heading"}, include=["documents"])
+            found: dict[str, list[tuple[int, str]]] = {}
+            for i, text in zip(res["ids"], res["documents"]):
+                if (parsed := parse_sentence_id(i)) is not None:
+                    found.setdefault(parsed[0], []).append((parsed[1], text))
+            self._headings = {key: sorted(found[key]) for key in found}
+        out = {}
+        for sid in ids:
+            parsed = parse_sentence_id(sid)
+            above = self._headings.get(parsed[0], []) if parsed else []
+            at = bisect_left(above, (parsed[1], "")) if parsed else 0
+            if at:
+                out[sid] = above[at - 1][1]
+        return out
 
     def sentences(self, ids: list[str]) -> list[StoredSentence]:
         """Sentences with their text, span and embedding, in the order of ``ids``."""
