@@ -259,6 +259,30 @@ def test_a_month_names_no_subject_so_a_sentence_giving_only_the_year_is_about_it
     assert barrier.anchored  # so the verified mode's model gets to read it
 
 
+def test_a_brief_naming_the_subject_in_full_may_go_on_to_call_it_by_its_common_noun(
+        tmp_path) -> None:
+    """"the war ended with the Treaty of Oss" in a brief that names the War of the Lindau
+    Succession is about that war (the brief's title names a battle of it)."""
+    from ikqa.answering.names import name_heads
+
+    assert name_heads("Which treaty ended the War of the Lindau Succession?") == {"war",
+                                                                                  "succession"}
+    assert name_heads("What was the Dockworkers' Federation's peak?") == {"dockworkers",
+                                                                          "federation"}
+    assert name_heads("Who heads IKCRI?") == frozenset()
+    assistant = _assistant_over(tmp_path, {
+        "battle.txt": "Battle of Marrow Ford\n\nThe Battle of Marrow Ford was fought in 1706 "
+                      "during the War of the Lindau Succession. The Ostrians lost 4,000 men. "
+                      "Both sides agreed to talk, and the war ended with the Treaty of Oss in "
+                      "1710.\n",
+        "river.txt": "The Lisk River\n\nThe Lisk flows through Marrow. Its delta was drained "
+                     "after a treaty of 1820.\n"})
+    _, retrieval = assistant.explain("Which treaty brought the War of the Lindau Succession to "
+                                     "an end?", "extractive")
+    ended = next(e for e in retrieval.evidence if "Treaty of Oss" in e.text)
+    assert ended.anchored
+
+
 def test_a_sentence_is_about_the_subject_its_section_heading_names(tmp_path) -> None:
     """"The hall was designed by ..." under the heading "Tessin Arena" is about the arena, and
     the model modes read the heading before it."""

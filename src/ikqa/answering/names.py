@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Sequence
 from ..indexing.lexical import BODY_NOUNS, fold, terms
 
 __all__ = ["NameMatcher", "adjective_words", "asked_terms", "in_order", "name_phrases", "name_terms",
-           "name_words", "names_a_sibling",
+           "name_heads", "name_words", "names_a_sibling",
            "subject_terms", "surface_of"]
 
 _NAME_UNICODE = re.compile(r"\b[^\W\d_][\w&'-]*\b")
@@ -180,6 +180,21 @@ def subject_terms(question: str) -> list[str]:
             for t in terms(w, drop_question_words=True)]
 
 
+def name_heads(question: str) -> frozenset[str]:
+    """The common nouns a question's names of two or more words open or end with, lower-cased
+    ("war" of "the War of the Hallen Succession", "park" of "Millbank Park"): a brief that
+    names the thing in full may go on to call it "the war", "the park"."""
+    words = question.strip().split(maxsplit=1)
+    heads = set()
+    for run in _NAME_RUN.finditer(words[1] if len(words) > 1 else ""):
+        parts = [re.sub(r"['’]s?$", "", w) for w in run.group(0).split()]  # "Federation's"
+        if len(parts) > 1:
+            heads |= {w.lower() for w in (parts[0], parts[-1])
+                      if w.isalpha() and len(w) > 2 and not _CALENDAR.fullmatch(w)}
+    return frozenset(heads)
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w'’–-]*(?:\s+(?:(?:of|for|and|the|de)\s+)*[A-Z][\w'’–-]*)*")
 _CALENDAR = re.compile(r"January|February|March|April|May|June|July|August|September|October|"
                        r"November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday")
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..config import Settings
 from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_list_item, is_table_row, lead_of, \
     resolve_aliases, terms, variant_terms
-from .names import NameMatcher, adjective_words, in_order, name_phrases, name_words, \
+from .names import NameMatcher, adjective_words, in_order, name_heads, name_phrases, name_words, \
     names_a_sibling, subject_terms
 from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, denies, expected_types, \
     misses_the_possessed, states_the_opposite, supplies, without_others_clauses
@@ -520,6 +520,16 @@ def _as_context(s: "StoredSentence") -> str:
     return f"{s.text}:" if s.kind == "heading" and not s.text.endswith(":") else s.text
 
 
+def _calls_it_by_its_head(text: str, question: str) -> bool:
+    """``text`` calls a name of the question by its common noun: "the war" for "the War of the
+    Hallen Succession"."""
+    heads = name_heads(question)
+    return bool(heads) and any(m.group(1) in heads for m in _THE_NOUN.finditer(text))
+
+
+_THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b")
+
+
 def _naming_headings(headings: dict[str, str], sentences: dict[str, tuple["StoredSentence", float]],
                      previous: dict[str, "StoredSentence"], subject: dict[str, float]
                      ) -> dict[str, str]:
@@ -602,6 +612,9 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     # every name the question states is stated in the sentence's brief ("Who was flown to New
     # Mexico?" is not answered from a brief that names only New York)
     names_it = all(brief_key(s.id) in briefs for briefs in named or ())
+    # "the war ended with the Treaty of Vesk" in a brief that names the War of the Hallen
+    # Succession is about that war
+    anchored = anchored or bool(named) and names_it and _calls_it_by_its_head(s.text, question)
     anchored = anchored and names_it and not _about_another_body(s.text, question, top, acronyms)
     relevant = coverage >= RELEVANT_COVERAGE or dense >= RELEVANT_DENSE
     # a table row states its facts in its header's terms: "2023 | 8.0 | 11" under "Year |
