@@ -59,6 +59,50 @@ def test_after_a_who_question_it_is_the_thing_asked_about_and_he_is_the_person()
         "What is Tomasz Wieczorek's background?"
 
 
+def _abstained(question: str) -> Turn:
+    return Turn(question, question, Answer(question=question, abstained=True,
+                                           text="The briefings don't say. No indexed source "
+                                                "answers this question."))
+
+
+def test_an_unanswered_turn_names_no_one_and_he_stays_the_person_asked_about() -> None:
+    asked = _abstained("When did Dr. Joaquín Peñalver take up the role?")
+    assert rewrite_follow_up("Whom did he replace?", [asked]) == \
+        "Whom did Dr. Joaquín Peñalver replace?"  # not "Whom did No replace?"
+    replaced = _turn("Whom did Dr. Joaquín Peñalver replace?", "Dr. Ana Louro retired in 2021 [1].")
+    assert rewrite_follow_up("Where did he do his doctorate?", [replaced]) == \
+        "Where did Dr. Joaquín Peñalver do his doctorate?"  # the subject, not the one answered
+
+
+def test_he_or_she_is_a_person_never_a_body_or_an_amount() -> None:
+    pledged = Turn("How much did the French minister pledge?", "How much did the French minister "
+                   "pledge?", Answer(question="", short="EUR 9.5 million",
+                                     text="Spain's pledge of EUR 9.5 million is the backbone. [1]"))
+    assert rewrite_follow_up("What did she say about glaciers?", [pledged]) == \
+        "What did the French minister say about glaciers?"
+    minister = _turn("Who is the Spanish science minister?", "1. Ministers from six countries met "
+                     "in Valletta. [1]")
+    assert rewrite_follow_up("What did he commit?", [minister]) == \
+        "What did the Spanish science minister commit?"
+    chaired = _turn("Who replaced Prof. Lars Øvergaard?", "The Governing Board met in June. [1]")
+    assert rewrite_follow_up("Where was she elected?", [chaired]) == "Where was she elected?"
+    said = _turn("Who said that chips matter?", "“Chips matter,” Deputy Minister Lê Văn Hùng said "
+                 "in Hà Nội. [1]")
+    assert rewrite_follow_up("When did he say it?", [said]) == \
+        "When did Deputy Minister Lê Văn Hùng say it?"
+
+
+def test_a_question_naming_that_flagship_or_asking_who_runs_it_is_no_fragment() -> None:
+    turn = _turn("What did the minister commit?", "EUR 9.5 million to the flagship. [1]")
+    assert rewrite_follow_up("Which body coordinates that flagship?", [turn]) == \
+        "Which body coordinates that flagship?"
+    assert rewrite_follow_up("Who runs the other flagship?", [turn]) == \
+        "Who runs the other flagship?"
+    named = _turn("Who leads the Blue Carbon Mapping flagship?", "Dr. Peñalver. [1]")
+    assert rewrite_follow_up("Which body coordinates that flagship?", [named]) == \
+        "Which body coordinates the Blue Carbon Mapping flagship?"
+
+
 def test_subject_falls_back_to_the_previous_answer() -> None:
     turn = _turn("What was launched to connect defense startups?",
                  "Now, Korea India Defense Accelerator (KIND-X) has been launched [1]")

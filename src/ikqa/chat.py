@@ -139,11 +139,20 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False,
     person answered, "it"/"its" is X; after a question about "the task force", that task force,
     by the name an ``earlier`` turn gave it."""
     asked_who = re.match(r"^\s*who\b", turn.standalone_question, re.I) is not None
+    said = "" if turn.answer.abstained else turn.answer.text  # "No indexed source ..." names no one
+    asked_of = _A_PERSON.search(turn.standalone_question) or _A_ROLE.search(turn.standalone_question)
+    if personal and asked_of and not asked_who:  # "Whom did Dr. X replace?" - "Where did he
+        return asked_of.group(0)  # study?": he is still Dr. X, not the one answered
     if personal or (asked_who and not impersonal):
-        person = _new_name(turn.answer.text, turn.standalone_question) or \
-            subject_of("", turn.answer.text)
+        person = _person_in(said, turn.standalone_question) if personal else \
+            _new_name(said, turn.standalone_question) or subject_of("", said)  # "them"
         if person:
             return person
+        if personal:  # "Who is the Spanish minister ...?" unanswered: "he" is that minister,
+            role = _A_ROLE.search(turn.standalone_question)  # never a body or an amount, nor
+            is_role = asked_who and re.match(r"^\s*who\s+(?:is|was)\b", turn.standalone_question, re.I)
+            return (role.group(0) if role and is_role else "") if asked_who else \
+                (asked_of.group(0) if asked_of else "")  # X of "Who replaced X?"
     done_to = _WHO_DID_WHAT.match(turn.standalone_question) if asked_who else None
     if done_to and not _PRONOUN.fullmatch(done_to.group(1)):
         return done_to.group(1)  # "Who wrote the mid-term evaluation of X?": it is that evaluation
@@ -160,7 +169,31 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False,
     topic = _topic(turn.standalone_question)
     if re.match(r"^(the|a|an|its|their|this|these)\b", topic, re.I):
         return topic  # "What are the focus areas of X?" -> "the focus areas of X"
-    return subject_of("", turn.answer.text) or topic  # "What was launched ...?" -> its answer
+    return subject_of("", said) or topic  # "What was launched ...?" -> its answer
+
+
+# "Dr. Joaquín Peñalver", "Prof. Lars Øvergaard": a person a question names
+_A_PERSON = re.compile(rf"\b(?:Dr|Prof|Mr|Ms|Mrs)\.?\s+[{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*")
+
+
+# "the French minister", "the institute's director": a person a question describes by role
+_A_ROLE = re.compile(r"\bthe\s+(?:[\w'’-]+\s+){0,3}?(?:minister|director|president|chair|chairman|"
+                     r"chairwoman|chairperson|secretary|ambassador|coordinator|head|leader|"
+                     r"founder|governor|mayor|premier|commissioner|rapporteur|spokesperson|"
+                     r"spokesman|spokeswoman)\b", re.I)
+
+
+def _person_in(answer_text: str, question: str) -> str:
+    """The first person the answer names that its question did not: a titled name ("Dr. Aylin
+    Demirtaş"), else a name of two to four words that is no body, amount or acronym."""
+    text = _MARKERS.sub("", answer_text)
+    titled = [m.group(0) for m in _A_PERSON.finditer(text) if m.group(0) not in question]
+    if titled:
+        return titled[0]
+    name = _new_name(answer_text, question)
+    looks = 2 <= len(name.split()) <= 6 and not re.search(r"\d|\b[A-Z]{2,}\b", name) and \
+        not re.search(rf"\b(?i:{BODY_NOUNS})\b", name)
+    return name if looks else ""
 
 
 # "the task force", "the coastal fund": a body the conversation named before
@@ -238,6 +271,8 @@ def _new_name(answer_text: str, question: str) -> str:
 def _is_fragment(question: str) -> bool:
     """A short question that names nothing and leans on the previous one ("On what date?")."""
     words = question.strip(" ?").split()
+    if len(words) > 2 and words[0].casefold() == "who" or _THAT_NOUN.search(question):
+        return False  # "Who runs the other flagship?", "Which body runs that flagship?"
     return 0 < len(words) <= _FRAGMENT_WORDS and not _entities(question) and \
         not _A_DESCRIPTION.search(question) and not \
         re.search(r"\b(is|are|was|were|does|do|did|has|have)\b", question, re.I)
@@ -289,15 +324,26 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
         named = _named_earlier(described.group(0), tuple(history))  # consortium's secretariat?"
         question = f"{question[:described.start()]}{named}{question[described.end():]}" \
             if named else question
+    demonstrative = _THAT_NOUN.search(question)
+    if demonstrative and not _entities(question) and not described:  # "that flagship"
+        named = _named_earlier(f"the {demonstrative.group(1)}", tuple(history))
+        question = f"{question[:demonstrative.start()]}{named}{question[demonstrative.end():]}" \
+            if named else question
     partitive, asked = _PARTITIVE.search(question), _PLURAL_ASKED.match(last.standalone_question)
     if partitive and asked:
         return question[:partitive.start(1)] + f"the {asked.group(1)}" + question[partitive.end(1):]
-    if _PRONOUN.search(question) or _POSSESSIVE.search(question):
-        referent = _referent(last, personal=_PERSONAL.search(question) is not None,
-                             impersonal=_IMPERSONAL.search(question) is not None,
+    # "that flagship" left unresolved is no pronoun to replace (a body, "that agency", is the
+    # body the last turn was about)
+    kept: list[str] = []
+    pronouns = _THAT_NOUN.sub(lambda m: _keep(m, kept) if not _A_DESCRIPTION.search(m.group(0))
+                              else m.group(0), question)
+    if _PRONOUN.search(pronouns) or _POSSESSIVE.search(pronouns):
+        referent = _referent(last, personal=_PERSONAL.search(pronouns) is not None,
+                             impersonal=_IMPERSONAL.search(pronouns) is not None,
                              earlier=tuple(history[:-1]))
         if referent:
-            return _put_in(referent, question)
+            return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))],
+                          _put_in(referent, pronouns))
     if _is_fragment(question):
         return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"
     return question
@@ -324,9 +370,23 @@ _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|Octob
 def _put_in(referent: str, question: str) -> str:
     """``question`` with its first possessive ("its") made ``referent``'s, else its first
     pronoun ("it") made ``referent``."""
+    subject, owned = _SUBJECT_PRONOUN.search(question), _POSSESSIVE.search(question)
+    if subject and owned and subject.start() < owned.start():  # "Where did he do his PhD?"
+        return f"{question[:subject.start()]}{referent}{question[subject.end():]}"
     owner = referent if referent.endswith(("'s", "’s")) else f"{referent}'s"
     rewritten = _POSSESSIVE.sub(owner, question, count=1)
     return rewritten if rewritten != question else _PRONOUN.sub(referent, question, count=1)
+
+
+def _keep(match: "re.Match[str]", kept: list[str]) -> str:
+    """A placeholder for ``match``'s text, kept in ``kept`` to be put back."""
+    kept.append(match.group(0))
+    return f"\x00{len(kept) - 1}\x00"
+
+
+# "that flagship?", "this agency's budget": a demonstrative before the phrase's last word
+_THAT_NOUN = re.compile(r"\b(?:that|this|these|those)\s+([a-z][\w-]+)(?=['’]s\b|\s*[?,.]|\s*$)", re.I)
+_SUBJECT_PRONOUN = re.compile(r"\b(?:he|she|it|they)\b", re.I)
 
 
 def needs_context(question: str) -> bool:
