@@ -283,6 +283,23 @@ def test_a_brief_naming_the_subject_in_full_may_go_on_to_call_it_by_its_common_n
     assert ended.anchored
 
 
+def test_in_a_transcript_a_question_put_is_never_cited_and_the_reply_is_read_with_it(
+        tmp_path) -> None:
+    assistant = _assistant_over(tmp_path, {"interview.txt": (
+        "An interview with Dr. Ilse Varga\n\n"
+        "Dr. Ilse Varga directs the Danube Sediment Programme. She spoke to Tom Reyes in Vienna.\n\n"
+        "REYES: Which partner city has surprised you most?\n\n"
+        "VARGA: Ruse. It joined the programme only in 2023, but its sediment cores are the oldest "
+        "we hold.\n\n"
+        "REYES: And the money?\n\n"
+        "VARGA: We have EUR 6 million until 2027.\n")})
+    answer, retrieval = assistant.explain("Which partner city surprised Varga most?", "extractive")
+    assert not any(e.text.endswith("?") for e in retrieval.evidence)
+    reply = next(e for e in retrieval.evidence if e.text.startswith("VARGA: Ruse"))
+    assert "surprised you most" in retrieval.previous[reply.sentence_id]
+    assert "Ruse" in answer.text, answer.text
+
+
 def test_a_sentence_is_about_the_subject_its_section_heading_names(tmp_path) -> None:
     """"The hall was designed by ..." under the heading "Tessin Arena" is about the arena, and
     the model modes read the heading before it."""

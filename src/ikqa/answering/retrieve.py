@@ -206,6 +206,7 @@ class Retriever:
                    if is_table_row(sentences[sid][0].text) and is_table_row(lead.text)}
         evidence = [e for e in evidence if (e.kind not in ("title", "header") or "title" in kinds)
                     and e.kind != "heading" and e.sentence_id not in headers
+                    and not _ASKS.search(e.text)  # "ERIKSEN: Which country surprised you?"
                     and (e.kind != "byline" or _asks_of_a_byline(e, question, kinds,
                                                                   subject_weights))]
         if kinds == {"definition"} and not any(e.typed for e in evidence):
@@ -399,7 +400,8 @@ class Retriever:
                 wanted[sid] = [sentence_id(parsed[0], n)
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
                 items.add(sid)
-            elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text) or _refers_back(s.text):
+            elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text) or _refers_back(s.text) \
+                    or _speaks(s.text):  # "PEÑALVER: Malta." after the question put
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
             elif (the := _DEFINITE.match(s.text)) is not None:
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
@@ -720,6 +722,17 @@ _DESCRIBED = re.compile(rf"^{DESCRIPTION}")
 # A definite description that repeats a noun of the sentence before ("The Tropical House, a
 # glass and steel greenhouse ..." / "The greenhouse was restored ... at a cost of ..."): that
 # sentence says what it is
+# a question put in a transcript or an FAQ states nothing; it is read before its answer
+_ASKS = re.compile(r"\?[\s\"'”’)]*$")
+
+
+def _speaks(text: str) -> bool:
+    """A speaker's turn in a transcript or an FAQ: "PEÑALVER: Malta.", "A: Since 2019."."""
+    label, colon, rest = text.partition(": ")
+    return bool(colon) and rest != "" and len(label) <= 30 and (
+        label in ("A", "Answer") or label.isupper() and len(label) > 1 and
+        re.fullmatch(r"[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+)*", label) is not None)
+
 _DEFINITE = re.compile(r"^The\s+([a-z][\w-]+)\s+(?:was|were|is|are|has|had|became|remained)\b")
 
 
