@@ -283,6 +283,23 @@ def test_a_brief_naming_the_subject_in_full_may_go_on_to_call_it_by_its_common_n
     assert ended.anchored
 
 
+def test_the_sentence_after_a_numbered_paragraph_refers_back_to_it_and_presided_asks_a_chair(
+        tmp_path) -> None:
+    assert expected_types("Who presided over the summit in Riga?") == {"leader"}
+    assistant = _assistant_over(tmp_path, {"statement.txt": (
+        "JOINT STATEMENT\n\n"
+        "Third Ministerial Summit of the Baltic Soil Partnership\nRiga, 3 May 2024\n\n"
+        "1. Ministers responsible for agriculture and research from the five member countries of "
+        "the Baltic Soil Partnership met in Riga on 2 and 3 May 2024 for the Partnership's Third "
+        "Ministerial Summit. The summit was hosted by Latvia and chaired by Dr. Ilze Ozola, "
+        "Latvia's Minister of Agriculture.\n\n"
+        "2. The Ministers welcomed the first soil atlas.\n"),
+        "other.txt": "Nordic Forest Network\n\nThe network met in Oslo in 2023, chaired by Per "
+                     "Lie.\n"})
+    answer = assistant.ask("Who presided over the ministerial summit in Riga?")
+    assert "Ozola" in answer.text, answer.text
+
+
 def test_in_a_transcript_a_question_put_is_never_cited_and_the_reply_is_read_with_it(
         tmp_path) -> None:
     assistant = _assistant_over(tmp_path, {"interview.txt": (

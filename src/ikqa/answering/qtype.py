@@ -130,7 +130,8 @@ _NOT_A_ROLE = {"author", "writer", "founder", "founders", "creator", "one", "per
                "first", "last", "current", "new", "same", "other", "main", "best"}
 # "Who directs / heads / leads / chairs / runs X?": whoever holds X's top role.
 _LEADS_Q = re.compile(r"^\s*who\b.*\b(directs|directed|heads|headed|leads|led|chairs|chaired|runs|"
-                      r"manages|managed|coordinates|is in charge of)\b", re.I)
+                      r"manages|managed|coordinates|is in charge of|presides|presided|oversees|"
+                      r"oversaw|supervises|supervised)\b", re.I)
 _CO_LEADS_Q = re.compile(r"\bco-(?:chair|lead|direct|head)", re.I)
 _CO_LED_BY = re.compile(_CO_LEADS_Q.pattern + r"\w*\s+by\s+\w+", re.I)  # "co-chaired by X"
 # "Who chairs the scientific committee of X?": a part of X, named by common nouns
@@ -140,7 +141,8 @@ _LEADER = re.compile(r"\b(direct(?:s|ed|ors?|ing)|heads?(?! (?:office|quarters)s
                      r"leads?|leader\w*|leadership|"
                      r"chair(?:s|ed|ing|man|men|woman|person)?|co-chair\w*|president|chief|"
                      r"(?:runs?|ran)(?!\s+(?:out\s+of|from)\b)|"  # not "is run out of Bergen"
-                     r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm)\b|"
+                     r"manag(?:es|ed|ers?|ing)|coordinat(?:es|ed|ors?|ing)|in charge|helm|"
+                     r"presid(?:es|ed|ing)|overs(?:ees|aw|een|eeing)|supervis(?:es|ed|ing|ors?))\b|"
                      # "an army of 62,000 men under Field Marshal Anton von Reisach", "under the
                      # command of General X", "under manager Gary Hollins"
                      r"\bunder(?=\s+(?:the\s+(?:command|leadership|direction)\s+of\s+|"

@@ -419,7 +419,8 @@ class Retriever:
                 if lead is not None:
                     out[sid] = lines[lead]
             elif ids[0] in found and (found[ids[0]].kind != "body"
-                                      or not is_list_item(found[ids[0]].text)) and (
+                                      or not is_list_item(found[ids[0]].text)
+                                      or _numbered_paragraph(found[ids[0]].text)) and (
                     sid not in repeated or set(terms(repeated[sid])) & set(terms(found[ids[0]].text))):
                 out[sid] = found[ids[0]]
         return out
@@ -530,6 +531,15 @@ def _calls_it_by_its_head(text: str, question: str) -> bool:
 
 
 _THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b")
+
+
+def _numbered_paragraph(text: str) -> bool:
+    """"1. Ministers responsible for research ... met in Valletta ...": a numbered paragraph of
+    a statement, not an item of a list; the sentence after it may refer back to it."""
+    return NUMBERED.match(text) is not None and len(text.split()) >= PARAGRAPH_WORDS
+
+
+PARAGRAPH_WORDS = 20
 
 
 def _naming_headings(headings: dict[str, str], sentences: dict[str, tuple["StoredSentence", float]],
