@@ -270,17 +270,24 @@ def test_a_brief_naming_the_subject_in_full_may_go_on_to_call_it_by_its_common_n
     assert name_heads("What was the Dockworkers' Federation's peak?") == {"dockworkers",
                                                                           "federation"}
     assert name_heads("Who heads IKCRI?") == frozenset()
+    assert "flagship" in name_heads("What is the Blue Carbon Mapping flagship's budget?")
+    assert "researchers" not in name_heads("What did IIEC researchers map?")  # one word: no name
     assistant = _assistant_over(tmp_path, {
         "battle.txt": "Battle of Marrow Ford\n\nThe Battle of Marrow Ford was fought in 1706 "
                       "during the War of the Lindau Succession. The Ostrians lost 4,000 men. "
                       "Both sides agreed to talk, and the war ended with the Treaty of Oss in "
                       "1710.\n",
         "river.txt": "The Lisk River\n\nThe Lisk flows through Marrow. Its delta was drained "
-                     "after a treaty of 1820.\n"})
+                     "after a treaty of 1820.\n",
+        "flagship.txt": "Interview\n\nDr. Ana Ruiz directs the Kelp Mapping flagship.\n\n"
+                        "Q: And the money?\n\nRUIZ: The flagship has EUR 9 million until 2028.\n"})
     _, retrieval = assistant.explain("Which treaty brought the War of the Lindau Succession to "
                                      "an end?", "extractive")
     ended = next(e for e in retrieval.evidence if "Treaty of Oss" in e.text)
     assert ended.anchored
+    _, retrieval = assistant.explain("What is the Kelp Mapping flagship's budget?", "extractive")
+    money = next(e for e in retrieval.evidence if "EUR 9 million" in e.text)
+    assert money.anchored  # "The flagship has ...", its first word capitalised
 
 
 def test_the_sentence_after_a_numbered_paragraph_refers_back_to_it_and_presided_asks_a_chair(

@@ -186,12 +186,23 @@ def name_heads(question: str) -> frozenset[str]:
     names the thing in full may go on to call it "the war", "the park"."""
     words = question.strip().split(maxsplit=1)
     heads = set()
-    for run in _NAME_RUN.finditer(words[1] if len(words) > 1 else ""):
+    rest = words[1] if len(words) > 1 else ""
+    for run in _NAME_RUN.finditer(rest):
         parts = [re.sub(r"['’]s?$", "", w) for w in run.group(0).split()]  # "Federation's"
+        after = _NOUN_AFTER.match(rest, run.end())  # "the Blue Carbon Mapping flagship"
+        if after and len(parts) > 1 and after.group(1) not in _NOT_A_HEAD \
+                and not run.group(0).endswith(("'s", "’s")):  # not "peak" of "X's peak"
+            heads.add(after.group(1))
         if len(parts) > 1:
             heads |= {w.lower() for w in (parts[0], parts[-1])
                       if w.isalpha() and len(w) > 2 and not _CALENDAR.fullmatch(w)}
     return frozenset(heads)
+
+
+_NOUN_AFTER = re.compile(r"\s+([a-z]{3,})(?:['’]s)?\b(?!\s+(?:the|a|an|of|to|in|on|at|by|for|from)\b)")
+_NOT_A_HEAD = frozenset({"and", "the", "was", "were", "has", "had", "have", "did", "does", "is",
+                         "are", "been", "will", "would", "can", "could", "should", "may", "might",
+                         "say", "said", "get", "got", "give", "gave", "receive", "received"})
 
 
 _NAME_RUN = re.compile(r"[A-Z][\w'’–-]*(?:\s+(?:(?:of|for|and|the|de)\s+)*[A-Z][\w'’–-]*)*")

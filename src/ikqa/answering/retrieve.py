@@ -530,7 +530,7 @@ def _calls_it_by_its_head(text: str, question: str) -> bool:
     return bool(heads) and any(m.group(1) in heads for m in _THE_NOUN.finditer(text))
 
 
-_THE_NOUN = re.compile(r"\b(?:the|this|that)\s+([a-z]+)\b")
+_THE_NOUN = re.compile(r"\b(?i:the|this|that)\s+([a-z]+)\b")
 
 
 def _numbered_paragraph(text: str) -> bool:
