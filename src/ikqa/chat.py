@@ -148,11 +148,8 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False,
             _new_name(said, turn.standalone_question) or subject_of("", said)  # "them"
         if person:
             return person
-        if personal:  # "Who is the Spanish minister ...?" unanswered: "he" is that minister,
-            role = _A_ROLE.search(turn.standalone_question)  # never a body or an amount, nor
-            is_role = asked_who and re.match(r"^\s*who\s+(?:is|was)\b", turn.standalone_question, re.I)
-            return (role.group(0) if role and is_role else "") if asked_who else \
-                (asked_of.group(0) if asked_of else "")  # X of "Who replaced X?"
+        if personal:  # never a body or an amount
+            return _person_asked_of(turn.standalone_question, asked_who)
     done_to = _WHO_DID_WHAT.match(turn.standalone_question) if asked_who else None
     if done_to and not _PRONOUN.fullmatch(done_to.group(1)):
         return done_to.group(1)  # "Who wrote the mid-term evaluation of X?": it is that evaluation
@@ -183,9 +180,20 @@ _A_ROLE = re.compile(r"\bthe\s+(?:[\w'’-]+\s+){0,3}?(?:minister|director|presi
                      r"spokesman|spokeswoman)\b", re.I)
 
 
+def _person_asked_of(question: str, asked_who: bool) -> str:
+    """The person "he"/"she" is when the answer to ``question`` named no one: the role asked
+    about in "Who is the Spanish minister ...?"; after another "Who ...?" question, no one
+    (not X of "Who replaced X?"); after any other question, the person it names or describes."""
+    if asked_who:
+        role = _A_ROLE.search(question)
+        return role.group(0) if role and re.match(r"^\s*who\s+(?:is|was)\b", question, re.I) else ""
+    asked_of = _A_PERSON.search(question) or _A_ROLE.search(question)
+    return asked_of.group(0) if asked_of else ""
+
+
 def _person_in(answer_text: str, question: str) -> str:
     """The first person the answer names that its question did not: a titled name ("Dr. Aylin
-    Demirtaş"), else a name of two to four words that is no body, amount or acronym."""
+    Demirtaş"), else a name of two to six words that is no body, amount or acronym."""
     text = _MARKERS.sub("", answer_text)
     titled = [m.group(0) for m in _A_PERSON.finditer(text) if m.group(0) not in question]
     if titled:
@@ -271,7 +279,7 @@ def _new_name(answer_text: str, question: str) -> str:
 def _is_fragment(question: str) -> bool:
     """A short question that names nothing and leans on the previous one ("On what date?")."""
     words = question.strip(" ?").split()
-    if len(words) > 2 and words[0].casefold() == "who" or _THAT_NOUN.search(question):
+    if (len(words) > 2 and words[0].casefold() == "who") or _THAT_NOUN.search(question):
         return False  # "Who runs the other flagship?", "Which body runs that flagship?"
     return 0 < len(words) <= _FRAGMENT_WORDS and not _entities(question) and \
         not _A_DESCRIPTION.search(question) and not \

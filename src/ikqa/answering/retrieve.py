@@ -533,6 +533,18 @@ def _calls_it_by_its_head(text: str, question: str) -> bool:
 _THE_NOUN = re.compile(r"\b(?i:the|this|that)\s+([a-z]+)\b")
 
 
+# a question put in a transcript or an FAQ states nothing; it is read before its answer
+_ASKS = re.compile(r"\?[\s\"'”’)]*$")
+
+
+def _speaks(text: str) -> bool:
+    """A speaker's turn in a transcript or an FAQ: "PEÑALVER: Malta.", "A: Since 2019."."""
+    label, colon, rest = text.partition(": ")
+    return bool(colon) and rest != "" and len(label) <= 30 and (
+        label in ("A", "Answer") or label.isupper() and len(label) > 1 and
+        re.fullmatch(r"[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+)*", label) is not None)
+
+
 def _numbered_paragraph(text: str) -> bool:
     """"1. Ministers responsible for research ... met in Valletta ...": a numbered paragraph of
     a statement, not an item of a list; the sentence after it may refer back to it."""
@@ -732,17 +744,6 @@ _DESCRIBED = re.compile(rf"^{DESCRIPTION}")
 # A definite description that repeats a noun of the sentence before ("The Tropical House, a
 # glass and steel greenhouse ..." / "The greenhouse was restored ... at a cost of ..."): that
 # sentence says what it is
-# a question put in a transcript or an FAQ states nothing; it is read before its answer
-_ASKS = re.compile(r"\?[\s\"'”’)]*$")
-
-
-def _speaks(text: str) -> bool:
-    """A speaker's turn in a transcript or an FAQ: "PEÑALVER: Malta.", "A: Since 2019."."""
-    label, colon, rest = text.partition(": ")
-    return bool(colon) and rest != "" and len(label) <= 30 and (
-        label in ("A", "Answer") or label.isupper() and len(label) > 1 and
-        re.fullmatch(r"[^\W\d_][^\W\d_ .'’-]*(?:[ .'’-]+[^\W\d_]+)*", label) is not None)
-
 _DEFINITE = re.compile(r"^The\s+([a-z][\w-]+)\s+(?:was|were|is|are|has|had|became|remained)\b")
 
 
