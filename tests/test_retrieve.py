@@ -48,6 +48,7 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("Who wrote the brief on the São Paulo–Zürich Water Exchange?", {"author"}),
     ("How were the granaries paid for?", set()),  # the means, not an amount
     ("By how much did the pilot cut leakage?", {"amount"}),
+    ("Where did she earn her doctorate?", {"place"}),  # not money
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -310,18 +311,24 @@ def test_the_sentence_after_a_numbered_paragraph_refers_back_to_it_and_presided_
 def test_in_a_transcript_a_question_put_is_never_cited_and_the_reply_is_read_with_it(
         tmp_path) -> None:
     assistant = _assistant_over(tmp_path, {"interview.txt": (
-        "An interview with Dr. Ilse Varga\n\n"
+        "SEDIMENT QUARTERLY, Issue 7\n\n"
         "Dr. Ilse Varga directs the Danube Sediment Programme. She spoke to Tom Reyes in Vienna.\n\n"
         "REYES: Which partner city has surprised you most?\n\n"
         "VARGA: Ruse. It joined the programme only in 2023, but its sediment cores are the oldest "
         "we hold.\n\n"
         "REYES: And the money?\n\n"
-        "VARGA: We have EUR 6 million until 2027.\n")})
+        "VARGA: We have EUR 6 million until 2027.\n\n"
+        "REYES: How did you start?\n\n"
+        "VARGA: By chance. I studied geology at the University of Graz, and I joined in 2015.\n"),
+        "profile.txt": "Staff profile\n\nDr. Omar Haddad leads the coastal team. He studied "
+                       "physics at the University of Lyon.\n"})
     answer, retrieval = assistant.explain("Which partner city surprised Varga most?", "extractive")
     assert not any(e.text.endswith("?") for e in retrieval.evidence)
     reply = next(e for e in retrieval.evidence if e.text.startswith("VARGA: Ruse"))
     assert "surprised you most" in retrieval.previous[reply.sentence_id]
     assert "Ruse" in answer.text, answer.text
+    studied = assistant.ask("Where did Ilse Varga study geology?")  # "I ...": the speaker
+    assert "University of Graz" in studied.text, studied.text
 
 
 def test_a_sentence_is_about_the_subject_its_section_heading_names(tmp_path) -> None:

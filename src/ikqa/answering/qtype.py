@@ -273,8 +273,9 @@ def expected_types(question: str) -> set[str]:
     elif _DURATION_Q.search(question):
         found.add("duration")
     elif _MONEY_Q.search(question) and not _MEANS_Q.search(question) and \
-            not re.match(r"\s*(?:who|whom|by\s+how\s+much)\b", question, re.I):
-        found.add("money")  # not "Who was the first woman to earn a doctorate?"
+            not re.match(r"\s*(?:who|whom|where|by\s+how\s+much)\b", question, re.I):
+        found.add("money")  # not "Who was the first woman to earn a doctorate?", "Where did
+        # she earn her PhD?"
     elif _AMOUNT_Q.search(question):
         found.add("amount")
     elif _MAGNITUDE_Q.search(question):

@@ -401,7 +401,8 @@ class Retriever:
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
                 items.add(sid)
             elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text) or _refers_back(s.text) \
-                    or _speaks(s.text):  # "PEÑALVER: Malta." after the question put
+                    or _speaks(s.text) or _FIRST_PERSON.match(s.text):  # "PEÑALVER: Malta."
+                # after the question put; "I did my PhD at Bergen" after "PEÑALVER: Mostly ..."
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
             elif (the := _DEFINITE.match(s.text)) is not None:
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
@@ -535,6 +536,9 @@ _THE_NOUN = re.compile(r"\b(?i:the|this|that)\s+([a-z]+)\b")
 
 # a question put in a transcript or an FAQ states nothing; it is read before its answer
 _ASKS = re.compile(r"\?[\s\"'”’)]*$")
+
+
+_FIRST_PERSON = re.compile(r"^(?:I|My|We|Our)\s")
 
 
 def _speaks(text: str) -> bool:
