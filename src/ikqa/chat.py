@@ -143,13 +143,14 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False,
     asked_of = _A_PERSON.search(turn.standalone_question) or _A_ROLE.search(turn.standalone_question)
     if personal and asked_of and not asked_who:  # "Whom did Dr. X replace?" - "Where did he
         return asked_of.group(0)  # study?": he is still Dr. X, not the one answered
+    # (so below, after a question that is no "Who ...?", it names or describes no person)
     if personal or (asked_who and not impersonal):
         person = _person_in(said, turn.standalone_question) if personal else \
             _new_name(said, turn.standalone_question) or subject_of("", said)  # "them"
         if person:
             return person
         if personal:  # never a body or an amount
-            return _person_asked_of(turn.standalone_question, asked_who)
+            return _role_answered(turn.standalone_question) if asked_who else ""
     done_to = _WHO_DID_WHAT.match(turn.standalone_question) if asked_who else None
     if done_to and not _PRONOUN.fullmatch(done_to.group(1)):
         return done_to.group(1)  # "Who wrote the mid-term evaluation of X?": it is that evaluation
@@ -180,15 +181,12 @@ _A_ROLE = re.compile(r"\bthe\s+(?:[\w'’-]+\s+){0,3}?(?:minister|director|presi
                      r"spokesman|spokeswoman)\b", re.I)
 
 
-def _person_asked_of(question: str, asked_who: bool) -> str:
-    """The person "he"/"she" is when the answer to ``question`` named no one: the role asked
-    about in "Who is the Spanish minister ...?"; after another "Who ...?" question, no one
-    (not X of "Who replaced X?"); after any other question, the person it names or describes."""
-    if asked_who:
-        role = _A_ROLE.search(question)
-        return role.group(0) if role and re.match(r"^\s*who\s+(?:is|was)\b", question, re.I) else ""
-    asked_of = _A_PERSON.search(question) or _A_ROLE.search(question)
-    return asked_of.group(0) if asked_of else ""
+def _role_answered(question: str) -> str:
+    """The person "he"/"she" is when the answer to the "Who ...?" ``question`` named no one: the
+    role asked about in "Who is the Spanish minister ...?"; no one after another "Who ...?"
+    question (not X of "Who replaced X?")."""
+    role = _A_ROLE.search(question)
+    return role.group(0) if role and re.match(r"^\s*who\s+(?:is|was)\b", question, re.I) else ""
 
 
 def _person_in(answer_text: str, question: str) -> str:
@@ -327,15 +325,11 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if what_about:
         question = what_about.group(1).rstrip("?") + "?"
         question = question[0].upper() + question[1:]
-    described = _A_DESCRIPTION.search(question)
-    if described and not _entities(question):  # "Who heads the fund today?", "Where is that
-        named = _named_earlier(described.group(0), tuple(history))  # consortium's secretariat?"
+    # "Who heads the fund today?", "Where is that consortium's secretariat?", "that flagship"
+    described = _A_DESCRIPTION.search(question) or _THAT_NOUN.search(question)
+    if described and not _entities(question):
+        named = _named_earlier(described.group(0), tuple(history))
         question = f"{question[:described.start()]}{named}{question[described.end():]}" \
-            if named else question
-    demonstrative = _THAT_NOUN.search(question)
-    if demonstrative and not _entities(question) and not described:  # "that flagship"
-        named = _named_earlier(f"the {demonstrative.group(1)}", tuple(history))
-        question = f"{question[:demonstrative.start()]}{named}{question[demonstrative.end():]}" \
             if named else question
     partitive, asked = _PARTITIVE.search(question), _PLURAL_ASKED.match(last.standalone_question)
     if partitive and asked:

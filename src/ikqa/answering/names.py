@@ -180,6 +180,7 @@ def subject_terms(question: str) -> list[str]:
             for t in terms(w, drop_question_words=True)]
 
 
+@lru_cache(maxsize=256)
 def name_heads(question: str) -> frozenset[str]:
     """The common nouns a question's names of two or more words open or end with, lower-cased
     ("war" of "the War of the Hallen Succession", "park" of "Millbank Park"): a brief that
