@@ -87,6 +87,10 @@ def test_questions_that_ask_for_several_items(question: str, is_list: bool) -> N
     ("Where is IKCRI based and what does it do?", ["Where is IKCRI based?", "What does it do?"]),
     ("What is FORGE?", ["What is FORGE?"]),
     ("Which research and development bodies exist?", ["Which research and development bodies exist?"]),
+    ("On what date, and in which city, was the new Board chair elected?",  # one clause, two asks
+     ["On what date was the new Board chair elected?", "In which city was the new Board chair elected?"]),
+    ("Where and when will the committee meet next?",
+     ["Where will the committee meet next?", "When will the committee meet next?"]),
 ])
 def test_a_two_part_question_is_split_into_its_questions(question: str, parts: list[str]) -> None:
     from ikqa.answering.compose import sub_questions

@@ -207,3 +207,23 @@ def test_it_after_which_fund_is_the_fund_the_answer_named(first, said, follow_up
 ])
 def test_the_fund_is_the_fund_the_conversation_named(earlier, follow_up, read_as) -> None:
     assert rewrite_follow_up(follow_up, [_turn(q) for q in earlier]) == read_as
+
+
+@pytest.mark.parametrize("first, said, short, follow_up, read_as", [
+    ("Which partner body does the new Board chair come from?", "He was succeeded by Dr. Aylin "
+     "Demirtaş, a hydrologist from ASWA, who was elected in June 2022. [1]", "",
+     "Who heads that body?", "Who heads ASWA?"),  # a bare acronym answered; not "... ASWA body"
+    ("Who has to draft the data-sharing agreement?", "A17.4 | Draft a data-sharing agreement | "
+     "Owner: S. Håland | Deadline: 31 July 2024 [1]", "S. Håland",
+     "Which partner body does that person represent?", "Which partner body does S. Håland "
+     "represent?"),
+    ("Where will the next ministerial conference take place?", "The Third Ministerial Conference "
+     "will be held in Kraków in 2026. [1]", "", "Which minister invited the partners there?",
+     "Which minister invited the partners in Kraków?"),
+    ("Where will the next ministerial conference take place?", "It will be held in Kraków. [1]",
+     "Kraków", "Are there any observers?", "Are there any observers?"),  # "there" is no place
+])
+def test_that_body_that_person_and_there_are_what_the_last_answer_gave(
+        first, said, short, follow_up, read_as) -> None:
+    last = Turn(first, first, Answer(question=first, text=said, short=short))
+    assert rewrite_follow_up(follow_up, [last]) == read_as

@@ -49,6 +49,10 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("How were the granaries paid for?", set()),  # the means, not an amount
     ("By how much did the pilot cut leakage?", {"amount"}),
     ("Where did she earn her doctorate?", {"place"}),  # not money
+    ("Which law applies to grant agreements?", set()),  # a law, not an amount
+    ("What kind of funding does the fund offer?", set()),
+    ("What budget does IKCRI have?", {"money"}),
+    ("What share of the costs does each party pay?", {"money"}),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -622,6 +626,27 @@ def test_a_comparison_is_answered_with_each_things_fact(tmp_path) -> None:
     assert "2019" in cited and "2008" in cited, answer.text
 
 
+@pytest.mark.slow
+def test_two_question_words_sharing_one_clause_are_answered_from_their_own_sentences(
+        tmp_path) -> None:
+    assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "board.txt": (
+        "The Aurora Governing Board\n\nProf. Lars Øvergaard stepped down as chair of the Aurora "
+        "Governing Board in 2022. Dr. Aylin Demirtaş was elected to succeed him on 23 June 2022. "
+        "The vote was taken at the Board's annual meeting, held that year in Tromsø.\n")})
+    answer = assistant.ask("On what date, and in which city, was the new Board chair elected?")
+    assert "23 June 2022" in answer.text and "Tromsø" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("sentence,counts", [
+    ("The committee is composed of three representatives appointed by each Party.", True),
+    ("The Council has seven independent experts.", True),
+    ("A second flood in October 1953 inundated 4,300 hectares of farmland.", False),
+])
+def test_how_many_people_is_answered_by_a_count_of_people_under_any_name(sentence, counts) -> None:
+    assert supplies("quantity", sentence, "body", "How many people does each party appoint?") \
+        is counts
+
+
 @pytest.mark.parametrize("sentence,names_founder", [
     ("Founded in 2014, it is based in Rotterdam.", False),
     ("Founded by Dr. Jan Bakker in 2014, it is based in Rotterdam.", True),
@@ -1012,6 +1037,27 @@ def test_a_sentence_saying_where_a_body_sits(text, sits) -> None:
     from ikqa.answering.retrieve import says_where_it_sits
 
     assert says_where_it_sits(text) is sits
+
+
+@pytest.mark.parametrize("question,asks", [
+    ("Which city will house the new Data Facility?", True),
+    ("Where is the archive housed?", True),
+    ("Who lives in the house on the hill?", False),  # a house, not housing something
+])
+def test_a_question_asking_where_a_body_will_be_housed(question, asks) -> None:
+    from ikqa.answering.retrieve import asks_where_it_sits
+
+    assert asks_where_it_sits(question) is asks
+
+
+@pytest.mark.slow
+def test_will_house_is_answered_by_will_be_hosted_in(tmp_path) -> None:
+    assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "facility.txt": (
+        "The Aurora Data Facility\n\nThe partners decided to establish the Aurora Data Facility. "
+        "It will be hosted by the Nordic Ocean Observatory in Tromsø and is expected to be "
+        "operational by June 2025.\n")})
+    answer = assistant.ask("Which city will house the Aurora Data Facility?")
+    assert not answer.abstained and "Tromsø" in answer.text, answer.note
 
 
 @pytest.mark.slow

@@ -56,7 +56,10 @@ _CONDENSE_ANSWER_WORDS = 25
 KEEP_SHARE = 0.8  # of the follow-up's own content words a rewrite must keep
 _MARKERS = re.compile(r"\s*\[\d+\]")
 
-_PRONOUN = re.compile(r"\b(it|they|them|this|that|these|those|he|she|him|her|there)\b", re.I)
+# "there" as a place, not "Are there ...?" / "there were"
+_THERE = (r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)\bthere\b(?!\s+(?:is|are|was|were|will|"
+          r"would|have|has|had|be|been)\b)")
+_PRONOUN = re.compile(rf"\b(it|they|them|this|that|these|those|he|she|him|her)\b|{_THERE}", re.I)
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 _IMPERSONAL = re.compile(r"\b(it|its)\b", re.I)
 # "Who leads the Blue Corridor Programme?": what the person answered did something to.
@@ -210,6 +213,7 @@ _A_DESCRIPTION = re.compile(r"\b(?:the|that|this)\s+(?:[a-z][\w-]*\s+){0,2}?(?:"
 # names a body, and "it" in the next question is that body
 _ASKS_A_BODY = re.compile(r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(" + BODY_NOUNS + r")\b", re.I)
 _A_BODY_NAME = re.compile(r"\([A-Z][\w-]+\)|\b(?i:" + BODY_NOUNS + r")$")
+_AN_ACRONYM = re.compile(r"[A-Z][A-Z&-]{1,7}")
 
 
 def _body_answered(turn: Turn) -> str:
@@ -222,8 +226,12 @@ def _body_answered(turn: Turn) -> str:
     said = [e for e in _entities(_MARKERS.sub("", turn.answer.text))
             if e.lower() not in _LEADING and e.casefold() not in turn.standalone_question.casefold()]
     noun = asked.group(1).casefold()
+    short = turn.answer.short.strip()
     body = next((e for e in said if noun in e.casefold()), "") or \
-        next((e for e in said if _A_BODY_NAME.search(e)), "")
+        next((e for e in said if _A_BODY_NAME.search(e)), "") or \
+        (short if _looks_like_a_name(short) and short.casefold()
+         not in turn.standalone_question.casefold() else "") or \
+        next((e for e in said if _AN_ACRONYM.fullmatch(e)), "")  # "a hydrologist from ASWA"
     return _without_acronym(body)  # "Tsunami Preparedness Trust Fund", not "... (TPTF)'s"
 
 
@@ -304,6 +312,11 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     place = _place_in(last.answer.text) if that_place else ""
     if place:  # "What was that city called until 1976?" after "... hosted ... in Maputo"
         question = f"{question[:that_place.start()]}{place}{question[that_place.end():]}"
+    question = _answered_place_for_there(question, last)
+    that_person = _THAT_PERSON.search(question)
+    person = _person_answered(last) if that_person else ""
+    if person:  # "Which body does that person represent?" after "Who drafts ...?" - "S. Håland"
+        question = f"{question[:that_person.start()]}{person}{question[that_person.end():]}"
     what_about = _WHAT_ABOUT.match(question)
     named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
     if named_then_asked:  # the question is about the thing it names: "it" is that thing
@@ -329,8 +342,10 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     described = _A_DESCRIPTION.search(question) or _THAT_NOUN.search(question)
     if described and not _entities(question):
         named = _named_earlier(described.group(0), tuple(history))
-        question = f"{question[:described.start()]}{named}{question[described.end():]}" \
-            if named else question
+        body = _A_DESCRIPTION.fullmatch(described.group(0)) is not None
+        if named or body and re.match(r"(?:that|this)\b", described.group(0), re.I):  # "that body"
+            named = named or "it"  # unnamed stands whole for what the conversation is about
+            question = f"{question[:described.start()]}{named}{question[described.end():]}"
     partitive, asked = _PARTITIVE.search(question), _PLURAL_ASKED.match(last.standalone_question)
     if partitive and asked:
         return question[:partitive.start(1)] + f"the {asked.group(1)}" + question[partitive.end(1):]
@@ -349,6 +364,42 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if _is_fragment(question):
         return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"
     return question
+
+
+# "that person", "this official": the one the last answer named
+_THAT_PERSON = re.compile(r"\b(?:that|this|the\s+same)\s+(?:person|man|woman|official|individual|"
+                          r"scientist|researcher|expert|representative)\b", re.I)
+_ASKS_WHERE = re.compile(r"^\s*(?:where\b|(?:in|at|to)\s+which\s+(?:city|town|country|place|region)\b|"
+                         r"which\s+(?:city|town|country|place|region)\b)", re.I)
+
+
+def _person_answered(turn: Turn) -> str:
+    """The person the answer to a "Who ...?" question named: its short answer when that is a
+    name, else the first person its text names that the question did not."""
+    if turn.answer.abstained or not re.match(r"^\s*who\b", turn.standalone_question, re.I):
+        return ""
+    short = turn.answer.short.strip()
+    if _looks_like_a_name(short) and short.casefold() not in turn.standalone_question.casefold():
+        return short
+    return _person_in(turn.answer.text, turn.standalone_question)
+
+
+def _looks_like_a_name(text: str) -> bool:
+    """A short answer that is a name: capitalised, at most six words, no digits."""
+    return bool(text) and text[0].isupper() and len(text.split()) <= 6 and \
+        not re.search(r"\d", text)
+
+
+def _answered_place_for_there(question: str, last: Turn) -> str:
+    """``question`` with "there" made the place the last answer gave when the last question asked
+    where ("Which minister invited the partners there?" after "Where will the conference take
+    place?" - "Kraków"); unchanged otherwise."""
+    there = re.search(_THERE, question, re.I)
+    if there is None or last.answer.abstained or not _ASKS_WHERE.match(last.standalone_question):
+        return question
+    short = last.answer.short.strip()
+    place = short if _looks_like_a_name(short) else _place_in(last.answer.text)
+    return f"{question[:there.start()]}in {place}{question[there.end():]}" if place else question
 
 
 # "that city", "the same town": the place the last answer gave

@@ -20,7 +20,7 @@ from .claims import numbers
 from .confidence import confidence, features
 from .names import asked_terms, name_terms, subject_terms, surface_of
 from .qtype import is_list_question, is_plural
-from .retrieve import SEAT_TERMS, W_TYPE, Retrieval, asks_where_it_sits, is_list_item, \
+from .retrieve import SEAT_TERMS, W_TYPE, Retrieval, asks_where_it_sits, is_list_item, seat_terms, \
     says_where_it_sits
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
@@ -53,6 +53,14 @@ _CLAUSE_BREAK = re.compile(r"(?<=[,;:])\s+")
 
 _SECOND_QUESTION = re.compile(r",?\s+and\s+(?=(?:(?:on|in|at|for|by|from|since|until|to|with)\s+)?"
                               r"(?:what|which|who|whom|when|where|how)\b)", re.I)
+# Two question words sharing one clause: "On what date, and in which city, was the chair
+# elected?", "Where and when will the committee meet next?" -> a question of each
+_ASKED_BY = (r"(?:(?:on|in|at|for|by|from|since|until|to|with)\s+)?(?:(?:what|which)(?:\s+[\w-]+){0,2}?|"
+             r"how(?:\s+(?:many|much|long|often|far)(?:\s+[\w-]+)?)?|who|whom|when|where|why)")
+_SHARED_CLAUSE = re.compile(
+    rf"^\s*(?P<a>{_ASKED_BY})\s*,?\s+and\s+(?P<b>{_ASKED_BY})"
+    r"\s*,?\s+(?P<rest>(?:is|are|was|were|will|would|did|does|do|has|have|had|can|could|should)\s.+?)"
+    r"\s*\?*\s*$", re.I)
 
 
 # Comparisons of two named things, asked as the same question about each:
@@ -94,11 +102,16 @@ def compares(question: str) -> bool:
 
 def sub_questions(question: str) -> list[str]:
     """The parts of a question that asks two things ("Which agency partners with ISRO, and on
-    what date did that group begin?" -> its two questions; "Which was founded first, X or Y?"
-    -> when each was founded); one part otherwise."""
+    what date did that group begin?" -> its two questions; "Where and when will it meet?" ->
+    where it will meet, when it will; "Which was founded first, X or Y?" -> when each was
+    founded); one part otherwise."""
     compared = _comparison_parts(question)
     if compared:
         return compared
+    shared = _SHARED_CLAUSE.match(question)
+    if shared:
+        return [f"{shared.group(x)[0].upper()}{shared.group(x)[1:]} {shared.group('rest')}?"
+                for x in ("a", "b")]
     parts = [p.strip(" ,?") for p in _SECOND_QUESTION.split(question, maxsplit=1)]
     if len(parts) < 2 or min(len(p.split()) for p in parts) < 3:
         return [question]
@@ -305,14 +318,27 @@ def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
     untyped = next((e for e in retrieval.evidence if not e.typed), None)
     if untyped is None or (best.score - W_TYPE) >= untyped.score - TYPE_GAP:
         return False
-    asked = asked_terms(retrieval.question)
+    asked = asked_terms(retrieval.question) - _kind_words(retrieval.question)
     # the brief's title names its subject's words too ("the Pacific tuna commission" of "The PTSC
     # has 26 members" under "The Pacific Tuna Stewardship Commission ...")
     said = set(terms(f"{best.title} {best.text} {retrieval.previous.get(best.sentence_id, '')}"))
     if "place" in retrieval.kinds and asks_where_it_sits(retrieval.question) and \
             says_where_it_sits(best.text):
-        said |= SEAT_TERMS  # "- Seat: Gaborone" says where X is headquartered
+        said |= SEAT_TERMS | seat_terms(retrieval.question)  # "- Seat: Gaborone" says where X
+        # is headquartered; "It will be hosted in Tromsø" where it will be housed
     return not asked or not asked <= said
+
+
+# "In which city ...?", "What year ...?": the noun naming the kind of fact asked for, which the
+# sentence stating it need not repeat ("It will be hosted in Tromsø")
+_KIND_NOUN = re.compile(r"^\s*(?:(?:in|on|at|by|from|to|during|for)\s+)?(?:which|what)\s+(city|town|"
+                        r"country|region|province|state|place|year|month|date|day|decade|century)\b",
+                        re.I)
+
+
+def _kind_words(question: str) -> set[str]:
+    kind = _KIND_NOUN.match(question)
+    return set(terms(kind.group(1))) if kind else set()
 
 
 def _select(evidence: list[Evidence], retrieval: Retrieval, is_list: bool,

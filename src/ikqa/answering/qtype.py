@@ -71,6 +71,14 @@ _WEIGHT = re.compile(r"\d\s*(?:g|kg|mg|lb|lbs|oz|t|grams?|kilograms?|kilos?|tonn
 _MONEY_Q = re.compile(
     r"\b(budget|budgets|cost|costs|funding|funded|price|revenue|investment|salary|worth|grant|"
     r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum|monetary)\b|\bhow much money\b", re.I)
+# "Which law applies to grant agreements?", "What kind of funding ...?": a thing of the kind its
+# first noun names, not an amount (unlike "What budget ...?", "What share of the costs ...?")
+_ASKS_A_THING = re.compile(
+    r"^\s*(?:(?:in|on|at|by|from|to|under|for|with)\s+)?(?:which|what)\s+(?!(?:is|are|was|were|does|"
+    r"do|did|has|have|had|will|would|can|could|should|may|amount|amounts|sum|sums|budget|budgets|"
+    r"cost|costs|price|prices|fee|fees|funding|grant|grants|salary|share|proportion|percentage|"
+    r"part|total|level|figure|value|investment|revenue|money|capital|contribution|payment)\b)"
+    r"[a-z][\w-]*\b", re.I)
 # "How were the granaries paid for?" asks for the means (a tax), not an amount.
 _MEANS_Q = re.compile(r"^\s*how\s+(?:is|are|was|were|will|would|can|could|do|does|did)\b"
                       r"(?!.*\bhow (?:much|many)\b)", re.I)
@@ -101,7 +109,7 @@ _PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|
 # "Which centre is based in New Delhi?" gives the place and asks for something else.
 # Words saying where a body sits ("based", "headquartered", "seat", "secretariat"): retrieval
 # prefers a sentence holding one for "Where is X based?", the short answer the place after one
-SEAT_WORDS = r"based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|secretariat|offices?"
+SEAT_WORDS = r"based|headquarter\w*|hq|seat(?:ed)?|located|situated|hosted|housed|secretariat|offices?"
 _PLACE_GIVEN = re.compile(r"\b(based|located|headquartered|held|situated) (in|at) [A-Z]")
 _EXPANSION_Q = re.compile(r"\b(?i:what|which) (?i:does|do) (?:(?i:the|this|that) (?i:acronym|"
                           r"abbreviation|initialism) )?([A-Z][\w&-]*[A-Z][\w&-]*) (?i:stand for)\b|"
@@ -273,6 +281,7 @@ def expected_types(question: str) -> set[str]:
     elif _DURATION_Q.search(question):
         found.add("duration")
     elif _MONEY_Q.search(question) and not _MEANS_Q.search(question) and \
+            not _ASKS_A_THING.match(question) and \
             not re.match(r"\s*(?:who|whom|where|by\s+how\s+much)\b", question, re.I):
         found.add("money")  # not "Who was the first woman to earn a doctorate?", "Where did
         # she earn her PhD?"
@@ -631,7 +640,22 @@ def counted_terms(question: str) -> set[str]:
         if word.lower() in _NOT_COUNTED:
             break
         words.append(word)
-    return set(_terms(" ".join(words)))
+    counted = set(_terms(" ".join(words)))
+    if counted and counted <= set(_terms(_PEOPLE)):  # "How many people ...?": "three
+        return counted | _people()  # representatives", "seven experts"
+    return counted
+
+
+# "How many people ...?" is answered by a count of people under any of these names
+_PEOPLE = "people persons individuals"
+
+
+@lru_cache(maxsize=1)
+def _people() -> set[str]:
+    return set(_terms(
+        "representatives members experts staff employees researchers scientists workers "
+        "residents delegates officials students fellows engineers technicians volunteers "
+        "inhabitants participants researchers doctors nurses teachers soldiers"))
 
 
 def _terms(text: str) -> list[str]:

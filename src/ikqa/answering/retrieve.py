@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..indexing.embed import Encoder
     from ..indexing.store import Store, StoredSentence
 
-__all__ = ["says_where_it_sits", "asks_where_it_sits", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
+__all__ = ["says_where_it_sits", "asks_where_it_sits", "seat_terms", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
            "most_telling"]
 
 # Weights of the sentence evidence score; they sum to 1 so the score stays in [0, 1].
@@ -56,7 +56,9 @@ W_UNANCHORED = 0.04
 SEAT_MARGIN = 0.5
 SEAT_CHUNKS, SEAT_SENTENCES = 3, 6  # where to look for them, and how many at most
 SEAT_TERMS = set(terms("seat headquarters headquartered based located hosted secretariat office"))
-_SEAT = re.compile(rf"\b(?:{SEAT_WORDS}|host(?:s|ing)?)\b", re.I)
+# "Which city will house the facility?": "house" as a verb
+_SEAT = re.compile(rf"\b(?:{SEAT_WORDS}|host(?:s|ing)?|"
+                   r"(?:(?<=will\s)|(?<=would\s)|(?<=shall\s))house)\b", re.I)
 TITLE_SHARE = 0.5  # weight of the brief's title in a sentence's term coverage (see _evidence)
 # An item of a bulleted list is read with the line that leads into the list, found among the
 # this many sentences before it.
@@ -698,6 +700,11 @@ def says_where_it_sits(text: str) -> bool:
 def asks_where_it_sits(question: str) -> bool:
     """"Where is X based / headquartered?", "Where is X's secretariat?"."""
     return _SEAT.search(question) is not None
+
+
+def seat_terms(question: str) -> set[str]:
+    """The terms of the words ``question`` asks where something sits with ("house", "based")."""
+    return set(terms(" ".join(m.group(0) for m in _SEAT.finditer(question))))
 
 
 # "Ana Tembe, a Mozambican ecologist based in Beira": where a person works, not a body's seat
