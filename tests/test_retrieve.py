@@ -637,6 +637,28 @@ def test_two_question_words_sharing_one_clause_are_answered_from_their_own_sente
     assert "23 June 2022" in answer.text and "Tromsø" in answer.text, answer.text
 
 
+def test_a_verb_of_the_same_meaning_says_what_the_question_asks() -> None:
+    from ikqa.answering.retrieve import same_meaning
+    from ikqa.indexing.lexical import terms
+
+    assert set(terms("move")) <= same_meaning(set(terms("BIBP relocates to Gdańsk")))
+    assert set(terms("founded")) <= same_meaning(set(terms("It was established in 1921")))
+    assert not set(terms("move")) & same_meaning(set(terms("It was established in 1921")))
+
+
+@pytest.mark.slow
+def test_a_name_glossed_in_its_own_language_is_found_by_its_acronym(tmp_path) -> None:
+    """"BIBP relocates to Gdańsk" is about the Baltic Institute for Coastal Research, which a
+    brief glossed as "(Bałtycki Instytut Badań Przybrzeżnych, BIBP)"; "relocates" is "move"."""
+    assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "baltic.md": (
+        "# Milestones\n\n- 1921 — The Baltic Institute for Coastal Research (Bałtycki Instytut "
+        "Badań Przybrzeżnych, BIBP) is founded in Sopot as a marine station.\n- 1952 — BIBP "
+        "relocates from Sopot to new premises in Gdańsk.\n- 2015 — Prof. Katarzyna Wójcik "
+        "becomes director of BIBP.\n")})
+    answer = assistant.ask("When did the Baltic Institute for Coastal Research move to Gdańsk?")
+    assert "1952" in answer.citations[0].text, answer.text
+
+
 @pytest.mark.parametrize("sentence,counts", [
     ("The committee is composed of three representatives appointed by each Party.", True),
     ("The Council has seven independent experts.", True),

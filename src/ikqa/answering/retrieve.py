@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..indexing.embed import Encoder
     from ..indexing.store import Store, StoredSentence
 
-__all__ = ["says_where_it_sits", "asks_where_it_sits", "seat_terms", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
+__all__ = ["says_where_it_sits", "asks_where_it_sits", "seat_terms", "same_meaning", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
            "most_telling"]
 
 # Weights of the sentence evidence score; they sum to 1 so the score stays in [0, 1].
@@ -103,6 +103,8 @@ class Retrieval:
     unknown_adjectives: list[str] = field(default_factory=list)
     # "What is objective 2 of X?": the ids of the items found by their place in X's list
     asked_items: set[str] = field(default_factory=set)
+    # an acronym a brief gave a name the question spells out -> that name's terms ("BIBP")
+    acronyms: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple[str, float]]:
@@ -115,6 +117,32 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple
         for rank, item in enumerate(ranking, start=1):
             totals[item] = totals.get(item, 0.0) + 1.0 / (k + rank)
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+# Verbs of the events briefs report, each group one meaning: a sentence saying one of them
+# says what a question asking another asks ("When did BIBP move to Gdańsk?" - "BIBP relocates
+# to Gdańsk")
+_SAME_MEANING = ("move moved relocate relocated transfer transferred",
+                 "found founded establish established",
+                 "head headed lead led direct directed",
+                 "start started begin began begun commence commenced",
+                 "finish finished complete completed",
+                 "die died death", "born birth",
+                 "build built construct constructed",
+                 "buy bought purchase purchased acquire acquired",
+                 "employ employed employees staff")
+
+
+@lru_cache(maxsize=1)
+def _meanings() -> dict[str, frozenset[str]]:
+    groups = [frozenset(terms(g)) for g in _SAME_MEANING]
+    return {t: g for g in groups for t in g}
+
+
+def same_meaning(sentence_terms: set[str]) -> set[str]:
+    """The terms that mean what one of ``sentence_terms`` means ("move" for "reloc")."""
+    meanings = _meanings()
+    return {t for term in sentence_terms & meanings.keys() for t in meanings[term]}
 
 
 def term_coverage(question_terms: list[str], sentence_terms: set[str],
@@ -232,7 +260,7 @@ class Retriever:
                          previous=_read_before(previous, further,
                                                _naming_headings(headings, sentences, previous,
                                                                 subject_weights)),
-                         asked_items=asked_items,
+                         asked_items=asked_items, acronyms=acronyms,
                          referents={e.sentence_id: _as_evidence(previous[e.sentence_id], e)
                                     for e in evidence if e.sentence_id in previous
                                     and ANAPHOR.match(e.text)
@@ -616,6 +644,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     for acronym, name in (acronyms or {}).items():
         if re.search(rf"\b{acronym}\b", f"{previous.text if previous else ''} {s.text}"):
             sentence_terms |= name
+    sentence_terms |= same_meaning(sentence_terms)  # "relocates" says what "move" asks
     coverage = term_coverage(content_terms, sentence_terms, weights)
     # The brief's title counts at half weight: "When was Twilight Princess launched in North
     # America?" is answered by "The game was launched in North America..." under the title
@@ -824,7 +853,15 @@ def _definition_of(acronym: str) -> re.Pattern[str]:
     Restoration Consortium (SIRC)")."""
     skipped = rf"(?:{_JOINING}[A-Z][\w'’]*)?"
     words = f"{skipped}{_JOINING}".join(f"{letter}[\\w'’]*" for letter in acronym)
-    return re.compile(rf"\b({words})\s*\({acronym}\)")
+    return re.compile(rf"\b({words})(?:\s+(?:in|at)\s+[A-Z][\w'’-]*)?\s*\({acronym}\)")
+
+
+@lru_cache(maxsize=256)
+def _glossed(acronym: str) -> re.Pattern[str]:
+    """A name, then in brackets the name in its own language and ``acronym``: "the Baltic
+    Institute for Coastal Research (Bałtycki Instytut Badań Przybrzeżnych, BIBP)"."""
+    name = rf"(?:[A-Z][\w'’-]*{_LINKING})*[A-Z][\w'’-]*"
+    return re.compile(rf"({name})\s*\(({name}),\s*{acronym}\)")
 
 
 def _acronym_expansions(question: str, sentences: list["StoredSentence"]) -> dict[str, str]:
@@ -840,21 +877,28 @@ def _acronym_expansions(question: str, sentences: list["StoredSentence"]) -> dic
     return found
 
 
-_DEFINED_ACRONYM = re.compile(r"\(([A-Z]{2,6})\)")
+_DEFINED_ACRONYM = re.compile(r"\((?:[^()]*?,\s*)?([A-Z]{2,6})\)")
 
 
 def _acronyms_of_names(question: str, sentences: list["StoredSentence"]) -> dict[str, frozenset[str]]:
     """For each name the question spells out that a brief gives an acronym ("the Center for
     Arctic Coastal Modeling (CACM)"), that acronym -> the name's terms: the question's words
-    hold every word of the name, and the name's initials spell the acronym."""
+    hold every word of the name, and the name's initials spell the acronym (or, for a name
+    glossed in its own language, "X (Bałtycki Instytut Badań Przybrzeżnych, BIBP)", those
+    of the gloss)."""
     asked = set(terms(question))
     found: dict[str, frozenset[str]] = {}
     for s in sentences:
         text = s.text.replace("–", "-")
         for acronym in set(_DEFINED_ACRONYM.findall(text)) - set(found):
             defined = _definition_of(acronym).search(text)
-            name = frozenset(terms(defined.group(1))) if defined else frozenset()
-            if len(name) >= 2 and name <= asked:
+            glossed = _glossed(acronym).search(text)
+            spelled = [defined.group(1)] if defined else []
+            if glossed and _definition_of(acronym).search(f"{glossed.group(2)} ({acronym})"):
+                spelled += [glossed.group(1), glossed.group(2)]  # either name, translated
+            named = [frozenset(terms(n)) for n in spelled]
+            name = next((n for n in named if len(n) >= 2 and n <= asked), None)
+            if name:
                 found[acronym] = name
     return found
 
