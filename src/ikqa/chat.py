@@ -91,7 +91,8 @@ _ENTITY = re.compile(
 )
 _LEADING = {"what", "who", "where", "when", "which", "how", "why", "is", "are", "does", "do",
             "did", "was", "were", "can", "tell", "and", "list", "name", "on", "at", "in", "to",
-            "under", "through", "using", "for", "with", "by", "from", "during", "into"}
+            "under", "through", "using", "for", "with", "by", "from", "during", "into",
+            "since", "until", "after", "before", "so", "then", "but", "or"}  # "Since when?"
 _TOPIC_START = re.compile(
     r"^\s*(?:(?:what|which|who|whom|when|where|why|how)(?:\s+(?:kind|sort|type)\s+of)?"
     r"(?:\s+\w+)??\s+(?:is|are|was|were|does|do|did|has|have|had|will|would|can|could)\s+)", re.I)
