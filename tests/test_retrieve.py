@@ -52,7 +52,7 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("Which law applies to grant agreements?", set()),  # a law, not an amount
     ("What kind of funding does the fund offer?", set()),
     ("What budget does IKCRI have?", {"money"}),
-    ("What share of the costs does each party pay?", {"money"}),
+    ("What share of the costs does each party pay?", {"share"}),  # "55 per cent", not money
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -635,6 +635,19 @@ def test_two_question_words_sharing_one_clause_are_answered_from_their_own_sente
         "The vote was taken at the Board's annual meeting, held that year in Tromsø.\n")})
     answer = assistant.ask("On what date, and in which city, was the new Board chair elected?")
     assert "23 June 2022" in answer.text and "Tromsø" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("sentence,states", [
+    ("5.2 ANIM shall contribute 55 per cent of the total, namely EUR 13.2 million.", True),
+    ("About a third of its grants have gone to cooperatives.", True),
+    ("The maximum funding for the Portuguese teams of one project is EUR 450,000.", False),
+])
+def test_what_share_is_answered_by_a_part_of_a_whole_not_an_amount(sentence, states) -> None:
+    from ikqa.answering.short import typed_short
+
+    question = "What share of the total funding does ANIM provide?"
+    assert supplies("share", sentence, "body", question) is states
+    assert (typed_short(expected_types(question), sentence, question) != "") is states
 
 
 def test_a_verb_of_the_same_meaning_says_what_the_question_asks() -> None:

@@ -36,7 +36,7 @@ LIST_MARGIN = 0.2
 TYPE_GAP = 0.20
 # Kinds a sentence can state about anything (a date, a number, a place): one that states it
 # may be about another subject. An expansion "(FORGE)" or the byline is bound to its subject.
-_TOPICAL_KINDS = {"date", "duration", "frequency", "money", "quantity", "magnitude", "place"}
+_TOPICAL_KINDS = {"date", "duration", "frequency", "money", "share", "quantity", "magnitude", "place"}
 # An abstention's "related" passage shares a question term, or is at least this close in
 # meaning (gibberish and unrelated questions reach ~0.3 on the test brief).
 RELATED_DENSE = 0.45

@@ -16,7 +16,7 @@ from functools import lru_cache
 __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
            "counts_otherwise", "misses_the_possessed", "SPELLED_NUMBERS",
            "BODY_NAME",
-           "SEAT_WORDS", "FREQUENCY", "asks_enumeration", "counted_terms", "is_list_question",
+           "SEAT_WORDS", "FREQUENCY", "SHARE", "asks_enumeration", "counted_terms", "is_list_question",
            "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
@@ -79,6 +79,12 @@ _ASKS_A_THING = re.compile(
     r"cost|costs|price|prices|fee|fees|funding|grant|grants|salary|share|proportion|percentage|"
     r"part|total|level|figure|value|investment|revenue|money|capital|contribution|payment)\b)"
     r"[a-z][\w-]*\b", re.I)
+# "What share of the funding does ANIM provide?": a part of a whole ("55 per cent", "a third"),
+# not an amount of money
+_SHARE_Q = re.compile(r"^\s*(?:and\s+)?(?:(?:what|which)\s+(?:share|proportion|percentage|fraction|"
+                      r"per\s?cent)|how\s+many\s+per\s?cent)\b", re.I)
+SHARE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s?cent\b|percent\b)|\b(?:half|(?:a|one|two)\s+thirds?|"
+                   r"(?:a|one|three)\s+quarters?)\b", re.I)
 # "How were the granaries paid for?" asks for the means (a tax), not an amount.
 _MEANS_Q = re.compile(r"^\s*how\s+(?:is|are|was|were|will|would|can|could|do|does|did)\b"
                       r"(?!.*\bhow (?:much|many)\b)", re.I)
@@ -270,7 +276,7 @@ _LANGUAGE = re.compile(r"(?:English|French|German|Spanish|Italian|Portuguese|Dut
 
 
 def expected_types(question: str) -> set[str]:
-    """The kinds of fact ``question`` asks for ("date", "duration", "frequency", "money", "amount", "quantity",
+    """The kinds of fact ``question`` asks for ("date", "duration", "frequency", "money", "share", "amount", "quantity",
     "magnitude", "place", "author", "agent", "leader", "title", "expansion:<ACRONYM>", "role:<word>",
     "definition")."""
     found: set[str] = set()
@@ -280,6 +286,8 @@ def expected_types(question: str) -> set[str]:
         found.add("frequency")
     elif _DURATION_Q.search(question):
         found.add("duration")
+    elif _SHARE_Q.search(question):
+        found.add("share")
     elif _MONEY_Q.search(question) and not _MEANS_Q.search(question) and \
             not _ASKS_A_THING.match(question) and \
             not re.match(r"\s*(?:who|whom|where|by\s+how\s+much)\b", question, re.I):
@@ -537,6 +545,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             and not (_FOUNDED_WHEN_Q.search(question) and not _FOUNDING_OR_SINCE.search(sentence))
     if kind == "money":
         return _new_match(_MONEY, sentence, question) and _COUNT.search(sentence) is not None
+    if kind == "share":
+        return _new_match(SHARE, sentence, question)
     if kind == "amount":
         return _new_match(_COUNT, _without_dates(sentence), question) or _new_match(_MONEY, sentence,
                                                                                    question)
@@ -697,7 +707,7 @@ def _names_a_founder(sentence: str) -> bool:
 # "co-chaired by two countries" names no one; "led by Professor Annika Lindqvist" does.
 
 
-_OF_A_SUBJECT = {"date", "money", "amount", "quantity", "duration", "place", "leader", "magnitude",
+_OF_A_SUBJECT = {"date", "money", "amount", "share", "quantity", "duration", "place", "leader", "magnitude",
                  "frequency"}
 # "the Aegean Shoreline Fund, which is based in Thessaloniki and pays ...,", "India Korea Centre
 # for Research & Innovation (IKCRI), which is based in New Delhi", "A separate Technology

@@ -487,7 +487,7 @@ _IRREGULAR = {"lead": ("led",), "run": ("ran",), "hold": ("held",), "write": ("w
               "build": ("built",), "choos": ("chose", "chosen"), "win": ("won",),
               "sell": ("sold",), "pay": ("paid",), "spend": ("spent",), "meet": ("met",),
               "find": ("found",), "grow": ("grew", "grown"), "rise": ("rose", "risen")}
-_NOT_OF_A_BYLINE = frozenset({"date", "duration", "frequency", "money", "amount", "quantity",
+_NOT_OF_A_BYLINE = frozenset({"date", "duration", "frequency", "money", "share", "amount", "quantity",
                               "magnitude"})
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .qtype import FREQUENCY, SEAT_WORDS
+from .qtype import FREQUENCY, SEAT_WORDS, SHARE
 
 __all__ = ["typed_short", "cell_short"]
 
@@ -55,6 +55,8 @@ def _phrase(kind: str, sentence: str, question: str) -> str:
         return _first_new(_MONEY, sentence, question)
     if kind == "frequency":
         return _first_new(FREQUENCY, sentence, question)
+    if kind == "share":
+        return _first_new(SHARE, sentence, question)
     if kind in {"amount", "quantity", "magnitude", "duration"}:
         return _first_new(_MONEY, sentence, question) or _count(sentence, question)
     if kind == "place":
