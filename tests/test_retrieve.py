@@ -650,6 +650,31 @@ def test_what_share_is_answered_by_a_part_of_a_whole_not_an_amount(sentence, sta
     assert (typed_short(expected_types(question), sentence, question) != "") is states
 
 
+@pytest.mark.slow
+def test_a_signatory_s_role_line_is_answered_with_the_name_above_it(tmp_path) -> None:
+    """A signature block: "Director-General" alone names no one; the line above it does."""
+    assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "accord.txt": (
+        "MEMORANDUM OF UNDERSTANDING ON COASTAL RESEARCH\n\n1.1 The Parties shall fund joint "
+        "projects on coastal erosion.\n\nSigned in Lisbon on 14 March 2019.\n\n"
+        "For the Agência Nacional de Investigação Marinha:\nDra. Maria da Conceição Antunes\n"
+        "President\n\nFor the Narodowe Centrum Badań Morskich:\nProf. Andrzej Kołodziej\n"
+        "Director-General\n")})
+    answer = assistant.ask("Who signed the memorandum on behalf of the Narodowe Centrum Badań "
+                           "Morskich?")
+    assert "Andrzej Kołodziej" in answer.text, answer.text
+
+
+@pytest.mark.parametrize("line,is_role", [
+    ("Director-General", True), ("Head, Joint Secretariat", True),
+    ("Head of International Cooperation, ANIM", True),
+    ("The director said so.", False), ("Prof. Andrzej Kołodziej", False),
+])
+def test_a_line_giving_a_role_alone(line, is_role) -> None:
+    from ikqa.answering.retrieve import is_role_line
+
+    assert is_role_line(line) is is_role
+
+
 def test_a_verb_of_the_same_meaning_says_what_the_question_asks() -> None:
     from ikqa.answering.retrieve import same_meaning
     from ikqa.indexing.lexical import terms

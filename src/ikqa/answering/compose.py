@@ -20,8 +20,8 @@ from .claims import numbers
 from .confidence import confidence, features
 from .names import asked_terms, name_terms, subject_terms, surface_of
 from .qtype import is_list_question, is_plural
-from .retrieve import SEAT_TERMS, W_TYPE, Retrieval, asks_where_it_sits, is_list_item, same_meaning, \
-    says_where_it_sits, seat_terms
+from .retrieve import SEAT_TERMS, W_TYPE, Retrieval, asks_where_it_sits, is_list_item, is_role_line, \
+    same_meaning, says_where_it_sits, seat_terms
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
 __all__ = ["compose_answer", "row_cells", "items_after", "asked_cell", "gives_another_cell", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
@@ -160,7 +160,7 @@ def _with_referent(chosen: list[Evidence], retrieval: Retrieval, question: str) 
     best = chosen[0]
     referent = retrieval.referents.get(best.sentence_id)
     asks_a_name = _NAMES_A_BODY.search(question) or \
-        _ASKS_WHO.match(question) and _A_PERSON_BEFORE.match(best.text)
+        _ASKS_WHO.match(question) and (_A_PERSON_BEFORE.match(best.text) or is_role_line(best.text))
     if referent is None or not asks_a_name or \
             any(c.sentence_id == referent.sentence_id for c in chosen):
         return chosen

@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from ..indexing.embed import Encoder
     from ..indexing.store import Store, StoredSentence
 
-__all__ = ["says_where_it_sits", "asks_where_it_sits", "seat_terms", "same_meaning", "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
+__all__ = ["says_where_it_sits", "asks_where_it_sits", "seat_terms", "same_meaning", "is_role_line",
+           "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
            "most_telling"]
 
 # Weights of the sentence evidence score; they sum to 1 so the score stays in [0, 1].
@@ -263,8 +264,7 @@ class Retriever:
                          asked_items=asked_items, acronyms=acronyms,
                          referents={e.sentence_id: _as_evidence(previous[e.sentence_id], e)
                                     for e in evidence if e.sentence_id in previous
-                                    and ANAPHOR.match(e.text)
-                                    and previous[e.sentence_id].kind == "body"})
+                                    and _cites_before(e.text, previous[e.sentence_id])})
 
     def _nth_items(self, sentences: dict[str, tuple["StoredSentence", float]],
                    nth: tuple[int, set[str]]) -> dict[str, tuple["StoredSentence", float]]:
@@ -431,7 +431,8 @@ class Retriever:
                                for n in range(parsed[1] - 1, max(-1, parsed[1] - 1 - LIST_REACH), -1)]
                 items.add(sid)
             elif ANAPHOR.match(s.text) or _DESCRIBED_AFTER.match(s.text) or _refers_back(s.text) \
-                    or _speaks(s.text) or _FIRST_PERSON.match(s.text):  # "PEÑALVER: Malta."
+                    or _speaks(s.text) or _FIRST_PERSON.match(s.text) \
+                    or is_role_line(s.text):  # "PEÑALVER: Malta.", "Director-General"
                 # after the question put; "I did my PhD at Bergen" after "PEÑALVER: Mostly ..."
                 wanted[sid] = [sentence_id(parsed[0], parsed[1] - 1)]
             elif (the := _DEFINITE.match(s.text)) is not None:
@@ -569,6 +570,23 @@ _ASKS = re.compile(r"\?[\s\"'”’)]*$")
 
 
 _FIRST_PERSON = re.compile(r"^(?:I|My|We|Our)\s")
+# A line giving a role only, under the name it belongs to (a signature block, a letter's sign-off):
+# "Director-General", "Head, Joint Secretariat", "Executive Secretary"
+_ROLE_LINE = re.compile(r"(?:[A-Z][\w'’-]*\s+){0,2}(?i:president|vice-president|director|"
+                        r"director-general|head|chair|chairman|chairwoman|chairperson|secretary|"
+                        r"secretary-general|minister|coordinator|rapporteur|ambassador|dean|"
+                        r"rector|manager|chief executive)(?:,?\s+(?:[A-Z][\w'’&-]*|of|the|and|for|&)){0,6}")
+
+
+def _cites_before(text: str, before: "StoredSentence") -> bool:
+    """A sentence whose answer needs the one before it cited too: "It was launched in Gdańsk."
+    after the sentence naming it; "Director-General" under the signatory's name line."""
+    return bool(ANAPHOR.match(text)) and before.kind == "body" or is_role_line(text)
+
+
+def is_role_line(text: str) -> bool:
+    """``text`` is a role alone, on its own line, with no name nor statement of its own."""
+    return len(text) <= 60 and _ROLE_LINE.fullmatch(text.strip(" .")) is not None
 
 
 def _speaks(text: str) -> bool:
