@@ -227,3 +227,18 @@ def test_that_body_that_person_and_there_are_what_the_last_answer_gave(
         first, said, short, follow_up, read_as) -> None:
     last = Turn(first, first, Answer(question=first, text=said, short=short))
     assert rewrite_follow_up(follow_up, [last]) == read_as
+
+
+def test_it_after_which_of_the_institutes_is_the_one_the_answer_puts_in_the_asked_place() -> None:
+    first = "Which of the founding institutes is based in Kraków?"
+    said = ("Four institutes are founding partners: IECA in Aveiro, directed by Dr. Inês Ribeiro; "
+            "BIBP in Gdańsk; and IHR in Kraków, directed by Dr. Tomasz Wójcik. [1]")
+    assert rewrite_follow_up("What was it called originally?", [_turn(first, said)]) == \
+        "What was IHR called originally?"
+
+
+def test_that_office_is_the_office_the_last_answer_named() -> None:
+    last = _turn("What was IHR called originally?", "- 1951 — The Kraków River Survey Office is "
+                 "renamed Instytut Hydrologii Rzecznej (IHR). [1]")
+    assert rewrite_follow_up("When was that office established?", [last]) == \
+        "When was the Kraków River Survey Office established?"

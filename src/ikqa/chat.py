@@ -212,7 +212,8 @@ _A_DESCRIPTION = re.compile(r"\b(?:the|that|this)\s+(?:[a-z][\w-]*\s+){0,2}?(?:"
 
 # "Which fund is hosted in Ebène?", "Which body carries out research from Aqaba?": the answer
 # names a body, and "it" in the next question is that body
-_ASKS_A_BODY = re.compile(r"^\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(" + BODY_NOUNS + r")\b", re.I)
+_ASKS_A_BODY = re.compile(r"^\s*(?:which|what)\s+(?:of\s+the\s+)?(?:[\w-]+\s+){0,2}?(" + BODY_NOUNS +
+                          r")s?\b", re.I)  # "Which of the founding institutes ...?" too
 _A_BODY_NAME = re.compile(r"\([A-Z][\w-]+\)|\b(?i:" + BODY_NOUNS + r")$")
 _AN_ACRONYM = re.compile(r"[A-Z][A-Z&-]{1,7}")
 
@@ -229,6 +230,7 @@ def _body_answered(turn: Turn) -> str:
     noun = asked.group(1).casefold()
     short = turn.answer.short.strip()
     body = next((e for e in said if noun in e.casefold()), "") or \
+        _placed_in_asked_place(said, turn) or \
         next((e for e in said if _A_BODY_NAME.search(e)), "") or \
         (short if _looks_like_a_name(short) and short.casefold()
          not in turn.standalone_question.casefold() else "") or \
@@ -248,7 +250,8 @@ def _without_acronym(name: str) -> str:
 def _named_earlier(description: str, earlier: tuple[Turn, ...]) -> str:
     """The name an earlier turn's question gave the body ``description`` describes ("the
     Mangrove and Coastal Task Force" for "the task force"), else a fuller description of it an
-    earlier turn used ("the brine consortium"); empty when none did."""
+    earlier turn used ("the brine consortium"), else a fuller name an earlier answer gave it
+    ("the Kraków River Survey Office" for "that office"); empty when none did."""
     noun = description.split()[-1].casefold()
     for turn in reversed(earlier):
         named = [e for e in [*_entities(turn.standalone_question), _body_answered(turn)]
@@ -258,6 +261,12 @@ def _named_earlier(description: str, earlier: tuple[Turn, ...]) -> str:
         fuller = _fuller_descriptions(turn.standalone_question, noun, len(description.split()))
         if fuller:
             return re.sub(r"^(?:that|this)\b", "the", fuller[-1])
+    for turn in reversed(earlier):  # "that office" after "... renamed the Kraków River Survey
+        answered = [] if turn.answer.abstained else _entities(_MARKERS.sub("", turn.answer.text))
+        named = [e for e in answered if _without_acronym(e).casefold().endswith(noun)
+                 and len(e.split()) > len(description.split())]  # Office": a fuller name
+        if named:
+            return f"the {named[0]}"
     return ""
 
 
@@ -365,6 +374,17 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if _is_fragment(question):
         return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"
     return question
+
+
+def _placed_in_asked_place(said: list[str], turn: Turn) -> str:
+    """Of the names the answer gives, the one it puts in the place the question asked about:
+    "IHR" of "IECA in Aveiro, ...; and IHR in Kraków" for "Which institute is based in Kraków?"."""
+    text = _MARKERS.sub("", turn.answer.text)
+    for place in _IN_A_PLACE.findall(turn.standalone_question):
+        before = re.search(rf"([^\s,;:]+)\s+(?:in|at)\s+{re.escape(place)}\b", text)
+        if before and before.group(1) in said:
+            return before.group(1)
+    return ""
 
 
 # "that person", "this official": the one the last answer named
