@@ -57,9 +57,10 @@ KEEP_SHARE = 0.8  # of the follow-up's own content words a rewrite must keep
 _MARKERS = re.compile(r"\s*\[\d+\]")
 
 # "there" as a place, not "Are there ...?" / "there were"
-_THERE = (r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)\bthere\b(?!\s+(?:is|are|was|were|will|"
-          r"would|have|has|had|be|been)\b)")
-_PRONOUN = re.compile(rf"\b(it|they|them|this|that|these|those|he|she|him|her)\b|{_THERE}", re.I)
+_THERE = re.compile(r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)\bthere\b(?!\s+(?:is|are|was|"
+                    r"were|will|would|have|has|had|be|been)\b)", re.I)
+_PRONOUN = re.compile(rf"\b(it|they|them|this|that|these|those|he|she|him|her)\b|{_THERE.pattern}",
+                      re.I)
 _PERSONAL = re.compile(r"\b(he|she|him|her|his|hers)\b", re.I)
 _IMPERSONAL = re.compile(r"\b(it|its)\b", re.I)
 # "Who leads the Blue Corridor Programme?": what the person answered did something to.
@@ -228,12 +229,9 @@ def _body_answered(turn: Turn) -> str:
     said = [e for e in _entities(_MARKERS.sub("", turn.answer.text))
             if e.lower() not in _LEADING and e.casefold() not in turn.standalone_question.casefold()]
     noun = asked.group(1).casefold()
-    short = turn.answer.short.strip()
     body = next((e for e in said if noun in e.casefold()), "") or \
         _placed_in_asked_place(said, turn) or \
-        next((e for e in said if _A_BODY_NAME.search(e)), "") or \
-        (short if _looks_like_a_name(short) and short.casefold()
-         not in turn.standalone_question.casefold() else "") or \
+        next((e for e in said if _A_BODY_NAME.search(e)), "") or _short_name(turn) or \
         next((e for e in said if _AN_ACRONYM.fullmatch(e)), "")  # "a hydrologist from ASWA"
     return _without_acronym(body)  # "Tsunami Preparedness Trust Fund", not "... (TPTF)'s"
 
@@ -399,10 +397,14 @@ def _person_answered(turn: Turn) -> str:
     name, else the first person its text names that the question did not."""
     if turn.answer.abstained or not re.match(r"^\s*who\b", turn.standalone_question, re.I):
         return ""
+    return _short_name(turn) or _person_in(turn.answer.text, turn.standalone_question)
+
+
+def _short_name(turn: Turn) -> str:
+    """The turn's short answer when it is a name its question does not already say."""
     short = turn.answer.short.strip()
-    if _looks_like_a_name(short) and short.casefold() not in turn.standalone_question.casefold():
-        return short
-    return _person_in(turn.answer.text, turn.standalone_question)
+    return short if _looks_like_a_name(short) and \
+        short.casefold() not in turn.standalone_question.casefold() else ""
 
 
 def _looks_like_a_name(text: str) -> bool:
@@ -415,7 +417,7 @@ def _answered_place_for_there(question: str, last: Turn) -> str:
     """``question`` with "there" made the place the last answer gave when the last question asked
     where ("Which minister invited the partners there?" after "Where will the conference take
     place?" - "Kraków"); unchanged otherwise."""
-    there = re.search(_THERE, question, re.I)
+    there = _THERE.search(question)
     if there is None or last.answer.abstained or not _ASKS_WHERE.match(last.standalone_question):
         return question
     short = last.answer.short.strip()

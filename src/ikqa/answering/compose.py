@@ -21,7 +21,7 @@ from .confidence import confidence, features
 from .names import asked_terms, name_terms, subject_terms, surface_of
 from .qtype import is_list_question, is_plural
 from .retrieve import SEAT_TERMS, W_TYPE, Retrieval, asks_where_it_sits, is_list_item, is_role_line, \
-    same_meaning, says_where_it_sits, seat_terms
+    named_by_acronyms, same_meaning, says_where_it_sits, seat_terms
 from ..types import Answer, Citation, Evidence, parse_sentence_id, sentence_id
 
 __all__ = ["compose_answer", "row_cells", "items_after", "asked_cell", "gives_another_cell", "joined_answer", "compares", "abstention_reason", "related_evidence", "is_list_question",
@@ -412,9 +412,7 @@ def _asked_first(evidence: list[Evidence], retrieval: Retrieval) -> list[Evidenc
     def holds(e: Evidence, words: set[str], title: str = "") -> bool:
         text = f"{title} {e.text} {retrieval.previous.get(e.sentence_id, '')}"
         said = set(terms(text))  # "BIBP" names the Baltic Institute ...; "relocates", "move"
-        said |= same_meaning(said).union(*(name for acronym, name in retrieval.acronyms.items()
-                                           if re.search(rf"\b{acronym}\b", text)))
-        return words <= said
+        return words <= said | same_meaning(said) | named_by_acronyms(text, retrieval.acronyms)
     if not asked or holds(best, asked):
         return evidence
     better = next((e for e in evidence[1:] if e.score >= best.score - ASKED_MARGIN and e.typed

@@ -665,7 +665,7 @@ def _people() -> set[str]:
     return set(_terms(
         "representatives members experts staff employees researchers scientists workers "
         "residents delegates officials students fellows engineers technicians volunteers "
-        "inhabitants participants researchers doctors nurses teachers soldiers"))
+        "inhabitants participants doctors nurses teachers soldiers"))
 
 
 def _terms(text: str) -> list[str]:

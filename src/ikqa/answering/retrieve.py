@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from ..indexing.store import Store, StoredSentence
 
 __all__ = ["says_where_it_sits", "asks_where_it_sits", "seat_terms", "same_meaning", "is_role_line",
+           "named_by_acronyms",
            "Retriever", "Retrieval", "reciprocal_rank_fusion", "term_coverage",
            "most_telling"]
 
@@ -144,6 +145,12 @@ def same_meaning(sentence_terms: set[str]) -> set[str]:
     """The terms that mean what one of ``sentence_terms`` means ("move" for "reloc")."""
     meanings = _meanings()
     return {t for term in sentence_terms & meanings.keys() for t in meanings[term]}
+
+
+def named_by_acronyms(text: str, acronyms: dict[str, frozenset[str]] | None) -> set[str]:
+    """The terms of the names whose acronyms ``text`` says ("BIBP" -> baltic, institut, ...)."""
+    return set().union(*(name for acronym, name in (acronyms or {}).items()
+                         if re.search(rf"\b{acronym}\b", text)))
 
 
 def term_coverage(question_terms: list[str], sentence_terms: set[str],
@@ -659,9 +666,7 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
     sentence_terms = set(terms(_HEADER_WORDS.get(s.kind, "") + s.text))
     if previous is not None:
         sentence_terms |= set(terms(previous.text))
-    for acronym, name in (acronyms or {}).items():
-        if re.search(rf"\b{acronym}\b", f"{previous.text if previous else ''} {s.text}"):
-            sentence_terms |= name
+    sentence_terms |= named_by_acronyms(f"{previous.text if previous else ''} {s.text}", acronyms)
     sentence_terms |= same_meaning(sentence_terms)  # "relocates" says what "move" asks
     coverage = term_coverage(content_terms, sentence_terms, weights)
     # The brief's title counts at half weight: "When was Twilight Princess launched in North
