@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 import ikqa
@@ -104,6 +106,25 @@ def test_a_two_part_question_cites_a_sentence_for_each_part(assistant: ikqa.Assi
                            "and on what date did that group begin?")
     assert "Korea Aerospace Administration" in answer.text and "20th April 2026" in answer.text
     assert len(answer.citations) >= 2
+
+
+def test_two_parts_answered_by_one_sentence_give_it_once_with_one_marker() -> None:
+    from ikqa.answering.compose import joined_answer
+    from ikqa.types import Answer, Citation
+
+    def cited(start: int, text: str) -> Citation:
+        return Citation(marker=1, source="a.txt", title="A", text=text, start=start,
+                        end=start + len(text), score=1.0)
+
+    hosted = cited(0, "It will be hosted in Tromsø and run by June 2025.")
+    board = cited(60, "The Board proposed it.")
+    parts = [Answer(question="Which city?", text=f"{hosted.text} [1]", citations=[hosted]),
+             Answer(question="By when?", text=f"{hosted.text} [1] {board.text} [2]",
+                    citations=[hosted, replace(board, marker=2)])]
+    joined = joined_answer("Which city, and by when?", parts)
+    assert joined.text == f"{hosted.text} [1] {board.text} [2]"
+    assert [c.marker for c in joined.citations] == [1, 2]
+    assert [c.start for c in joined.citations] == [0, 60]
 
 
 @pytest.mark.slow

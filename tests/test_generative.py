@@ -220,11 +220,30 @@ def test_a_phrase_names_the_thing_the_question_asks_for_as_its_sentence_does(
     ("40", "About 40 per cent of the city died.", "40 per cent"),
     ("1,026", "His catalogue listed 1,026 species.", "1,026"),  # a count: the asked noun's job
     ("12", "It has 112 rooms and 12 m of frontage.", "12 m"),  # not the "12" inside "112"
+    ("10–13", "The adult weighs 10–13 g.", "10–13 g"),  # a range is a number too
 ])
 def test_a_bare_number_is_given_with_the_unit_its_sentence_writes(number, sentence, given) -> None:
     from ikqa.answering.claims import with_unit
 
     assert with_unit(number, [sentence]) == given
+
+
+@pytest.mark.parametrize("phrase, sentence, question, given", [
+    ("9.5 million", "Spain will contribute EUR 9.5 million over five years.", "How much?",
+     "EUR 9.5 million"),
+    ("2,500", "He received a flat fee of 2,500 crowns.", "What was he paid?", "2,500 crowns"),
+    ("2007", "It was inaugurated on 26 December 2007.", "When was it opened?", "26 December 2007"),
+    ("21 June", "It was fought on 21 June 1706 near Sedmore.", "On what date?", "21 June 1706"),
+    ("2007", "It was inaugurated on 26 December 2007.", "In which year was it opened?", "2007"),
+    ("April", "It moved to Gdynia in April 2022.", "In which month did it move?", "April"),
+    ("12", "It had 12 members on 12 May 2019.", "How many members?", "12"),  # no part of a date
+    ("Lisbon", "It moved to Lisbon in April 2022.", "Where?", "Lisbon"),
+])
+def test_an_amount_or_date_is_given_as_its_sentence_states_it_in_full(phrase, sentence, question,
+                                                                     given) -> None:
+    from ikqa.answering.short import in_full
+
+    assert in_full(phrase, [sentence], question) == given
 
 
 @pytest.mark.parametrize("kinds,sentence,question,short", [

@@ -1111,12 +1111,16 @@ def test_a_question_asking_where_a_body_will_be_housed(question, asks) -> None:
 
 
 @pytest.mark.slow
-def test_will_house_is_answered_by_will_be_hosted_in(tmp_path) -> None:
+@pytest.mark.parametrize("question", ["Which city will house the Aurora Data Facility?",
+                                      "Which city will house the new Aurora Data Facility?"])
+def test_will_house_is_answered_by_will_be_hosted_in(tmp_path, question) -> None:
+    """A sentence about the facility need not call it "new"."""
     assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "facility.txt": (
         "The Aurora Data Facility\n\nThe partners decided to establish the Aurora Data Facility. "
         "It will be hosted by the Nordic Ocean Observatory in Tromsø and is expected to be "
-        "operational by June 2025.\n")})
-    answer = assistant.ask("Which city will house the Aurora Data Facility?")
+        "operational by June 2025.\n\nThe Board proposed an Aurora Data Facility to the "
+        "ministers, who approved the Aurora Data Facility in November 2023.\n")})
+    answer = assistant.ask(question)
     assert not answer.abstained and "Tromsø" in answer.text, answer.note
 
 

@@ -125,11 +125,13 @@ def joined_answer(question: str, answers: Sequence[Answer]) -> Answer:
     given = [a for a in answers if not a.abstained]
     if not given:
         return replace(answers[0], question=question)
-    texts, citations = [], []
+    texts: list[str] = []
+    citations: list[Citation] = []
     for a in given:
-        offset = len(citations)
-        texts.append(_MARKER.sub(lambda m: f"[{int(m.group(1)) + offset}]", a.text))
-        citations += [replace(c, marker=c.marker + offset) for c in a.citations]
+        number = {c.marker: _marker_of(c, citations) for c in a.citations}
+        text = _MARKER.sub(lambda m: f"[{number.get(int(m.group(1)), m.group(1))}]", a.text)
+        # both parts answered by one sentence: it is given once
+        texts += [piece for piece in _CITED_PIECE.findall(text) if piece not in texts]
     unanswered = [a.question.rstrip("?") for a in answers if a.abstained]
     notes = [a.note for a in given if a.note]
     if unanswered:
@@ -142,6 +144,16 @@ def joined_answer(question: str, answers: Sequence[Answer]) -> Answer:
 
 
 _MARKER = re.compile(r"\[(\d+)\]")
+_CITED_PIECE = re.compile(r"\S.*?(?:\[\d+\](?:\s*\[\d+\])*[.;]?(?=\s|$)|$)", re.S)
+
+
+def _marker_of(citation: Citation, citations: list[Citation]) -> int:
+    """The marker of the sentence ``citation`` cites among ``citations`` (added when new)."""
+    for c in citations:
+        if (c.source, c.start, c.end) == (citation.source, citation.start, citation.end):
+            return c.marker
+    citations.append(replace(citation, marker=len(citations) + 1))
+    return len(citations)
 
 
 
@@ -318,7 +330,7 @@ def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
     untyped = next((e for e in retrieval.evidence if not e.typed), None)
     if untyped is None or (best.score - W_TYPE) >= untyped.score - TYPE_GAP:
         return False
-    asked = asked_terms(retrieval.question) - _kind_words(retrieval.question)
+    asked = asked_terms(retrieval.question) - _kind_words(retrieval.question) - _QUALIFIERS
     # the brief's title names its subject's words too ("the Pacific tuna commission" of "The PTSC
     # has 26 members" under "The Pacific Tuna Stewardship Commission ...")
     said = set(terms(f"{best.title} {best.text} {retrieval.previous.get(best.sentence_id, '')}"))
@@ -334,6 +346,10 @@ def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
 _KIND_NOUN = re.compile(r"^\s*(?:(?:in|on|at|by|from|to|during|for)\s+)?(?:which|what)\s+(city|town|"
                         r"country|region|province|state|place|year|month|date|day|decade|century)\b",
                         re.I)
+
+
+# "the new PCRE Data Facility": a sentence about it need not say "new" ("It will be hosted ...")
+_QUALIFIERS = set(terms("new current"))
 
 
 def _kind_words(question: str) -> set[str]:

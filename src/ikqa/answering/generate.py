@@ -32,7 +32,7 @@ from ..types import Answer, Citation, Evidence
 from .claims import SHORT_WORDS, Claim, describes_subject, grounded, numbers, parse_draft, \
     quoted, respelled, restates, with_asked_noun, with_unit
 from .compose import _citation, compose_answer, items_after
-from .short import typed_short
+from .short import in_full, typed_short
 from .verify import _needs_no_model, _passage, candidates, judge_prompt, verified_answer
 
 if TYPE_CHECKING:
@@ -326,7 +326,8 @@ def _composed(question: str, kept: list[tuple[Claim, tuple[int, ...]]], pool: Se
     cited = [pool[n - 1].text for n in order]
     short = _checked_short(short, [c.text for c, _ in kept], citations, question) or \
         _phrase_answer(kept) or _claim_without_the_question(kept, question, cited)
-    answer.short = (_tidy_short(_in_source_words(short, cited), question, cited) if short else
+    answer.short = (_tidy_short(in_full(_in_source_words(short, cited), cited, question), question,
+                                cited) if short else
                     typed_short(retrieval.kinds, citations[0].text, question))
     return answer
 
@@ -376,11 +377,14 @@ def _in_source_words(text: str, sentences: Sequence[str], question: str = "") ->
     """A phrase (no verb: "Flute, violin") as its sentences word it (``claims.quoted``: "flute and
     violin"), capitalised as the model wrote it; in an answer's text (``question`` given) with
     the noun the question asks for when the sentence gives it ("Space" -> "Space sector", "14"
-    -> "14 lakes": ``claims.with_asked_noun``), while the short answer stays the bare phrase.
-    A sentence stays as the model wrote it."""
+    -> "14 lakes": ``claims.with_asked_noun``) and an amount or date as the sentence states it
+    in full ("9.5 million" -> "EUR 9.5 million": ``short.in_full``), while the short answer
+    stays the bare phrase. A sentence stays as the model wrote it."""
     if _VERB.search(text):
         return " ".join(text.split())
-    quote = with_asked_noun(with_unit(quoted(text, sentences), sentences), sentences, question)
+    quote = with_unit(quoted(text, sentences), sentences)
+    if question:
+        quote = with_asked_noun(in_full(quote, list(sentences), question), sentences, question)
     if quote != text and text[:1].isupper():
         quote = quote[:1].upper() + quote[1:]
     return " ".join(quote.split())  # a hard-wrapped source's line break is a space

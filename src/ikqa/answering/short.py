@@ -12,7 +12,7 @@ import re
 
 from .qtype import FREQUENCY, SEAT_WORDS, SHARE
 
-__all__ = ["typed_short", "cell_short"]
+__all__ = ["typed_short", "cell_short", "in_full"]
 
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|"
           r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?")
@@ -22,8 +22,12 @@ _DATE = re.compile(
     rf"\b{_MONTH}\s+\d{{3,4}}\b|\b\d{{4}}\s*[–-]\s*\d{{2,4}}\b|\b{_DAY}\s+{_MONTH}\b|"
     rf"\b(?:1\d{{3}}|20\d\d)s?\b|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b")
 _SCALE = r"(?:\s+(?:million|billion|trillion|crores?|lakhs?|thousand)|(?:m|bn|k|mn)\b)?"
-_CURRENCY = r"(?:US\$|CA\$|A\$|HK\$|[$€£₹₩¥]|CHF\s?|EUR\s?|USD\s?|INR\s?|KRW\s?|JPY\s?|Rs\.?\s?)"
-_UNIT = r"(?:dollars|euros|rupees|won|yen|francs|pounds|USD|EUR|INR|KRW|CHF|JPY)"
+_CODES = (r"USD|EUR|GBP|CHF|INR|KRW|JPY|CNY|RMB|PLN|SEK|NOK|DKK|ISK|CZK|HUF|RON|BGN|TRY|RUB|UAH|"
+          r"AUD|CAD|NZD|SGD|HKD|BRL|ARS|CLP|COP|PEN|MXN|ZAR|KES|NGN|EGP|AED|SAR|ILS|IDR|THB|VND|"
+          r"MYR|PHP|PKR|BDT|LKR|NPR")
+_CURRENCY = rf"(?:US\$|CA\$|A\$|HK\$|[$€£₹₩¥]|(?:{_CODES})\s?|Rs\.?\s?)"
+_UNIT = (rf"(?:dollars|euros|rupees|won|yen|francs|pounds|crowns|kronor|kroner|kronur|złoty|zloty|"
+         rf"zlotys|pesos|shillings|reais|rand|yuan|rubles|roubles|{_CODES})")
 _MONEY = re.compile(rf"{_CURRENCY}\d[\d,.]*{_SCALE}|\b\d[\d,.]*{_SCALE}\s+{_UNIT}\b")
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                  "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
@@ -146,6 +150,32 @@ def _expansion(acronym: str, sentence: str) -> str:
     while words and not words[0][0].isupper():
         words.pop(0)
     return " ".join(words)
+
+
+# "Which year ...?", "In what month ...?": a part of a date is what is asked
+_PART_OF_DATE = re.compile(rf"(?:1\d{{3}}|20\d\d)|{_MONTH}|{_DAY}\s+{_MONTH}|{_MONTH}\s+{_DAY}|"
+                           rf"{_MONTH}\s+\d{{4}}", re.I)
+_ASKS_PART_OF_DATE = re.compile(r"\b(?:which|what)\s+(?:year|month|decade|century)\b", re.I)
+
+
+def in_full(phrase: str, sentences: list[str], question: str) -> str:
+    """``phrase`` as the whole amount or date its sentence states it in: "9.5 million" ->
+    "EUR 9.5 million", "2,500" -> "2,500 crowns", "2007" -> "26 December 2007", "21 June" ->
+    "21 June 1706" (a part of a date stays a part when the question asks for a year or month).
+    ``phrase`` itself when no sentence has a fuller date or amount holding it."""
+    bare = phrase.strip()
+    dated = _PART_OF_DATE.fullmatch(bare) and not _ASKS_PART_OF_DATE.search(question)
+    patterns = [_MONEY, _DATE] if dated else [_MONEY] if re.search(r"\d", bare) else []
+    within = re.compile(rf"(?<![\w.,]){re.escape(bare)}(?![\w]|[.,]\d)")
+    for sentence in sentences:
+        for pattern in patterns:
+            for match in pattern.finditer(sentence):
+                whole = match.group(0).strip(" ,.")
+                # "12" of "12 members ... on 12 May" is no part of the date
+                if len(whole) > len(bare) and within.search(whole) and \
+                        len(within.findall(sentence)) == 1:
+                    return whole
+    return phrase
 
 
 def cell_short(question: str, row: list[tuple[str, str]]) -> str:
