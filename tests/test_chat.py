@@ -59,6 +59,28 @@ def test_after_a_who_question_it_is_the_thing_asked_about_and_he_is_the_person()
         "What is Tomasz Wieczorek's background?"
 
 
+def test_it_after_a_question_about_a_person_is_what_the_turn_before_was_about() -> None:
+    who = Turn("Who directs IHR?", "Who directs IHR?",
+               Answer(question="Who directs IHR?", short="Dr. Tomasz Wójcik",
+                      text="IHR is directed by Dr. Tomasz Wójcik [1]."))
+    since = _turn("Since what year has Dr. Tomasz Wójcik been director?", "Since 2016 [1].")
+    assert rewrite_follow_up("Where is its field station?", [who, since]) == \
+        "Where is IHR's field station?"
+    assert rewrite_follow_up("Where did he study?", [who, since]) == \
+        "Where did Dr. Tomasz Wójcik study?"
+
+
+def test_a_fragment_after_a_which_question_asks_about_the_one_answered() -> None:
+    asked = "Which lender acts as host to the fibre fund?"
+    lender = Turn(asked, asked, Answer(question=asked, short="FMO", text="FMO [1]."))
+    assert rewrite_follow_up("In what city?", [lender]) == \
+        "In what city: FMO acts as host to the fibre fund?"
+    unanswered = Turn(asked, asked, Answer(question=asked, abstained=True,
+                                           text="The briefings don't say."))
+    assert rewrite_follow_up("In what city?", [unanswered]) == \
+        "In what city: lender acts as host to the fibre fund?"
+
+
 def _abstained(question: str) -> Turn:
     return Turn(question, question, Answer(question=question, abstained=True,
                                            text="The briefings don't say. No indexed source "

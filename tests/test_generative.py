@@ -618,6 +618,19 @@ def test_the_prompt_never_leaks_into_a_draft_or_an_answer(injected: ikqa.Assista
         assert "banana" not in answer.text.lower()
 
 
+@pytest.mark.parametrize("claim,holds", [
+    ("2,900 to 2,900 metres", False),  # a range with one number at both ends: a slip
+    ("1,800 to 2,900 metres", True),
+    ("2,900 metres", True),
+])
+def test_a_range_is_grounded_only_with_the_ends_its_sentence_gives(claim, holds) -> None:
+    from ikqa.answering.claims import grounded
+
+    sentence = "It occurs at altitudes between 1,800 and 2,900 metres."
+    assert grounded(claim, sentence, "At what elevations is it found?") is holds
+    assert grounded("9–9 in", "Scores ran 9–9 in the final.", "What was the score?")
+
+
 @pytest.mark.parametrize("claim,support,holds", [
     ("8 meters", "In 2023 a single storm removed eight meters of shoreline.", True),
     ("three research vessels", "LVBFC operates 3 research vessels.", True),

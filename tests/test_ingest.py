@@ -46,11 +46,14 @@ def test_abbreviations_in_general_prose() -> None:
 
 def test_a_title_before_a_name_and_approx_do_not_end_a_sentence() -> None:
     text = ("It is headed by the conservator Ma. Lourdes Dimaculangan. Mme. Aubry chairs it. "
-            "The institute conserves approx. 18,500 accessions. It was founded c. 1500.")
+            "The institute conserves approx. 18,500 accessions. It was founded c. 1500. "
+            "Dr. Ana Lobo became its head, succeeding Eng. Rui Nunes. "
+            "IHR is directed by Dr. hab. Tomasz Wójcik.")
     got = [s.text for s in split_sentences(text)]
     assert got == ["It is headed by the conservator Ma. Lourdes Dimaculangan.",
                    "Mme. Aubry chairs it.", "The institute conserves approx. 18,500 accessions.",
-                   "It was founded c. 1500."]
+                   "It was founded c. 1500.", "Dr. Ana Lobo became its head, succeeding Eng. Rui Nunes.",
+                   "IHR is directed by Dr. hab. Tomasz Wójcik."]
 
 
 def test_title_and_author_come_from_the_header(brief_text: str) -> None:

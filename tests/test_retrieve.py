@@ -53,6 +53,8 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("What kind of funding does the fund offer?", set()),
     ("What budget does IKCRI have?", {"money"}),
     ("What share of the costs does each party pay?", {"share"}),  # "55 per cent", not money
+    ("By when must pre-proposals be submitted?", {"date"}),  # a deadline
+    ("Until when does the agreement run?", {"date"}),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds

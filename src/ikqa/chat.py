@@ -142,7 +142,18 @@ def _referent(turn: Turn, personal: bool, impersonal: bool = False,
               earlier: tuple[Turn, ...] = ()) -> str:
     """What a pronoun in the next question points at: after "Who leads X?", "he"/"her" is the
     person answered, "it"/"its" is X; after a question about "the task force", that task force,
-    by the name an ``earlier`` turn gave it."""
+    by the name an ``earlier`` turn gave it. "It"/"its" is never a person ("Where is its field
+    station?" after "Since when has Dr. X been director?"): then it is what the turn before
+    was about."""
+    found = _referent_in(turn, personal, impersonal, earlier)
+    if impersonal and not personal and earlier and _A_PERSON.fullmatch(found):
+        return _referent(earlier[-1], personal, impersonal, earlier[:-1])
+    return found
+
+
+def _referent_in(turn: Turn, personal: bool, impersonal: bool,
+                 earlier: tuple[Turn, ...]) -> str:
+    """``_referent`` read in ``turn`` alone (a person may be what "it" stands for here)."""
     asked_who = re.match(r"^\s*who\b", turn.standalone_question, re.I) is not None
     said = "" if turn.answer.abstained else turn.answer.text  # "No indexed source ..." names no one
     asked_of = _A_PERSON.search(turn.standalone_question) or _A_ROLE.search(turn.standalone_question)
@@ -370,8 +381,25 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
             return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))],
                           _put_in(referent, pronouns))
     if _is_fragment(question):
-        return f"{question.strip().rstrip('?')}: {_topic(last.standalone_question)}?"
+        return f"{question.strip().rstrip('?')}: {_answered_topic(last)}?"
     return question
+
+
+# "Which lender acts as host to X?", "Who runs X?": the question's subject is what it asks for
+_ASKS_THE_SUBJECT = re.compile(r"^\s*(?:(?:which|what)\s+[a-z][\w-]*|who)\s+(?!(?:is|are|was|were|does|"
+                               r"do|did|has|have|had|will|would|can|could|should|may|might|must)\b)"
+                               r"(?=[a-z])", re.I)
+
+
+def _answered_topic(turn: Turn) -> str:
+    """The topic of the turn's question for a fragment after it ("In what city?"), with the
+    name its answer gave in place of the thing it asked for: "FMO acts as host to X" after
+    "Which lender acts as host to X?" - "FMO"; else its topic ("lender acts as host to X")."""
+    asked = _ASKS_THE_SUBJECT.match(turn.standalone_question)
+    named = "" if asked is None or turn.answer.abstained else _short_name(turn)
+    if not named:
+        return _topic(turn.standalone_question)
+    return f"{named} {turn.standalone_question[asked.end():].strip().rstrip(' ?')}"
 
 
 def _placed_in_asked_place(said: list[str], turn: Turn) -> str:

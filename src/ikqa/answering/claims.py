@@ -174,6 +174,10 @@ def _as_spelled(claim: str, support: str) -> str:
     return re.sub(r"[A-Za-z]{5,}", word, claim)
 
 
+# A range whose two ends are one number: a slip of the model's, unless its sentence says so
+_SAME_ENDS = re.compile(r"(?<![\d.,])(\d[\d,.]*)\s*(?:to|–|-|and)\s*\1(?![\d.,]\d)")
+
+
 def grounded(claim: str, support: str, question: str, spelled: bool = True) -> bool:
     """True when every number, currency sign and name of ``claim`` occurs in ``support`` (the
     cited sentences, and the sentences they refer back to) or the question, and at least
@@ -181,6 +185,9 @@ def grounded(claim: str, support: str, question: str, spelled: bool = True) -> b
     number must be written alike ("5" is not "five")."""
     if not numbers(claim, spelled) <= numbers(support, spelled) | numbers(question, spelled):
         return False
+    for same in _SAME_ENDS.finditer(claim):  # "2,900 to 2,900 metres" of "between 1,800 and 2,900"
+        if same.group(0) not in support:
+            return False
     if not set(_CURRENCY.findall(claim)) <= set(_CURRENCY.findall(support + question)):
         return False  # "$41.7 million" where the sentence says "£41.7 million"
     known = set(terms(support)) | set(terms(question))

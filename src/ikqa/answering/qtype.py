@@ -20,7 +20,7 @@ __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_o
            "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
-                     r"\bsince when\b", re.I)
+                     r"\b(?:since|by|until|till) when\b", re.I)
 # "How often is the membership rotated?" - "every two years"
 _FREQUENCY_Q = re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|"
                           r"\bhow many times (?:a|an|per|each|every)\b", re.I)

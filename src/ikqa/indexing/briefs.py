@@ -329,9 +329,10 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
 
 
 # A title that stands before a name, which the segmenter takes for a sentence's end ("headed by
-# the conservator Ma. Lourdes Dimaculangan", "Fr. Miguel", "Mme. Aubry")
+# the conservator Ma. Lourdes Dimaculangan", "Fr. Miguel", "Mme. Aubry", "succeeding Eng. Rui
+# Nunes", "directed by Dr. hab. Tomasz Wójcik")
 _TITLE_BEFORE_NAME = re.compile(r"\b(?:Ma|Sta|Sto|Sra|Srta|Dra|Mme|Mlle|Fr|Br|Ft|Pt|Hon|Msgr|Mgr|Pres|"
-                                r"Insp|Cllr|Amb|Cdr|Mx)\.\s*$")
+                                r"Insp|Cllr|Amb|Cdr|Mx|Eng|Ing|Lic|Arq|hab)\.\s*$")
 
 
 # A lower-case abbreviation that never ends a sentence ("conserves approx. 18,500 accessions")
