@@ -81,6 +81,15 @@ def test_a_fragment_after_a_which_question_asks_about_the_one_answered() -> None
         "In what city: lender acts as host to the fibre fund?"
 
 
+def test_she_is_the_person_the_answer_names_after_a_body_and_a_role() -> None:
+    mandate = _turn("Until when does her mandate run?", "The Governing Board extended the mandate "
+                    "of the Executive Secretary, Lucía Ferrándiz, until 31 December 2026. [1]")
+    assert rewrite_follow_up("When did she first take up the post?", [mandate]) == \
+        "When did Lucía Ferrándiz first take up the post?"
+    moved = _turn("When did the office move?", "The Board moved the office to Buenos Aires. [1]")
+    assert rewrite_follow_up("When did she join?", [moved]) == "When did she join?"  # a place
+
+
 def _abstained(question: str) -> Turn:
     return Turn(question, question, Answer(question=question, abstained=True,
                                            text="The briefings don't say. No indexed source "

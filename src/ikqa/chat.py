@@ -212,10 +212,13 @@ def _person_in(answer_text: str, question: str) -> str:
     titled = [m.group(0) for m in _A_PERSON.finditer(text) if m.group(0) not in question]
     if titled:
         return titled[0]
-    name = _new_name(answer_text, question)
-    looks = 2 <= len(name.split()) <= 6 and not re.search(r"\d|\b[A-Z]{2,}\b", name) and \
-        not re.search(rf"\b(?i:{BODY_NOUNS})\b", name)
-    return name if looks else ""
+    # "The Governing Board extended the mandate of the Executive Secretary, Lucía Ferrándiz":
+    # the first name that is no body, amount, acronym, role or place ("in Buenos Aires")
+    return next((name for name in _new_names(answer_text, question)
+                 if 2 <= len(name.split()) <= 6 and not re.search(r"\d|\b[A-Z]{2,}\b", name)
+                 and not re.search(rf"\b(?i:{BODY_NOUNS})\b", name)
+                 and not _A_ROLE.fullmatch(f"the {name}")
+                 and not re.search(rf"\b(?:in|at|to|from|near)\s+{re.escape(name)}", text)), "")
 
 
 # "the task force", "the coastal fund": a body the conversation named before
@@ -293,12 +296,17 @@ def _fuller_descriptions(question: str, noun: str, words: int) -> list[str]:
 def _new_name(answer_text: str, question: str) -> str:
     """The first name the answer gives that its question did not ("Dr Nguyễn Thị Lan" in "The
     director of MDRI is Dr Nguyễn Thị Lan" for "Who is the director of MDRI?")."""
+    return next(iter(_new_names(answer_text, question)), "")
+
+
+def _new_names(answer_text: str, question: str) -> list[str]:
+    """The names the answer gives that its question did not, in order."""
     from .indexing.lexical import terms
 
     asked = question.casefold()
-    return next((e for e in _entities(_MARKERS.sub("", answer_text))  # not "Its", "Since"
-                 if e.lower() not in _LEADING and e.casefold() not in asked and terms(e)
-                 and (len(e.split()) > 1 or not answer_text.lstrip().startswith(e))), "")
+    return [e for e in _entities(_MARKERS.sub("", answer_text))  # not "Its", "Since"
+            if e.lower() not in _LEADING and e.casefold() not in asked and terms(e)
+            and (len(e.split()) > 1 or not answer_text.lstrip().startswith(e))]
 
 
 def _is_fragment(question: str) -> bool:
