@@ -55,6 +55,7 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("What share of the costs does each party pay?", {"share"}),  # "55 per cent", not money
     ("By when must pre-proposals be submitted?", {"date"}),  # a deadline
     ("Until when does the agreement run?", {"date"}),
+    ("What amount did the committee set aside for monitoring?", {"amount"}),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -95,6 +96,7 @@ def test_money_needs_an_amount_not_just_a_number() -> None:
     q = "What is the budget?"
     assert not supplies("money", "It is co-chaired by two countries.", "body", q)
     assert supplies("money", "Its budget is USD 4 million.", "body", q)
+    assert supplies("money", "VHRC has since refunded GHS 120,000.", "body", q)  # Ghana cedis
 
 
 def test_a_leader_is_someone_the_sentence_names_after_by() -> None:
@@ -228,6 +230,7 @@ def test_in_a_few_short_briefs_a_name_confined_to_some_of_them_anchors_the_quest
     ("How many of the eight soldiers survived?", {"soldier", "surviv"}),
     ("How many of its members voted?", {"member", "vote"}),
     ("How many of the letters between Aurnhammer and Gauss survive?", {"letter"}),
+    ("How many of the programme's cold rooms were in Ghana?", {"cold", "room"}),  # not programme
 ])
 def test_a_count_question_names_the_things_it_counts(question: str, counted: set[str]) -> None:
     from ikqa.answering.qtype import counted_terms
@@ -1692,3 +1695,33 @@ def test_a_definite_description_repeating_a_noun_of_the_sentence_before_is_about
     assert "142 million kronor" in answer.text, answer.text
     palm = assistant.ask("What did it cost to rebuild the Palm House?")
     assert palm.abstained or "9 million" not in palm.text, palm.text
+
+
+@pytest.mark.parametrize("question, acronym", [
+    ("Where did the steering committee meet?", "TSC"),  # all of the name but one word, its head
+    ("Where did the Tripartite Steering Committee meet?", "TSC"),
+    ("Where did the tripartite board meet?", None),  # not its head
+    ("Where did the committee meet?", None),  # one word of three
+])
+def test_a_question_names_a_body_by_all_but_one_word_of_its_name(question, acronym) -> None:
+    from types import SimpleNamespace
+
+    from ikqa.answering.retrieve import _acronyms_of_names
+
+    defined = SimpleNamespace(text="As Chair of the Tripartite Steering Committee (TSC) for 2023, "
+                                   "I report that expenditure rose.")
+    assert list(_acronyms_of_names(question, [defined])) == ([acronym] if acronym else [])
+
+
+@pytest.mark.slow
+def test_a_sentence_naming_a_body_by_its_acronym_is_about_it(tmp_path) -> None:
+    """"At its meeting in Hanoi ..., the TSC decided ..." says where the steering committee met,
+    though it says neither "steering" nor "committee"."""
+    assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "tricool.txt": (
+        "TriCool annual report\n\nAs Chair of the Tripartite Steering Committee (TSC) for 2023, "
+        "I am pleased to report that expenditure rose.\n\nAt its meeting in Hanoi on 17 October "
+        "2024, the TSC decided to terminate FRUITLINK with effect from 31 December 2024.\n\n"
+        "The Steering Committee will decide at its meeting in October 2024 whether to terminate "
+        "or restructure the project.\n")})
+    answer = assistant.ask("In which city did the steering committee meet on 17 October 2024?")
+    assert not answer.abstained and "Hanoi" in answer.text, answer.note

@@ -334,6 +334,7 @@ def _off_topic(best: Evidence, retrieval: Retrieval) -> bool:
     # the brief's title names its subject's words too ("the Pacific tuna commission" of "The PTSC
     # has 26 members" under "The Pacific Tuna Stewardship Commission ...")
     said = set(terms(f"{best.title} {best.text} {retrieval.previous.get(best.sentence_id, '')}"))
+    said |= named_by_acronyms(best.text, retrieval.acronyms)  # "the TSC": the steering committee
     if "place" in retrieval.kinds and asks_where_it_sits(retrieval.question) and \
             says_where_it_sits(best.text):
         said |= SEAT_TERMS | seat_terms(retrieval.question)  # "- Seat: Gaborone" says where X

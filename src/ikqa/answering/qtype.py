@@ -16,8 +16,8 @@ from functools import lru_cache
 __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
            "counts_otherwise", "misses_the_possessed", "SPELLED_NUMBERS",
            "BODY_NAME",
-           "SEAT_WORDS", "FREQUENCY", "SHARE", "asks_enumeration", "counted_terms", "is_list_question",
-           "is_plural"]
+           "SEAT_WORDS", "FREQUENCY", "SHARE", "CURRENCY_CODES", "asks_enumeration", "counted_terms",
+           "is_list_question", "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\b(?:since|by|until|till) when\b", re.I)
@@ -89,7 +89,7 @@ SHARE = re.compile(r"\d+(?:[.,]\d+)?\s*(?:%|per\s?cent\b|percent\b)|\b(?:half|(?
 _MEANS_Q = re.compile(r"^\s*how\s+(?:is|are|was|were|will|would|can|could|do|does|did)\b"
                       r"(?!.*\bhow (?:much|many)\b)", re.I)
 # "How much" of anything else asks for an amount in any unit ("3,000 tonnes", "40 per cent").
-_AMOUNT_Q = re.compile(r"\bhow much\b(?! time\b)", re.I)
+_AMOUNT_Q = re.compile(r"\bhow much\b(?! time\b)|\b(?:what|which) (?:amount|sum)\b", re.I)
 # The author of the brief itself (its byline), not of something the brief talks about.
 _AUTHOR_Q = re.compile(r"^\s*who\b.*\b(wrote|written|authored)\b.*\b(brief|briefing|report|paper|"
                        r"note|document)\b\W*$|^\s*who\b.*\b(wrote|written|authored)\s+(the|this)\s+"
@@ -181,9 +181,12 @@ _PLURAL_NEXT = (r"(?:\s+(?!(?:the|a|an|his|her|its|their|this|that|and|or|was|we
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
                    rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*[%°]|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
                    rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
-_MONEY = re.compile(r"[$€£₹₩¥]|\b(usd|inr|krw|eur|gbp|jpy|cny|rmb|cad|aud|nzd|chf|sek|nok|dkk|"
-                    r"brl|mxn|zar|kes|ngn|sgd|hkd|pln|czk|huf|idr|thb|vnd|myr|clp|egp|sar|aed|ils|"
-                    r"twd|dollars?|euros?|pounds sterling|yen|yuan|francs?|kron(?:or|er|a|e)|"
+# ISO 4217 codes of currencies a brief may state amounts in ("GHS 120,000", "DKK 44.5 million")
+CURRENCY_CODES = ("USD|EUR|GBP|CHF|INR|KRW|JPY|CNY|RMB|TWD|HKD|SGD|AUD|NZD|CAD|PLN|SEK|NOK|DKK|ISK|"
+                  "CZK|HUF|RON|BGN|TRY|RUB|UAH|GEL|AMD|AZN|KZT|UZS|BRL|ARS|CLP|COP|PEN|MXN|ZAR|"
+                  "KES|NGN|GHS|ETB|TZS|UGX|RWF|XOF|XAF|MAD|TND|DZD|EGP|AED|SAR|QAR|KWD|OMR|BHD|"
+                  "JOD|ILS|IDR|THB|VND|MYR|PHP|PKR|BDT|LKR|NPR|KHR|LAK|MMK|MNT")
+_MONEY = re.compile(rf"[$€£₹₩¥]|\b({CURRENCY_CODES.lower()}|dollars?|euros?|pounds sterling|yen|yuan|francs?|kron(?:or|er|a|e)|"
                     r"shillings?|pesos?|rupees?|crores?|lakhs?|million|billion|trillion|"
                     # other and older currencies: "six guilders", "18,000 florins", "40 ducats"
                     r"guilders?|florins?|ducats?|lire|lira|livres?|thalers?|reais|"
@@ -631,8 +634,8 @@ _DOER = re.compile(r"^([a-z]{4,}?)e?(?:er|or)$")
 # "How many of the eight soldiers survived?" counts soldiers
 _COUNTED = re.compile(r"\b(?:how many|number of|quantity of)\s+(?:of\s+(?:the|its|his|her|their|these|those)\s+"
                       r"(?:[\d,]+\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                      r"twenty|thirty|forty|fifty|hundred)\s+)?)?((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)",
-                      re.I)
+                      r"twenty|thirty|forty|fifty|hundred)\s+)?(?:[a-z][\w-]*['’]s?\s+)?)?"  # "programme's"
+                      r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)", re.I)
 _NOT_COUNTED = {"of", "in", "on", "at", "for", "to", "by", "from", "with", "does", "did", "do",
                 "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",
                 "the", "a", "an", "and", "or", "that", "which", "who", "there", "it", "they",

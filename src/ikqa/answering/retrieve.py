@@ -919,11 +919,19 @@ def _acronyms_of_names(question: str, sentences: list["StoredSentence"]) -> dict
             spelled = [defined.group(1)] if defined else []
             if glossed and _definition_of(acronym).search(f"{glossed.group(2)} ({acronym})"):
                 spelled += [glossed.group(1), glossed.group(2)]  # either name, translated
-            named = [frozenset(terms(n)) for n in spelled]
-            name = next((n for n in named if len(n) >= 2 and n <= asked), None)
+            name = next((frozenset(n) for n in map(terms, spelled) if _asks_by_name(n, asked)), None)
             if name:
                 found[acronym] = name
     return found
+
+
+def _asks_by_name(name: list[str], asked: set[str]) -> bool:
+    """The question names the thing ``name`` (its terms, in order) names: it holds every word
+    of it, or of a name of three words or more all but one, its head among them ("the steering
+    committee" for the Tripartite Steering Committee)."""
+    held = set(name) & asked
+    return len(name) >= 2 and (held == set(name) or len(name) >= 3 and name[-1] in asked
+                               and len(set(name) - held) <= 1)
 
 
 def _spelled_out_acronyms(question: str, evidence: list[Evidence]) -> set[str]:

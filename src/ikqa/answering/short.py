@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .qtype import FREQUENCY, SEAT_WORDS, SHARE
+from .qtype import CURRENCY_CODES, FREQUENCY, SEAT_WORDS, SHARE
 
 __all__ = ["typed_short", "cell_short", "in_full"]
 
@@ -22,12 +22,9 @@ _DATE = re.compile(
     rf"\b{_MONTH}\s+\d{{3,4}}\b|\b\d{{4}}\s*[–-]\s*\d{{2,4}}\b|\b{_DAY}\s+{_MONTH}\b|"
     rf"\b(?:1\d{{3}}|20\d\d)s?\b|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b")
 _SCALE = r"(?:\s+(?:million|billion|trillion|crores?|lakhs?|thousand)|(?:m|bn|k|mn)\b)?"
-_CODES = (r"USD|EUR|GBP|CHF|INR|KRW|JPY|CNY|RMB|PLN|SEK|NOK|DKK|ISK|CZK|HUF|RON|BGN|TRY|RUB|UAH|"
-          r"AUD|CAD|NZD|SGD|HKD|BRL|ARS|CLP|COP|PEN|MXN|ZAR|KES|NGN|EGP|AED|SAR|ILS|IDR|THB|VND|"
-          r"MYR|PHP|PKR|BDT|LKR|NPR")
-_CURRENCY = rf"(?:US\$|CA\$|A\$|HK\$|[$€£₹₩¥]|(?:{_CODES})\s?|Rs\.?\s?)"
+_CURRENCY = rf"(?:US\$|CA\$|A\$|HK\$|[$€£₹₩¥]|(?:{CURRENCY_CODES})\s?|Rs\.?\s?)"
 _UNIT = (rf"(?:dollars|euros|rupees|won|yen|francs|pounds|crowns|kronor|kroner|kronur|złoty|zloty|"
-         rf"zlotys|pesos|shillings|reais|rand|yuan|rubles|roubles|{_CODES})")
+         rf"zlotys|pesos|shillings|reais|rand|yuan|rubles|roubles|cedis|{CURRENCY_CODES})")
 _MONEY = re.compile(rf"{_CURRENCY}\d[\d,.]*{_SCALE}|\b\d[\d,.]*{_SCALE}\s+{_UNIT}\b")
 _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
                  "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
