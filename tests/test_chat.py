@@ -39,6 +39,16 @@ def _turn(question: str, answer_text: str = "") -> Turn:
      "What is Norway–Chile Joint Science Accord's budget?"),  # not a new subject "its budget"
     ("Who chairs the Canada–Vietnam Research Partnership?", "What about the Finland–Argentina "
      "agreement?", "Who chairs the Finland–Argentina agreement?"),  # a dashed name is one name
+    ("How many solar cold rooms were running by 30 September 2024?", "How many of those were in "
+     "Ghana?", "How many of the solar cold rooms were in Ghana?"),  # not "of September"
+    ("How many TriCool fellowships were handed out in 2023?", "How many went to Vietnamese "
+     "researchers?", "How many TriCool fellowships went to Vietnamese researchers?"),
+    ("How many fellowships were handed out in 2023?", "And in 2022?",
+     "How many fellowships were handed out in 2022?"),  # another year
+    ("How many went to Vietnamese researchers?", "And in 2022?",
+     "How many went to Vietnamese researchers in 2022?"),
+    ("How many cold rooms were running in Viet Nam?", "And in Ghana?",
+     "How many cold rooms were running in Ghana?"),  # another place
 ])
 def test_follow_up_is_rewritten_from_the_previous_question(previous: str, follow_up: str,
                                                            expected: str) -> None:

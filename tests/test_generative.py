@@ -247,6 +247,8 @@ def test_an_amount_or_date_is_given_as_its_sentence_states_it_in_full(phrase, se
 
 
 @pytest.mark.parametrize("kinds,sentence,question,short", [
+    ({"quantity"}, "Twenty-two TriCool Fellowships were awarded in 2023.",
+     "How many TriCool fellowships were handed out?", "Twenty-two TriCool Fellowships"),
     ({"date"}, "It began with the Space Day held in Bengaluru on 20th April 2026.",
      "When did it begin?", "20th April 2026"),
     ({"date"}, "FORGE was launched in February 2026 to secure supply chains.",

@@ -102,8 +102,11 @@ _FRAGMENT_WORDS = 6
 # "Which of them ...?" after "Which institutional mechanisms ...?": them = those mechanisms.
 _PARTITIVE = re.compile(r"\b(?:of|among)\s+(them|(?:these|those)(?=\s+(?:is|are|was|were|has|have|"
                         r"had|does|do|did|will|would|can|could)\b))\b", re.I)
-_PLURAL_ASKED = re.compile(r"^\s*(?:which|what)\s+((?:[\w-]+\s+){0,2}[\w-]+s)\s+"
+_PLURAL_ASKED = re.compile(r"^\s*(?:which|what|how many)\s+((?:[\w-]+\s+){0,2}[\w-]+s)\s+"
                            r"(?:are|were|has|have|had|did|do|does|will|would)\b", re.I)
+# "How many went to Vietnamese researchers?": a count of the things the last question counted
+_COUNT_OF_WHAT = re.compile(r"^\s*how many\s+(?=(?:are|were|was|is|went|came|got|have|had|did|do|does|"
+                            r"will|would|can|could|remain|remained|[a-z]+ed)\b)", re.I)
 
 
 def subject_of(question: str, answer_text: str = "") -> str:
@@ -345,6 +348,10 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if person:  # "Which body does that person represent?" after "Who drafts ...?" - "S. Håland"
         question = f"{question[:that_person.start()]}{person}{question[that_person.end():]}"
     what_about = _WHAT_ABOUT.match(question)
+    in_another = _another_year_or_place(what_about.group(1), last.standalone_question) \
+        if what_about else ""
+    if in_another:  # "And in 2022?" after "How many were awarded in 2023?"
+        return in_another
     named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
     if named_then_asked:  # the question is about the thing it names: "it" is that thing
         thing, asked = named_then_asked.group(1), named_then_asked.group(2).rstrip(" ?")
@@ -376,6 +383,9 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     partitive, asked = _PARTITIVE.search(question), _PLURAL_ASKED.match(last.standalone_question)
     if partitive and asked:
         return question[:partitive.start(1)] + f"the {asked.group(1)}" + question[partitive.end(1):]
+    counted = _COUNT_OF_WHAT.match(question)
+    if counted and asked and re.match(r"\s*how many\b", last.standalone_question, re.I):
+        return f"{question[:counted.end()]}{asked.group(1)} {question[counted.end():]}"
     # "that flagship" left unresolved is no pronoun to replace (a body, "that agency", is the
     # body the last turn was about)
     kept: list[str] = []
@@ -408,6 +418,32 @@ def _answered_topic(turn: Turn) -> str:
     if not named:
         return _topic(turn.standalone_question)
     return f"{named} {turn.standalone_question[asked.end():].strip().rstrip(' ?')}"
+
+
+# "in 2022", "for 2025", "in Ghana": the same question asked of another year or place
+_IN_A_YEAR = re.compile(r"(?:(?:in|for|during|by)\s+)?((?:1\d{3}|20\d\d))")
+_IN_A_NAMED_PLACE = re.compile(rf"(?:in|at)\s+([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*)")
+
+
+def _another_year_or_place(asked: str, previous: str) -> str:
+    """``previous`` asked of the year or place ``asked`` gives ("And in 2022?": "How many
+    fellowships were awarded in 2022?"), its own year or place replaced, else added; "" when
+    ``asked`` is no year or place."""
+    year = _IN_A_YEAR.fullmatch(asked.strip())
+    place = None if year else _IN_A_NAMED_PLACE.fullmatch(asked.strip())
+    if not year and not place or not previous.strip():
+        return ""
+    if year:
+        said = list(re.finditer(r"\b(?:1\d{3}|20\d\d)\b", previous))
+        if said:
+            last = said[-1]
+            return f"{previous[:last.start()]}{year.group(1)}{previous[last.end():]}"
+        return f"{previous.rstrip(' ?')} in {year.group(1)}?"
+    said = list(_IN_A_NAMED_PLACE.finditer(previous))
+    if said and not _IN_A_YEAR.fullmatch(said[-1].group(1)):
+        last = said[-1]
+        return f"{previous[:last.start(1)]}{place.group(1)}{previous[last.end(1):]}"
+    return f"{previous.rstrip(' ?')} {asked.strip()}?"
 
 
 def _placed_in_asked_place(said: list[str], turn: Turn) -> str:

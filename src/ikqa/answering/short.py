@@ -30,7 +30,7 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
                  "sixty|seventy|eighty|ninety|hundred|dozen")
 # a whole number word: "eighteen months", never the "eight" of it
-_COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS})\b)(?:\s+(?:per\s?cent|percent|%))?"
+_COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))?\b)(?:\s+(?:per\s?cent|percent|%))?"
                     rf"(?:\s+(?:[a-z][\w-]*)){{0,2}}", re.I)
 _PLACE = re.compile(r"\b(?:in|at|out of|based in|located in|headquartered in|seat in|(?:moved|relocated|"
                     r"transferred)\s+(?:its\s+|their\s+)?(?:seat|headquarters|secretariat|office)\s+to)\s+"
