@@ -49,6 +49,8 @@ def _turn(question: str, answer_text: str = "") -> Turn:
      "How many went to Vietnamese researchers in 2022?"),
     ("How many cold rooms were running in Viet Nam?", "And in Ghana?",
      "How many cold rooms were running in Ghana?"),  # another place
+    ("Who directs the Kumasi post-harvest institute?", "And its Hanoi counterpart?",
+     "Who directs the Hanoi post-harvest institute?"),
 ])
 def test_follow_up_is_rewritten_from_the_previous_question(previous: str, follow_up: str,
                                                            expected: str) -> None:

@@ -352,6 +352,11 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
         if what_about else ""
     if in_another:  # "And in 2022?" after "How many were awarded in 2023?"
         return in_another
+    counterpart = _COUNTERPART.match(what_about.group(1)) if what_about else None
+    named = _NAME_IN_QUESTION.search(last.standalone_question) if counterpart else None
+    if named:  # "And its Hanoi counterpart?" after "Who directs the Kumasi post-harvest institute?"
+        previous = last.standalone_question
+        return f"{previous[:named.start()]}{counterpart.group(1)}{previous[named.end():]}"
     named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
     if named_then_asked:  # the question is about the thing it names: "it" is that thing
         thing, asked = named_then_asked.group(1), named_then_asked.group(2).rstrip(" ?")
@@ -419,6 +424,12 @@ def _answered_topic(turn: Turn) -> str:
         return _topic(turn.standalone_question)
     return f"{named} {turn.standalone_question[asked.end():].strip().rstrip(' ?')}"
 
+
+# "its Hanoi counterpart": the thing the last question asked about, of another place or country
+_COUNTERPART = re.compile(rf"(?i:its|the|their)\s+([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*)\s+"
+                          r"(?i:counterpart|equivalent|twin|sister)s?")
+# a capitalised word inside a question, not its first ("Kumasi" of "Who directs the Kumasi ...?")
+_NAME_IN_QUESTION = re.compile(rf"(?<=\s)[{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*")
 
 # "in 2022", "for 2025", "in Ghana": the same question asked of another year or place
 _IN_A_YEAR = re.compile(r"(?:(?:in|for|during|by)\s+)?((?:1\d{3}|20\d\d))")
