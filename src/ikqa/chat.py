@@ -105,8 +105,8 @@ _PARTITIVE = re.compile(r"\b(?:of|among)\s+(them|(?:these|those)(?=\s+(?:is|are|
 _PLURAL_ASKED = re.compile(r"^\s*(?:which|what|how many)\s+((?:[\w-]+\s+){0,2}[\w-]+s)\s+"
                            r"(?:are|were|has|have|had|did|do|does|will|would)\b", re.I)
 # "How many went to Vietnamese researchers?": a count of the things the last question counted
-_COUNT_OF_WHAT = re.compile(r"^\s*how many\s+(?=(?:are|were|was|is|went|came|got|have|had|did|do|does|"
-                            r"will|would|can|could|remain|remained|[a-z]+ed)\b)", re.I)
+_COUNT_OF_WHAT = re.compile(r"^\s*how many\s+(?=(?:are|were|was|is|went|came|got|have|had|did|do|"
+                            r"does|will|would|can|could|remain|remained|[a-z]+ed)\b)", re.I)
 
 
 def subject_of(question: str, answer_text: str = "") -> str:
@@ -348,15 +348,10 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if person:  # "Which body does that person represent?" after "Who drafts ...?" - "S. Håland"
         question = f"{question[:that_person.start()]}{person}{question[that_person.end():]}"
     what_about = _WHAT_ABOUT.match(question)
-    in_another = _another_year_or_place(what_about.group(1), last.standalone_question) \
+    elsewhere = _asked_of_another(what_about.group(1), last.standalone_question) \
         if what_about else ""
-    if in_another:  # "And in 2022?" after "How many were awarded in 2023?"
-        return in_another
-    counterpart = _COUNTERPART.match(what_about.group(1)) if what_about else None
-    named = _NAME_IN_QUESTION.search(last.standalone_question) if counterpart else None
-    if named:  # "And its Hanoi counterpart?" after "Who directs the Kumasi post-harvest institute?"
-        previous = last.standalone_question
-        return f"{previous[:named.start()]}{counterpart.group(1)}{previous[named.end():]}"
+    if elsewhere:  # "And in 2022?", "And in Ghana?", "And its Hanoi counterpart?"
+        return elsewhere
     named_then_asked = _NAMED_THEN_ASKED.match(what_about.group(1)) if what_about else None
     if named_then_asked:  # the question is about the thing it names: "it" is that thing
         thing, asked = named_then_asked.group(1), named_then_asked.group(2).rstrip(" ?")
@@ -409,9 +404,9 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
 
 
 # "Which lender acts as host to X?", "Who runs X?": the question's subject is what it asks for
-_ASKS_THE_SUBJECT = re.compile(r"^\s*(?:(?:which|what)\s+[a-z][\w-]*|who)\s+(?!(?:is|are|was|were|does|"
-                               r"do|did|has|have|had|will|would|can|could|should|may|might|must)\b)"
-                               r"(?=[a-z])", re.I)
+_ASKS_THE_SUBJECT = re.compile(r"^\s*(?:(?:which|what)\s+[a-z][\w-]*|who)\s+(?!(?:is|are|was|were|"
+                               r"does|do|did|has|have|had|will|would|can|could|should|may|might|"
+                               r"must)\b)(?=[a-z])", re.I)
 
 
 def _answered_topic(turn: Turn) -> str:
@@ -426,35 +421,41 @@ def _answered_topic(turn: Turn) -> str:
 
 
 # "its Hanoi counterpart": the thing the last question asked about, of another place or country
-_COUNTERPART = re.compile(rf"(?i:its|the|their)\s+([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*)\s+"
-                          r"(?i:counterpart|equivalent|twin|sister)s?")
+_COUNTERPART = re.compile(rf"(?i:its|the|their)\s+([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*)"
+                          r"\s+(?i:counterpart|equivalent|twin|sister)s?")
 # a capitalised word inside a question, not its first ("Kumasi" of "Who directs the Kumasi ...?")
 _NAME_IN_QUESTION = re.compile(rf"(?<=\s)[{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*")
-
 # "in 2022", "for 2025", "in Ghana": the same question asked of another year or place
-_IN_A_YEAR = re.compile(r"(?:(?:in|for|during|by)\s+)?((?:1\d{3}|20\d\d))")
+_YEAR = r"\b(?:1\d{3}|20\d\d)\b"
+_IN_A_YEAR = re.compile(rf"(?:(?:in|for|during|by)\s+)?({_YEAR})")
 _IN_A_NAMED_PLACE = re.compile(rf"(?:in|at)\s+([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*)")
 
 
-def _another_year_or_place(asked: str, previous: str) -> str:
-    """``previous`` asked of the year or place ``asked`` gives ("And in 2022?": "How many
-    fellowships were awarded in 2022?"), its own year or place replaced, else added; "" when
-    ``asked`` is no year or place."""
-    year = _IN_A_YEAR.fullmatch(asked.strip())
-    place = None if year else _IN_A_NAMED_PLACE.fullmatch(asked.strip())
-    if not year and not place or not previous.strip():
+def _asked_of_another(asked: str, previous: str) -> str:
+    """``previous`` asked of the year, place or counterpart ``asked`` names, its own replaced,
+    else added: "How many fellowships were awarded in 2022?" for "in 2022" after "... in 2023?",
+    "Who directs the Hanoi post-harvest institute?" for "its Hanoi counterpart" after "Who
+    directs the Kumasi ...?"; "" when ``asked`` names none of them."""
+    asked = asked.strip()
+    year, place = _IN_A_YEAR.fullmatch(asked), _IN_A_NAMED_PLACE.fullmatch(asked)
+    counterpart = _COUNTERPART.match(asked)
+    if not previous.strip():
         return ""
     if year:
-        said = list(re.finditer(r"\b(?:1\d{3}|20\d\d)\b", previous))
-        if said:
-            last = said[-1]
-            return f"{previous[:last.start()]}{year.group(1)}{previous[last.end():]}"
-        return f"{previous.rstrip(' ?')} in {year.group(1)}?"
-    said = list(_IN_A_NAMED_PLACE.finditer(previous))
-    if said and not _IN_A_YEAR.fullmatch(said[-1].group(1)):
-        last = said[-1]
-        return f"{previous[:last.start(1)]}{place.group(1)}{previous[last.end(1):]}"
-    return f"{previous.rstrip(' ?')} {asked.strip()}?"
+        said = list(re.finditer(_YEAR, previous))
+        return _replaced(previous, said[-1].span(), year.group(1)) if said else \
+            f"{previous.rstrip(' ?')} in {year.group(1)}?"
+    if place:
+        said = list(_IN_A_NAMED_PLACE.finditer(previous))
+        return _replaced(previous, said[-1].span(1), place.group(1)) if said else \
+            f"{previous.rstrip(' ?')} {asked}?"
+    named = _NAME_IN_QUESTION.search(previous) if counterpart else None
+    return _replaced(previous, named.span(), counterpart.group(1)) if named else ""
+
+
+def _replaced(text: str, span: tuple[int, int], by: str) -> str:
+    """``text`` with its ``span`` replaced ``by`` another word."""
+    return f"{text[:span[0]]}{by}{text[span[1]:]}"
 
 
 def _placed_in_asked_place(said: list[str], turn: Turn) -> str:

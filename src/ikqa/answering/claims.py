@@ -281,7 +281,8 @@ def with_asked_noun(phrase: str, sentences: Sequence[str], question: str) -> str
     return phrase
 
 
-_BARE_NUMBER = re.compile(r"^(?:about |around |some |nearly |over )?\d[\d,.]*(?:\s?[–-]\s?\d[\d,.]*)?$")
+_BARE_NUMBER = re.compile(r"^(?:about |around |some |nearly |over )?\d[\d,.]*"
+                          r"(?:\s?[–-]\s?\d[\d,.]*)?$")  # "10–13" too
 _UNIT = re.compile(r"\s*(?:%|per ?cent\b|°\s?[CF]\b|(?:mm|cm|m|km|kg|g|t|ha|mph|km/h|kW|MW|GW|kWh|"
                    r"MWh|GWh|ft|in|lb|oz|metres?|meters?|kilometres?|kilometers?|centimetres?|"
                    r"centimeters?|millimetres?|millimeters?|miles?|feet|foot|inches|yards?|"

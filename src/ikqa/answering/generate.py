@@ -384,7 +384,7 @@ def _in_source_words(text: str, sentences: Sequence[str], question: str = "") ->
         return " ".join(text.split())
     quote = with_unit(quoted(text, sentences), sentences)
     if question:
-        quote = with_asked_noun(in_full(quote, list(sentences), question), sentences, question)
+        quote = with_asked_noun(in_full(quote, sentences, question), sentences, question)
     if quote != text and text[:1].isupper():
         quote = quote[:1].upper() + quote[1:]
     return " ".join(quote.split())  # a hard-wrapped source's line break is a space

@@ -186,7 +186,8 @@ CURRENCY_CODES = ("USD|EUR|GBP|CHF|INR|KRW|JPY|CNY|RMB|TWD|HKD|SGD|AUD|NZD|CAD|P
                   "CZK|HUF|RON|BGN|TRY|RUB|UAH|GEL|AMD|AZN|KZT|UZS|BRL|ARS|CLP|COP|PEN|MXN|ZAR|"
                   "KES|NGN|GHS|ETB|TZS|UGX|RWF|XOF|XAF|MAD|TND|DZD|EGP|AED|SAR|QAR|KWD|OMR|BHD|"
                   "JOD|ILS|IDR|THB|VND|MYR|PHP|PKR|BDT|LKR|NPR|KHR|LAK|MMK|MNT")
-_MONEY = re.compile(rf"[$€£₹₩¥]|\b({CURRENCY_CODES.lower()}|dollars?|euros?|pounds sterling|yen|yuan|francs?|kron(?:or|er|a|e)|"
+_MONEY = re.compile(rf"[$€£₹₩¥]|\b({CURRENCY_CODES.lower()}|dollars?|euros?|pounds sterling|yen|yuan|"
+                    r"francs?|kron(?:or|er|a|e)|"
                     r"shillings?|pesos?|rupees?|crores?|lakhs?|million|billion|trillion|"
                     # other and older currencies: "six guilders", "18,000 florins", "40 ducats"
                     r"guilders?|florins?|ducats?|lire|lira|livres?|thalers?|reais|"
@@ -634,7 +635,8 @@ _DOER = re.compile(r"^([a-z]{4,}?)e?(?:er|or)$")
 # "How many of the eight soldiers survived?" counts soldiers
 _COUNTED = re.compile(r"\b(?:how many|number of|quantity of)\s+(?:of\s+(?:the|its|his|her|their|these|those)\s+"
                       r"(?:[\d,]+\s+|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
-                      r"twenty|thirty|forty|fifty|hundred)\s+)?(?:[a-z][\w-]*['’]s?\s+)?)?"  # "programme's"
+                      r"twenty|thirty|forty|fifty|hundred)\s+)?"
+                      r"(?:[a-z][\w-]*['’]s?\s+)?)?"  # "of the programme's cold rooms"
                       r"((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)", re.I)
 _NOT_COUNTED = {"of", "in", "on", "at", "for", "to", "by", "from", "with", "does", "did", "do",
                 "is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could",

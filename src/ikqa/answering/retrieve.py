@@ -919,7 +919,8 @@ def _acronyms_of_names(question: str, sentences: list["StoredSentence"]) -> dict
             spelled = [defined.group(1)] if defined else []
             if glossed and _definition_of(acronym).search(f"{glossed.group(2)} ({acronym})"):
                 spelled += [glossed.group(1), glossed.group(2)]  # either name, translated
-            name = next((frozenset(n) for n in map(terms, spelled) if _asks_by_name(n, asked)), None)
+            name = next((frozenset(n) for n in map(terms, spelled) if _asks_by_name(n, asked)),
+                        None)
             if name:
                 found[acronym] = name
     return found

@@ -9,6 +9,7 @@ it costs nothing in any answer mode.
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
 from .qtype import CURRENCY_CODES, FREQUENCY, SEAT_WORDS, SHARE
 
@@ -30,8 +31,8 @@ _NUMBER_WORDS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve
                  "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|"
                  "sixty|seventy|eighty|ninety|hundred|dozen")
 # a whole number word: "eighteen months", never the "eight" of it
-_COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))?\b)(?:\s+(?:per\s?cent|percent|%))?"
-                    rf"(?:\s+(?:[a-z][\w-]*)){{0,2}}", re.I)
+_COUNT = re.compile(rf"\b(?:\d[\d,.]*|(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))?\b)"
+                    rf"(?:\s+(?:per\s?cent|percent|%))?(?:\s+(?:[a-z][\w-]*)){{0,2}}", re.I)
 _PLACE = re.compile(r"\b(?:in|at|out of|based in|located in|headquartered in|seat in|(?:moved|relocated|"
                     r"transferred)\s+(?:its\s+|their\s+)?(?:seat|headquarters|secretariat|office)\s+to)\s+"
                     r"((?:the\s+)?[A-Z][\w’'-]+(?:\s+(?:de|da|do|of|upon|on)?\s*[A-Z][\w’'-]+)*)")
@@ -155,7 +156,7 @@ _PART_OF_DATE = re.compile(rf"(?:1\d{{3}}|20\d\d)|{_MONTH}|{_DAY}\s+{_MONTH}|{_M
 _ASKS_PART_OF_DATE = re.compile(r"\b(?:which|what)\s+(?:year|month|decade|century)\b", re.I)
 
 
-def in_full(phrase: str, sentences: list[str], question: str) -> str:
+def in_full(phrase: str, sentences: Sequence[str], question: str) -> str:
     """``phrase`` as the whole amount or date its sentence states it in: "9.5 million" ->
     "EUR 9.5 million", "2,500" -> "2,500 crowns", "2007" -> "26 December 2007", "21 June" ->
     "21 June 1706" (a part of a date stays a part when the question asks for a year or month).
@@ -165,12 +166,12 @@ def in_full(phrase: str, sentences: list[str], question: str) -> str:
     patterns = [_MONEY, _DATE] if dated else [_MONEY] if re.search(r"\d", bare) else []
     within = re.compile(rf"(?<![\w.,]){re.escape(bare)}(?![\w]|[.,]\d)")
     for sentence in sentences:
+        if len(within.findall(sentence)) != 1:  # "12" of "12 members ... on 12 May": which?
+            continue
         for pattern in patterns:
             for match in pattern.finditer(sentence):
                 whole = match.group(0).strip(" ,.")
-                # "12" of "12 members ... on 12 May" is no part of the date
-                if len(whole) > len(bare) and within.search(whole) and \
-                        len(within.findall(sentence)) == 1:
+                if len(whole) > len(bare) and within.search(whole):
                     return whole
     return phrase
 
