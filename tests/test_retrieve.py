@@ -56,6 +56,9 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("By when must pre-proposals be submitted?", {"date"}),  # a deadline
     ("Until when does the agreement run?", {"date"}),
     ("What amount did the committee set aside for monitoring?", {"amount"}),
+    ("What is the application deadline for the second round?", {"date"}),
+    ("What was the closing date for full proposals?", {"date"}),
+    ("What was the year-end budget surplus?", {"money"}),  # "year-end" is no date
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -1649,6 +1652,28 @@ def test_a_sentence_giving_another_number_of_the_asked_thing_does_not_answer(
     from ikqa.answering.qtype import counts_otherwise
 
     assert counts_otherwise(question, sentence) == otherwise
+
+
+@pytest.mark.parametrize("question, sentence, context, otherwise", [
+    ("How many rooms were in operation as of late March 2024?",
+     "By 30 September 2024, 58 rooms were in operation.", "", True),
+    ("How many rooms were in operation as of late March 2024?",
+     "By the end of March 2024, 45 rooms were in operation.", "", False),
+    ("How many rooms were in operation as of late March 2024?", "45 rooms are in operation.", "",
+     False),  # no time stated: nothing against it
+    ("How many rooms were in operation as of late March 2024?", "Phase I runs from 2022 to 2026.",
+     "", False),  # a span of years takes in the asked one
+    ("What did the partnership spend in 2022?", "It spent EUR 31.6 million, 12 % more than in 2021.",
+     "Annual Report 2022", False),  # the brief's title states the year
+    ("What did the partnership spend in 2022?", "It spent EUR 28.2 million in 2021.", "", True),
+    ("By what share did spending grow between 2021 and 2022?", "It grew 12 % on 2020.", "", False),
+    ("How much was spent before 2020?", "It spent EUR 3 million in 2018.", "", False),
+])
+def test_a_sentence_giving_the_fact_at_another_time_than_the_asked_one_does_not_answer(
+        question, sentence, context, otherwise) -> None:
+    from ikqa.answering.qtype import dated_otherwise
+
+    assert dated_otherwise(question, sentence, context) == otherwise
 
 
 @pytest.mark.parametrize("question, sentence, sibling", [

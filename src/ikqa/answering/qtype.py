@@ -14,13 +14,17 @@ import re
 from functools import lru_cache
 
 __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
-           "counts_otherwise", "misses_the_possessed", "SPELLED_NUMBERS",
+           "counts_otherwise", "dated_otherwise", "misses_the_possessed", "SPELLED_NUMBERS",
            "BODY_NAME",
            "SEAT_WORDS", "FREQUENCY", "SHARE", "CURRENCY_CODES", "asks_enumeration", "counted_terms",
            "is_list_question", "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
-                     r"\b(?:since|by|until|till) when\b", re.I)
+                     r"\b(?:since|by|until|till) when\b|"
+                     # "What is the application deadline ...?", "What was its start date?"
+                     r"^\s*what(?:'s|’s|\s+is|\s+was|\s+are|\s+were|\s+will\s+be)\s+"
+                     r"(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:date|deadline)s?(?![\w-])",
+                     re.I)
 # "How often is the membership rotated?" - "every two years"
 _FREQUENCY_Q = re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|"
                           r"\bhow many times (?:a|an|per|each|every)\b", re.I)
@@ -428,6 +432,47 @@ def counts_otherwise(question: str, sentence: str) -> bool:
         return False
     said = _numbers_of_things(sentence)
     return any(thing in said and not (counts & said[thing]) for thing, counts in asked.items())
+
+
+# A time a question pins its fact to ("as of late March 2024", "in 2023"), not one it relates
+# it to ("before 2020", "since May 2019"); a month is read with the year after it.
+_PINNED_TIME = re.compile(rf"(?<!\w)(?:(?:before|after|since|until|till|from|between|through|"
+                          rf"prior\s+to|up\s+to)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?)?"
+                          rf"(?:({_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?)?(1[5-9]\d\d|20\d\d)(?![\w–-])",
+                          re.I)
+_YEAR_SPAN = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s*(?:–|-|—|to|and|through|until)\s*"
+                        r"(1[5-9]\d\d|20\d\d|\d\d)\b")
+_RELATING = re.compile(r"^(?:before|after|since|until|till|from|between|through|prior|up)\b", re.I)
+
+
+def _times(text: str) -> set[tuple[str, str]]:
+    """The (year, month) pairs ``text`` states, month "" where only a year is given; a span of
+    years ("2022–2026", "from 2022 to 2026") states every year in it."""
+    found = {(m.group(2), (m.group(1) or "")[:3].lower()) for m in _PINNED_TIME.finditer(text)}
+    for span in _YEAR_SPAN.finditer(text):
+        first, last = int(span.group(1)), span.group(2)
+        end = int(last) if len(last) == 4 else int(span.group(1)[:2] + last)
+        found |= {(str(y), "") for y in range(first, min(end, first + 50) + 1)}
+    return found
+
+
+def dated_otherwise(question: str, sentence: str, context: str = "") -> bool:
+    """``question`` pins its fact to a time ("How many rooms were in operation as of late March
+    2024?") and ``sentence`` states times, none of them that one ("By 30 September 2024, 58
+    rooms were in operation"): it gives the fact at another time. Its ``context`` (the brief's
+    title "Annual Report 2022", its heading) may state the time for it."""
+    question = _YEAR_SPAN.sub(" ", question)  # "between 2021 and 2022" pins no time
+    asked = {(m.group(2), (m.group(1) or "")[:3].lower()) for m in _PINNED_TIME.finditer(question)
+             if not _RELATING.match(m.group(0))}
+    if not asked:
+        return False
+    said = _times(sentence)
+    if not said:
+        return False
+    said_around = said | _times(context)
+    years = {year for year, _ in said_around}
+    return not any((year, month) in said_around or (year, "") in said_around if month
+                   else year in years for year, month in asked)
 
 
 # "When was the Network's dedicated monitoring satellite launched?": the thing whose date is

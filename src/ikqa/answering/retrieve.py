@@ -21,7 +21,7 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_li
     resolve_aliases, terms, variant_terms
 from .names import NameMatcher, adjective_words, in_order, name_heads, name_phrases, name_words, \
     names_a_sibling, subject_terms
-from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, denies, expected_types, \
+from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, dated_otherwise, denies, expected_types, \
     misses_the_possessed, states_the_opposite, supplies, without_others_clauses
 from ..types import Evidence, brief_key, parse_sentence_id, sentence_id
 
@@ -495,6 +495,7 @@ _IRREGULAR = {"lead": ("led",), "run": ("ran",), "hold": ("held",), "write": ("w
               "build": ("built",), "choos": ("chose", "chosen"), "win": ("won",),
               "sell": ("sold",), "pay": ("paid",), "spend": ("spent",), "meet": ("met",),
               "find": ("found",), "grow": ("grew", "grown"), "rise": ("rose", "risen")}
+_OF_A_TIME = frozenset({"date", "duration", "frequency"})  # a time the question gives is no pin
 _NOT_OF_A_BYLINE = frozenset({"date", "duration", "frequency", "money", "share", "amount", "quantity",
                               "magnitude"})
 
@@ -710,6 +711,8 @@ def _evidence(s: "StoredSentence", question: str, kinds: set[str], vector: "np.n
         not states_the_opposite(question, s.text) and \
         not denies(question, s.text) and not names_a_sibling(question, s.text) and \
         not counts_otherwise(question, s.text) and \
+        (not kinds or kinds & _OF_A_TIME or
+         not dated_otherwise(question, s.text, f"{s.title} {heading}")) and \
         not misses_the_possessed(question, f"{previous.text if previous else ''} {s.text}")
     # not "the longest" for "the shortest", "declined to admit her" for "When was she admitted?",
     # "The Baroque Garden was replanted in 1994" for the Rock Garden, "two more films" for three
