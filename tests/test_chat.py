@@ -285,3 +285,11 @@ def test_that_office_is_the_office_the_last_answer_named() -> None:
                  "renamed Instytut Hydrologii Rzecznej (IHR). [1]")
     assert rewrite_follow_up("When was that office established?", [last]) == \
         "When was the Kraków River Survey Office established?"
+
+
+def test_her_after_a_verb_is_the_person_herself_and_before_a_noun_her_own() -> None:
+    chair = _turn("Who chairs the advisory group?", "It is chaired by Prof. Birgitte Aagaard. [1]")
+    assert rewrite_follow_up("Which minister appointed her?", [chair]) == \
+        "Which minister appointed Prof. Birgitte Aagaard?"  # not "... Aagaard's?"
+    assert rewrite_follow_up("What is her field?", [chair]) == \
+        "What is Prof. Birgitte Aagaard's field?"

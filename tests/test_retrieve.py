@@ -1750,3 +1750,34 @@ def test_a_sentence_naming_a_body_by_its_acronym_is_about_it(tmp_path) -> None:
         "or restructure the project.\n")})
     answer = assistant.ask("In which city did the steering committee meet on 17 October 2024?")
     assert not answer.abstained and "Hanoi" in answer.text, answer.note
+
+
+@pytest.mark.parametrize("question, sentence, short", [
+    ("How many of the first-round grantees were women-led?",
+     "Women make up 46% of beneficiaries, but only 3 of the 14 first-call grantees are women-led.",
+     "3"),
+    ("How many of the rooms are in Kumasi?", "Of the 32 rooms, 11 are in Kumasi.", "11"),
+    ("How many monitored lakes are there?", "9 of the 23 monitored lakes have improved.",
+     "23 monitored lakes"),  # no part asked: the whole
+])
+def test_how_many_of_the_things_asks_for_the_part_not_the_whole(question, sentence, short) -> None:
+    from ikqa.answering.short import typed_short
+
+    assert typed_short(expected_types(question), sentence, question) == short
+
+
+_GLOSSARY = (
+    "# Glossary of bodies\n\n"
+    "This glossary lists the bodies of the partnership in alphabetical order.\n\n"
+    "**FAC** – Finance and Audit Committee. A body of three auditors that checks the yearly "
+    "accounts. It is chaired by Mr. Ole Brandt, a chartered accountant.\n\n"
+    "**TAG** – Technical Advisory Group. A panel of seven independent experts that reviews "
+    "proposals. It is chaired by Prof. Birgitte Aagaard, a refrigeration engineer.\n")
+
+
+def test_a_glossary_entry_heads_the_sentences_that_describe_it(tmp_path) -> None:
+    assistant = _assistant_over(tmp_path, {**THREE_PROGRAMMES, "glossary.md": _GLOSSARY})
+    tag = assistant.ask("Who chairs the Technical Advisory Group?")
+    assert "Birgitte Aagaard" in tag.text and "Ole Brandt" not in tag.text, tag.text
+    fac = assistant.ask("Who chairs the Finance and Audit Committee?")
+    assert "Ole Brandt" in fac.text and "Aagaard" not in fac.text, fac.text

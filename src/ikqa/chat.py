@@ -76,7 +76,10 @@ _NOT_A_PERSON = re.compile(
     r"Alliance|Association|Society|Group|Authority|Board|Network|Laboratory|Lab|Observatory|"
     r"Academy|School|Hospital|Museum|Party|City|Province|County|District|Island)s?\b")
 # "its own" refers inside its own clause ("Which topic has its own accelerator?"): not a follow-up.
-_POSSESSIVE = re.compile(r"\b(its|their|his|her)\b(?!\s+own\b)", re.I)
+# "her position", not the object of "Which foreign leader met her?" or "gave her the award"
+_POSSESSIVE = re.compile(r"\b(its|their|his|her(?=\s+(?!(?:to|in|on|at|for|from|with|by|about|"
+                         r"and|or|as|the|a|an|that|this|when|after|before|during|if|again|now|"
+                         r"then)\b)[^\W\d_]))\b(?!\s+own\b)", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and what about|and how about|what about|how about|and)\s+(.+?)\s*\??\s*$",
                          re.I)
 _WH = re.compile(r"^\s*(?:(?:in|on|at|for|by|to|from|with|since|until|during)\s+)?"

@@ -10,6 +10,7 @@ The ONNX query encoder lives in ``index/encoder/`` and is shared by snapshots.
 from __future__ import annotations
 
 import json
+import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -306,8 +307,15 @@ class Store:
         if self._headings is None:
             with _reading(self._chroma_part):
                 res = self._sentences.get(where={"kind": "heading"}, include=["documents"])
+                # a glossary's entry ("**TAG** – Technical Advisory Group.") heads the
+                # sentences that describe it ("A panel of seven ...", "It is chaired by ...")
+                bold = self._sentences.get(where_document={"$contains": "**"},
+                                           include=["documents"])
+            entries = [(i, text.replace("**", "").strip().rstrip("."))
+                       for i, text in zip(bold["ids"], bold["documents"])
+                       if GLOSSARY_ENTRY.match(text)]
             found: dict[str, list[tuple[int, str]]] = {}
-            for i, text in zip(res["ids"], res["documents"]):
+            for i, text in [*zip(res["ids"], res["documents"]), *entries]:
                 if (parsed := parse_sentence_id(i)) is not None:
                     found.setdefault(parsed[0], []).append((parsed[1], text))
             self._headings = {key: sorted(found[key]) for key in found}
@@ -334,6 +342,10 @@ class Store:
                                       res["embeddings"])
             }
         return [found[i] for i in ids if i in found]
+
+
+# A glossary entry's term in bold, then a dash or colon: "**TAG** – Technical Advisory Group."
+GLOSSARY_ENTRY = re.compile(r"^\s*\*\*[^*\n]{1,60}\*\*\s*(?:[–—:-]|\(|$)")
 
 
 def _load_bm25(folder: Path) -> Any:
