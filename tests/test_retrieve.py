@@ -59,6 +59,8 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("What is the application deadline for the second round?", {"date"}),
     ("What was the closing date for full proposals?", {"date"}),
     ("What was the year-end budget surplus?", {"money"}),  # "year-end" is no date
+    ("The committee granted a no-cost extension - to what end date?", {"date"}),  # no money
+    ("In which fiscal year was the accord signed?", {"date"}),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
@@ -713,6 +715,31 @@ def test_a_name_glossed_in_its_own_language_is_found_by_its_acronym(tmp_path) ->
 def test_how_many_people_is_answered_by_a_count_of_people_under_any_name(sentence, counts) -> None:
     assert supplies("quantity", sentence, "body", "How many people does each party appoint?") \
         is counts
+    # the counted noun followed by its verb: "How many people work there?"
+    assert supplies("quantity", sentence, "body", "How many people work on the council?") \
+        is counts
+
+
+@pytest.mark.parametrize("sentence,states", [
+    ("We run the trials at our field station, about twelve kilometres from the city.", True),
+    ("The station lies 12 km from the city.", True),
+    ("The station opened in 1996 near the city.", False),
+])
+def test_how_far_asks_a_distance_in_digits_or_words_not_a_place(sentence, states) -> None:
+    question = "How far from Puerto Montt is the field station located?"
+    assert expected_types(question) == {"magnitude"}
+    assert supplies("magnitude", sentence, "body", question) is states
+
+
+@pytest.mark.parametrize("text,refers", [
+    ("By May 2024 it held 27,900 tissue samples.", True),  # an irregular past
+    ("In 2022 it moved to Kisumu.", True),
+    ("By May 2024 GENOBANK held 27,900 tissue samples.", False),
+])
+def test_it_with_a_verb_refers_back_to_the_body_the_sentence_before_named(text, refers) -> None:
+    from ikqa.answering.retrieve import _refers_back
+
+    assert _refers_back(text) is refers
 
 
 @pytest.mark.parametrize("sentence,names_founder", [
@@ -1313,6 +1340,8 @@ def test_hq_and_md_read_as_the_words_briefs_use() -> None:
         "Where is the PTSC's headquarters?"
     assert resolve_aliases("Who is the MD of the CRDF?", lambda t: False) == \
         "Who is the managing director of the CRDF?"
+    assert resolve_aliases("How much had it paid out by 31 Aug 2024?", lambda t: False) == \
+        "How much had it paid out by 31 August 2024?"  # a month, never an unknown name
 
 
 @pytest.mark.parametrize("sentence,question,short", [

@@ -23,7 +23,10 @@ _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year
                      r"\b(?:since|by|until|till) when\b|"
                      # "What is the application deadline ...?", "What was its start date?"
                      r"^\s*what(?:'s|’s|\s+is|\s+was|\s+are|\s+were|\s+will\s+be)\s+"
-                     r"(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:date|deadline)s?(?![\w-])",
+                     r"(?:(?:the|its|their)\s+)?(?:[\w-]+\s+){0,2}?(?:date|deadline)s?(?![\w-])|"
+                     # "to what end date?", "in which fiscal year?"
+                     r"\b(?:what|which)\s+(?:(?!of\b)[a-z-]+\s+){1,2}?dates?(?![\w-])|"
+                     r"\b(?:what|which)\s+(?!of\b)[a-z-]+\s+year(?![\w-])",
                      re.I)
 # "How often is the membership rotated?" - "every two years"
 _FREQUENCY_Q = re.compile(r"\bhow (?:often|frequently)\b|\bat what (?:interval|frequency)\b|"
@@ -47,6 +50,7 @@ _MAGNITUDE_Q = re.compile(r"\bhow (large|big|tall|high|deep|wide|far|heavy)\b|\b
 # A size asked as a length or a weight is a number in a unit of it: "at altitudes between 1,800
 # and 2,900 metres", not "26 to 29 centimetres long and weighing 62 to 78 grams" for the
 # elevation, nor "14 sizes".
+_HOW_FAR = re.compile(r"\bhow far\b", re.I)
 _LENGTH_Q = re.compile(r"\bhow (tall|deep|wide|far)\b|\b(height|elevations?|altitudes?|depth|"
                        r"width|distance)\b", re.I)
 # "How tall is the orangery?" is not answered by "a brick building 32 metres long"
@@ -67,13 +71,16 @@ def _states_the_length(sentence: str, question: str) -> bool:
 
 
 _WEIGHT_Q = re.compile(r"\bhow heavy\b|\b(weigh|weighs|weighed)\b", re.I)
-_LENGTH = re.compile(r"\d\s*(?:(?:nautical|statute)\s+)?(?:m|km|cm|mm|ft|mi|metres?|meters?|"
+# a number in digits or words ("about twelve kilometres")
+_NUMERAL = (r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+            r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand))")
+_LENGTH = re.compile(_NUMERAL + r"\s*(?:(?:nautical|statute)\s+)?(?:m|km|cm|mm|ft|mi|metres?|meters?|"
                      r"kilometres?|kilometers?|centimetres?|centimeters?|millimetres?|millimeters?|"
                      r"feet|foot|miles?|inches|inch|yards?|fathoms?|leagues?)\b", re.I)
-_WEIGHT = re.compile(r"\d\s*(?:g|kg|mg|lb|lbs|oz|t|grams?|kilograms?|kilos?|tonnes?|tons?|"
+_WEIGHT = re.compile(_NUMERAL + r"\s*(?:g|kg|mg|lb|lbs|oz|t|grams?|kilograms?|kilos?|tonnes?|tons?|"
                      r"pounds|ounces?|carats?|stone)\b", re.I)
 _MONEY_Q = re.compile(
-    r"\b(budget|budgets|cost|costs|funding|funded|price|revenue|investment|salary|worth|grant|"
+    r"\b(budget|budgets|(?<!no-)cost|(?<!no-)costs|funding|funded|price|revenue|investment|salary|worth|grant|"
     r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum|monetary)\b|\bhow much money\b", re.I)
 # "Which law applies to grant agreements?", "What kind of funding ...?": a thing of the kind its
 # first noun names, not an amount (unlike "What budget ...?", "What share of the costs ...?")
@@ -315,7 +322,8 @@ def expected_types(question: str) -> set[str]:
         found.add("agent")
     elif _TITLE_Q.search(question):
         found.add("title")
-    elif _PLACE_Q.search(question) and "date" not in found and not _PLACE_GIVEN.search(question):
+    elif _PLACE_Q.search(question) and "date" not in found and not _PLACE_GIVEN.search(question) \
+            and not _HOW_FAR.search(question):  # "How far from X is Y located?": a distance
         found.add("place")
     expansion = _EXPANSION_Q.search(question)
     if expansion:
@@ -635,7 +643,8 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             return False
         if _WEIGHT_Q.search(question) and not _WEIGHT.search(sentence):
             return False
-        return _new_match(_DIGITS, _without_dates(sentence), question)
+        return _new_match(_DIGITS, _without_dates(sentence), question) or \
+            _LENGTH_Q.search(question) is not None and _new_match(_LENGTH, sentence, question)
     if kind == "place":  # "in the Mekong Delta" is no answer to "Where is the Mekong Delta X?",
         # nor "known in French as" or "in February 2026" to any "where"
         asked = {w.lower() for w in re.findall(r"[^\W\d_][\w'’-]*", question)}
@@ -701,8 +710,8 @@ def counted_terms(question: str) -> set[str]:
             break
         words.append(word)
     counted = set(_terms(" ".join(words)))
-    if counted and counted <= set(_terms(_PEOPLE)):  # "How many people ...?": "three
-        return counted | _people()  # representatives", "seven experts"
+    if counted & set(_terms(_PEOPLE)):  # "How many people (work there)?": "three
+        return counted | _people()  # representatives", "seven experts", "about 140 staff"
     return counted
 
 

@@ -470,7 +470,8 @@ class Retriever:
 _REFERENCE = re.compile(rf"\b(?:its|the\s+(?:[a-z][\w-]+\s+){{0,2}}?(?i:{BODY_NOUNS}))\b"
                         r"(?!\s+(?:of|for|on)\b)"  # "In 2022 it moved ...", not "play it at all"
                         r"|\bit\s+(?:is|was|has|had|will|would|can|could|also|now|later|[a-z]+ed|"
-                        r"[a-z]{2,}s)\b")
+                        r"[a-z]{2,}s|held|kept|won|ran|led|made|gave|became|began|paid|spent|"
+                        r"sold|built|met|grew|rose|fell|saw|brought|bought|sent|lost|found|got)\b")
 
 
 def _refers_back(text: str) -> bool:

@@ -210,6 +210,10 @@ _ALIASES = {
     "md": "managing director",
     "hq": "headquarters",
     "mou": "memorandum of understanding",
+    # months as dates abbreviate them ("by 31 Aug 2024")
+    "jan": "January", "feb": "February", "mar": "March", "apr": "April", "jun": "June",
+    "jul": "July", "aug": "August", "sep": "September", "sept": "September", "oct": "October",
+    "nov": "November", "dec": "December",
 }
 _ALIAS_PATTERN = re.compile(r"\b(" + "|".join(sorted((re.escape(k) for k in _ALIASES), key=len,
                                                      reverse=True)) + r")\b", re.I)
