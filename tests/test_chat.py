@@ -293,3 +293,11 @@ def test_her_after_a_verb_is_the_person_herself_and_before_a_noun_her_own() -> N
         "Which minister appointed Prof. Birgitte Aagaard?"  # not "... Aagaard's?"
     assert rewrite_follow_up("What is her field?", [chair]) == \
         "What is Prof. Birgitte Aagaard's field?"
+
+
+def test_the_kenyan_one_is_the_kind_of_body_the_conversation_described() -> None:
+    chile = _turn("What's the Chilean agency's pledge?", "ANAI pledged CLP 3,150 million. [1]")
+    assert rewrite_follow_up("What about the Kenyan one?", [chile]) == \
+        "What's the Kenyan agency's pledge?"  # not "the Kenyan one", nor "What's" as a name
+    assert rewrite_follow_up("Who represents it on the board?", [chile]) == \
+        "Who represents the Chilean agency on the board?"  # the agency, not "Chilean"

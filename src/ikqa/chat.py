@@ -121,11 +121,33 @@ def subject_of(question: str, answer_text: str = "") -> str:
     return ""
 
 
+def _subject_phrase(question: str) -> str:
+    """``subject_of(question)``, with the body noun a nationality-like name describes: "the
+    Chilean agency", not "Chilean", of "What share of the total is the Chilean agency?"."""
+    named = subject_of(question)
+    described = re.search(rf"\bthe\s+{re.escape(named)}\s+(?i:{BODY_NOUNS})\b", question) \
+        if named and len(named.split()) == 1 else None
+    return described.group(0) if described else named
+
+
+# "the Kenyan one": the kind of thing the conversation last described ("the Chilean agency")
+_THE_ONE = re.compile(r"^(the\s+\S+\s+)one\b", re.I)
+
+
+def _one_as(other: str, previous: str) -> str:
+    """``other`` with its "one" made the noun of ``previous`` ("the Kenyan one" after "the
+    Chilean agency" -> "the Kenyan agency")."""
+    one = _THE_ONE.match(other)
+    noun = re.search(rf"\b(?i:{BODY_NOUNS})$", previous)
+    return f"{one.group(1)}{noun.group(0)}{other[one.end():]}" if one and noun else other
+
+
 def _entities(text: str) -> list[str]:
     found = []
     for match in _ENTITY.finditer(text):
         words = match.group(0).split()
-        while words and (words[0].lower() in _LEADING or words[0].lower() in _CONNECTORS):
+        while words and (re.sub(r"['’]s$", "", words[0].lower()) in _LEADING  # "What's"
+                         or words[0].lower() in _CONNECTORS):
             words = words[1:]
         if words:
             found.append(re.sub(r"['’]s?$", "", " ".join(words)))  # "LVBFC's budget": LVBFC
@@ -179,7 +201,7 @@ def _referent_in(turn: Turn, personal: bool, impersonal: bool,
     answered = _body_answered(turn)
     if answered:  # "Which fund is hosted in Ebène?" - "How much was it established with?"
         return answered
-    named = subject_of(turn.standalone_question)
+    named = _subject_phrase(turn.standalone_question)
     if named:
         return named
     described = _A_DESCRIPTION.search(turn.standalone_question)
@@ -364,10 +386,10 @@ def rewrite_follow_up(question: str, history: list[Turn]) -> str:
     if what_about and _POSSESSIVE.match(what_about.group(1)):  # "And its budget?": of the same
         question, what_about = f"What is {what_about.group(1).rstrip('?')}?", None
     if what_about and not _WH.match(what_about.group(1)):
-        previous_subject = subject_of(last.standalone_question)
+        previous_subject = _subject_phrase(last.standalone_question)
         if previous_subject and previous_subject in last.standalone_question:
             before, after = last.standalone_question.split(previous_subject, 1)
-            other = what_about.group(1)
+            other = _one_as(what_about.group(1), previous_subject)
             if re.search(r"\bthe\s+$", before, re.I) and re.match(r"the\s", other, re.I):
                 other = other[4:]  # "the Observatory" -> "the Academia ...", not "the the"
             return f"{before}{other}{after}"
