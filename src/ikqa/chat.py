@@ -446,7 +446,8 @@ def _answered_topic(turn: Turn) -> str:
 
 
 # "its Hanoi counterpart": the thing the last question asked about, of another place or country
-_COUNTERPART = re.compile(rf"(?i:its|the|their)\s+([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*)"
+_COUNTERPART = re.compile(rf"(?i:its|the|their)\s+"
+                          rf"([{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*)"
                           r"\s+(?i:counterpart|equivalent|twin|sister)s?")
 # a capitalised word inside a question, not its first ("Kumasi" of "Who directs the Kumasi ...?")
 _NAME_IN_QUESTION = re.compile(rf"(?<=\s)[{_UPPER}][\w'’-]+(?:\s+[{_UPPER}][\w'’-]+)*")

@@ -16,8 +16,8 @@ from functools import lru_cache
 __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_opposite", "denies",
            "counts_otherwise", "dated_otherwise", "misses_the_possessed", "SPELLED_NUMBERS",
            "BODY_NAME",
-           "SEAT_WORDS", "FREQUENCY", "SHARE", "CURRENCY_CODES", "asks_enumeration", "counted_terms",
-           "is_list_question", "is_plural"]
+           "SEAT_WORDS", "FREQUENCY", "SHARE", "CURRENCY_CODES", "asks_enumeration",
+           "counted_terms", "is_list_question", "is_plural"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\b(?:since|by|until|till) when\b|"
@@ -74,14 +74,15 @@ _WEIGHT_Q = re.compile(r"\bhow heavy\b|\b(weigh|weighs|weighed)\b", re.I)
 # a number in digits or words ("about twelve kilometres")
 _NUMERAL = (r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
             r"twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand))")
-_LENGTH = re.compile(_NUMERAL + r"\s*(?:(?:nautical|statute)\s+)?(?:m|km|cm|mm|ft|mi|metres?|meters?|"
-                     r"kilometres?|kilometers?|centimetres?|centimeters?|millimetres?|millimeters?|"
-                     r"feet|foot|miles?|inches|inch|yards?|fathoms?|leagues?)\b", re.I)
+_LENGTH = re.compile(_NUMERAL + r"\s*(?:(?:nautical|statute)\s+)?(?:m|km|cm|mm|ft|mi|metres?|"
+                     r"meters?|kilometres?|kilometers?|centimetres?|centimeters?|millimetres?|"
+                     r"millimeters?|feet|foot|miles?|inches|inch|yards?|fathoms?|leagues?)\b", re.I)
 _WEIGHT = re.compile(_NUMERAL + r"\s*(?:g|kg|mg|lb|lbs|oz|t|grams?|kilograms?|kilos?|tonnes?|tons?|"
                      r"pounds|ounces?|carats?|stone)\b", re.I)
 _MONEY_Q = re.compile(
-    r"\b(budget|budgets|(?<!no-)cost|(?<!no-)costs|funding|funded|price|revenue|investment|salary|worth|grant|"
-    r"grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum|monetary)\b|\bhow much money\b", re.I)
+    r"\b(budget|budgets|(?<!no-)cost|(?<!no-)costs|funding|funded|price|revenue|investment|"
+    r"salary|worth|grant|grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum|monetary)\b|"
+    r"\bhow much money\b", re.I)
 # "Which law applies to grant agreements?", "What kind of funding ...?": a thing of the kind its
 # first noun names, not an amount (unlike "What budget ...?", "What share of the costs ...?")
 _ASKS_A_THING = re.compile(
@@ -197,8 +198,8 @@ CURRENCY_CODES = ("USD|EUR|GBP|CHF|INR|KRW|JPY|CNY|RMB|TWD|HKD|SGD|AUD|NZD|CAD|P
                   "CZK|HUF|RON|BGN|TRY|RUB|UAH|GEL|AMD|AZN|KZT|UZS|BRL|ARS|CLP|COP|PEN|MXN|ZAR|"
                   "KES|NGN|GHS|ETB|TZS|UGX|RWF|XOF|XAF|MAD|TND|DZD|EGP|AED|SAR|QAR|KWD|OMR|BHD|"
                   "JOD|ILS|IDR|THB|VND|MYR|PHP|PKR|BDT|LKR|NPR|KHR|LAK|MMK|MNT")
-_MONEY = re.compile(rf"[$€£₹₩¥]|\b({CURRENCY_CODES.lower()}|dollars?|euros?|pounds sterling|yen|yuan|"
-                    r"francs?|kron(?:or|er|a|e)|"
+_MONEY = re.compile(rf"[$€£₹₩¥]|\b({CURRENCY_CODES.lower()}|dollars?|euros?|"
+                    r"pounds sterling|yen|yuan|francs?|kron(?:or|er|a|e)|"
                     r"shillings?|pesos?|rupees?|crores?|lakhs?|million|billion|trillion|"
                     # other and older currencies: "six guilders", "18,000 florins", "40 ducats"
                     r"guilders?|florins?|ducats?|lire|lira|livres?|thalers?|reais|"
@@ -444,13 +445,14 @@ def counts_otherwise(question: str, sentence: str) -> bool:
 
 # A time a question pins its fact to ("as of late March 2024", "in 2023"), not one it relates
 # it to ("before 2020", "since May 2019"); a month is read with the year after it.
-_PINNED_TIME = re.compile(rf"(?<!\w)(?:(?:before|after|since|until|till|from|between|through|"
-                          rf"prior\s+to|up\s+to)\s+(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?)?"
-                          rf"(?:({_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?)?(1[5-9]\d\d|20\d\d)(?![\w–-])",
-                          re.I)
+_RELATIONS = r"before|after|since|until|till|from|between|through|prior\s+to|up\s+to"
+_PINNED_TIME = re.compile(rf"(?<!\w)(?:(?:{_RELATIONS})\s+"
+                          rf"(?:(?:the\s+)?(?:end|start|beginning)\s+of\s+)?)?"
+                          rf"(?:({_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?)?"
+                          rf"(1[5-9]\d\d|20\d\d)(?![\w–-])", re.I)
 _YEAR_SPAN = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s*(?:–|-|—|to|and|through|until)\s*"
                         r"(1[5-9]\d\d|20\d\d|\d\d)\b")
-_RELATING = re.compile(r"^(?:before|after|since|until|till|from|between|through|prior|up)\b", re.I)
+_RELATING = re.compile(rf"^(?:{_RELATIONS})\b", re.I)
 
 
 def _times(text: str) -> set[tuple[str, str]]:
@@ -464,14 +466,21 @@ def _times(text: str) -> set[tuple[str, str]]:
     return found
 
 
+@lru_cache(maxsize=256)
+def _pinned_times(question: str) -> frozenset[tuple[str, str]]:
+    """The (year, month) pairs ``question`` pins its fact to (read once per question, not once
+    per sentence scored against it)."""
+    question = _YEAR_SPAN.sub(" ", question)  # "between 2021 and 2022" pins no time
+    return frozenset((m.group(2), (m.group(1) or "")[:3].lower())
+                     for m in _PINNED_TIME.finditer(question) if not _RELATING.match(m.group(0)))
+
+
 def dated_otherwise(question: str, sentence: str, context: str = "") -> bool:
     """``question`` pins its fact to a time ("How many rooms were in operation as of late March
     2024?") and ``sentence`` states times, none of them that one ("By 30 September 2024, 58
     rooms were in operation"): it gives the fact at another time. Its ``context`` (the brief's
     title "Annual Report 2022", its heading) may state the time for it."""
-    question = _YEAR_SPAN.sub(" ", question)  # "between 2021 and 2022" pins no time
-    asked = {(m.group(2), (m.group(1) or "")[:3].lower()) for m in _PINNED_TIME.finditer(question)
-             if not _RELATING.match(m.group(0))}
+    asked = _pinned_times(question)
     if not asked:
         return False
     said = _times(sentence)

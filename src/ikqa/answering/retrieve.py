@@ -21,8 +21,8 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_li
     resolve_aliases, terms, variant_terms
 from .names import NameMatcher, adjective_words, in_order, name_heads, name_phrases, name_words, \
     names_a_sibling, subject_terms
-from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, dated_otherwise, denies, expected_types, \
-    misses_the_possessed, states_the_opposite, supplies, without_others_clauses
+from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, dated_otherwise, denies, \
+    expected_types, misses_the_possessed, states_the_opposite, supplies, without_others_clauses
 from ..types import Evidence, brief_key, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:

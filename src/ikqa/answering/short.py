@@ -125,13 +125,13 @@ def _count(sentence: str, question: str) -> str:
     if counted:  # "9 of the 23 monitored lakes": 23 counts the lakes asked about
         matches.sort(key=lambda m: not counted & set(terms(" ".join(
             without_dates[m.start():].split()[:4]))))
-    parts = _PART_Q.search(question) is not None and [  # "How many of the grantees were
-        m for m in matches  # women-led?": the part, "3" of "only 3 of the 14 grantees"
-        if _OF_A_WHOLE.match(without_dates, m.start() + len(m.group(0).split()[0]))]
-    for match in parts or []:
-        if match.group(0).split()[0].casefold() not in asked.split():
-            return match.group(0).split()[0]
-    if parts is not False:  # not the whole of "Of the 32 rooms, 11 are in Kumasi"
+    if _PART_Q.search(question):  # "How many of the grantees were women-led?": the part,
+        for match in matches:  # "3" of "only 3 of the 14 grantees"
+            number = match.group(0).split()[0]
+            if _OF_A_WHOLE.match(without_dates, match.start() + len(number)) and \
+                    number.casefold() not in asked.split():
+                return number
+        # not the whole of "Of the 32 rooms, 11 are in Kumasi"
         matches.sort(key=lambda m: re.search(r"\bof\s+(?:the\s+|its\s+|their\s+)?$",
                                              without_dates[:m.start()], re.I) is not None)
     for match in matches:
