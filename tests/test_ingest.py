@@ -83,6 +83,28 @@ def test_a_short_line_standing_alone_in_the_body_is_a_section_heading_not_a_list
                                "Last line without a stop")} == {"body"}
 
 
+def test_a_numbered_section_name_run_into_its_paragraph_is_its_heading_and_chunked_with_it(
+        ) -> None:
+    """Minutes and reports run a numbered item's name into its paragraph: "4.1 LICEGEN. Dr.
+    Bøe reported ...". The name heads the sentences after it; a numbered sentence ("1. Mr.
+    Lee opened the meeting."), a lone numbered line and a longer opening sentence do not."""
+    text = ("Minutes of the seventh meeting\n\n4. PROGRESS OF PROJECTS\n\n"
+            "4.1 LICEGEN. Dr. Bøe reported that genotyping is complete. The project remains "
+            "within its budget of NOK 14.2 million.\n\n"
+            "4.2 eDNA-CAGE and GENOBANK. Both projects sent written updates.\n\n"
+            "4.3 The committee noted the delays. It asked for a new plan.\n\n"
+            "1. Mr. Lee opened the meeting. He welcomed members.\n\n4.4 Budget.\n")
+    brief = parse_brief("m.txt", text)
+    kinds = {s.text: s.kind for s in brief.sentences}
+    assert kinds["4.1 LICEGEN."] == kinds["4.2 eDNA-CAGE and GENOBANK."] == "heading"
+    assert kinds["Dr. Bøe reported that genotyping is complete."] == "body"
+    assert kinds["4.3 The committee noted the delays."] == "body"
+    assert kinds["4.4 Budget."] == "body"  # nothing after it in its paragraph
+    assert not any(k == "heading" for t, k in kinds.items() if "Lee" in t)
+    chunks = [c.text for c in make_chunks(brief)]
+    assert any(c.startswith("4.1 LICEGEN.") and "NOK 14.2 million" in c for c in chunks), chunks
+
+
 def test_hard_wrapped_prose_is_cut_into_sentences_not_lines() -> None:
     """Text wrapped at a fixed width (plain text, Markdown, PDF lines) breaks lines inside
     sentences: "directed by Dr. Amara⏎Okonkwo-Lind" is one sentence, spans still exact. A

@@ -368,6 +368,26 @@ def test_a_sentence_is_about_the_subject_its_section_heading_names(tmp_path) -> 
 
 
 @pytest.mark.slow
+def test_a_sentence_under_a_numbered_item_run_into_its_paragraph_is_about_that_item(
+        tmp_path) -> None:
+    """In minutes, "The project remains within its budget of NOK 14.2 million." is about the
+    project whose name opens its paragraph ("4.1 LICEGEN. ..."), not another item's project."""
+    assistant = _assistant_over(tmp_path, {"minutes.txt": (
+        "Minutes of the seventh steering committee meeting\n\n"
+        "4. PROGRESS OF RESEARCH PROJECTS\n\n"
+        "4.1 LICEGEN. Dr. Ragnhild Bøe reported that genotyping of 9,600 salmon has been "
+        "completed. Early estimates indicate a heritability of 0.31. The project remains within "
+        "its approved budget of NOK 14.2 million.\n\n"
+        "4.2 SRS-VAX. Dr. Felipe Araneda reported that the second trial started on 3 July 2024 "
+        "with 42,000 smolts. The trial started two months late.\n\n"
+        "4.3 TiLV-WATCH. Dr. Achieng Odhiambo reported that 214 farms have been sampled. The "
+        "project has spent KES 40 million so far.\n")})
+    answer = assistant.ask("What is the budget of LICEGEN?")
+    assert not answer.abstained and "NOK 14.2 million" in answer.text, answer.note
+    assert assistant.ask("What is the budget of SRS-VAX?").abstained
+
+
+@pytest.mark.slow
 def test_a_typed_sentence_holding_what_is_asked_answers_though_a_long_name_outscores_it(
         tmp_path) -> None:
     """The sentence repeating "São Paulo–Zürich Water Exchange" outscores "Its budget is ...";

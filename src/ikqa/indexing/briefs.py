@@ -51,9 +51,10 @@ _HEADER_MAX_WORDS = 14
 # the byline, "Prepared by ..." is one in any header paragraph; 6: a title line may end with
 # an abbreviation, "Ashcombe Rovers F.C.", and a title from a file name "a_b" is "a b"; 7: a
 # title before a name, "the conservator Ma. Lourdes Dimaculangan", or "approx." does not end a
-# sentence): an
+# sentence; 8: a numbered section's name run into its paragraph, "4.1 LICEGEN. Dr. Bøe ...",
+# is its heading): an
 # index built by another version is re-read and re-embedded by the next ingest.
-PARSE_VERSION = 7
+PARSE_VERSION = 8
 
 
 @dataclass
@@ -316,7 +317,8 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
                                  "heading", pages))
             continue
         flat = _unwrapped(para)
-        for start, end in _joined_titles(flat, segmenter.segment(flat)):
+        spans = _joined_titles(flat, segmenter.segment(flat))
+        for n, (start, end) in enumerate(spans):
             a, b = _strip_span(text, p_start + start, p_start + end)
             if b > a:
                 # "Partners⏎University of Gdańsk⏎...": a heading line opening its paragraph
@@ -324,8 +326,30 @@ def split_sentences(text: str, *, source: str = "", id_prefix: str = "s",
                                      and _is_header_line(text[a:b])
                                      and not _BULLET.match(text[a:b])
                                      and not is_table_row(text[a:b])) else "body"
+                if a == p_start and n + 1 < len(spans) and _is_run_in_heading(text[a:b]):
+                    kind = "heading"  # "4.1 LICEGEN. Dr. Bøe reported that ..."
                 out.append(_sentence(text, source, id_prefix, a, b, len(out), para_no, kind, pages))
     return out
+
+
+# A numbered section's name run into its paragraph: "4.1 LICEGEN. Dr. Bøe reported ...",
+# "4.2 Effectiveness. The programme ..." (a few words, none a title before a name)
+_RUN_IN_HEADING = re.compile(r"^\d{1,2}(?:\.\d{1,2})+\.?\s+(?!(?:Mr|Mrs|Ms|Dr|Prof)\.)"
+                             r"([^\W_][^\s.]*(?:\s+[^\W_][^\s.]*){0,4})\.$")
+_NAME_LINKS = {"and", "of", "for", "the", "in", "on", "to", "&", "de", "del", "des", "du", "la"}
+_OPENS_A_SENTENCE = {"the", "a", "an", "this", "these", "it", "its", "we", "our", "they", "he",
+                     "she", "all", "both", "no", "there"}
+
+
+def _is_run_in_heading(sentence: str) -> bool:
+    """"4.1 LICEGEN.", "4.4 eDNA-CAGE and GENOBANK." opening a paragraph: a name of a few
+    capitalised words, not a short sentence ("4.3 The committee agreed.")."""
+    label = _RUN_IN_HEADING.match(sentence)
+    if label is None:
+        return False
+    words = label.group(1).split()
+    return words[0].lower() not in _OPENS_A_SENTENCE and all(
+        w.lower() in _NAME_LINKS or any(c.isupper() or c.isdigit() for c in w) for w in words)
 
 
 # A title that stands before a name, which the segmenter takes for a sentence's end ("headed by
@@ -470,9 +494,14 @@ def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> l
     """
     groups: dict[int, list[Sentence]] = {}
     before, before_key = None, -1
-    for s in brief.sentences:
-        # a heading is chunked with the paragraph it heads, whose topic it names
+    for n, s in enumerate(brief.sentences):
+        # a heading is chunked with the paragraph it heads, whose topic it names (its own, for
+        # "4.1 LICEGEN." run into its paragraph)
         key = {"body": s.paragraph, "heading": s.paragraph + 1}.get(s.kind, -1)
+        if s.kind == "heading" and n + 1 < len(brief.sentences) \
+                and brief.sentences[n + 1].paragraph == s.paragraph \
+                and brief.sentences[n + 1].kind == "body":
+            key = s.paragraph
         if before is not None and s.paragraph == before.paragraph + 1 and _continues_list(before, s):
             key = before_key  # a list or table, a paragraph per item or row (HTML <li>, Word)
         groups.setdefault(key, []).append(s)
