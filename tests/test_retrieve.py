@@ -1544,6 +1544,8 @@ def test_a_number_the_question_spells_out_must_be_stated_too() -> None:
 
     assert asked_numbers("Who wrote the song in under fifteen minutes?") == {"15"}
     assert asked_numbers("Which of the two bands released an album in 1999?") == {"1999"}
+    # a century is stated by its year ("founded in 1896"), not as "19"
+    assert asked_numbers("Who set up the 19th-century station in the 12th district?") == {"12"}
 
 
 @pytest.mark.parametrize("question, sentence, states", [

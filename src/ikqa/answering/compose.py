@@ -289,8 +289,13 @@ def states_numbers(e: Evidence, previous: dict[str, str], asked: set[str]) -> bo
 
 def asked_numbers(question: str) -> set[str]:
     """The numbers of two or more digits ``question`` states, in digits or spelled out ("in
-    under fifteen minutes" states 15; "one" or "two" is too common to require)."""
+    under fifteen minutes" states 15; "one" or "two" is too common to require). A century
+    ("the 19th-century station") is no number a sentence states: it gives the year, "1896"."""
+    question = _CENTURY.sub(" ", question)
     return stated_numbers(question) | {n for n in numbers(question) if len(n) >= 2}
+
+
+_CENTURY = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)[\s-]+centur(?:y|ies)\b", re.I)
 
 
 def stated_numbers(text: str) -> set[str]:
