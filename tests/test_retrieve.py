@@ -388,6 +388,23 @@ def test_a_sentence_under_a_numbered_item_run_into_its_paragraph_is_about_that_i
 
 
 @pytest.mark.slow
+def test_a_sentence_is_about_what_its_document_s_reference_line_names(tmp_path) -> None:
+    """Two award notices alike but for their "Reference:" lines: "Tenders were evaluated by a
+    committee chaired by ..." in each is about the tender its notice's reference names."""
+    def notice(reference: str, chair: str, tenders: int) -> str:
+        return (f"Contract Award Notice\n\nReference: {reference}\n\nProcedure: Open tender\n\n"
+                f"A total of {tenders} tenders were received. Tenders were evaluated by a "
+                f"committee of five members chaired by {chair}. Four lots were awarded.\n")
+    assistant = _assistant_over(tmp_path, {
+        "a.txt": notice("KESTREL/PROC/2024/03", "Dr. Sigrid Østby", 19),
+        "b.txt": notice("HARBOUR/SUP/2023/11", "Prof. Tomasz Wójcik", 7)})
+    for reference, chair in (("KESTREL/PROC/2024/03", "Østby"), ("HARBOUR/SUP/2023/11", "Wójcik")):
+        answer = assistant.ask(f"Who chaired the committee that evaluated the tenders for "
+                               f"{reference}?")
+        assert not answer.abstained and chair in answer.text, (reference, answer.text)
+
+
+@pytest.mark.slow
 def test_a_typed_sentence_holding_what_is_asked_answers_though_a_long_name_outscores_it(
         tmp_path) -> None:
     """The sentence repeating "São Paulo–Zürich Water Exchange" outscores "Its budget is ...";
@@ -712,6 +729,19 @@ def test_a_verb_of_the_same_meaning_says_what_the_question_asks() -> None:
     assert set(terms("move")) <= same_meaning(set(terms("BIBP relocates to Gdańsk")))
     assert set(terms("founded")) <= same_meaning(set(terms("It was established in 1921")))
     assert not set(terms("move")) & same_meaning(set(terms("It was established in 1921")))
+
+
+def test_a_count_of_things_by_another_name_counts_what_the_question_counts() -> None:
+    """"How many bids ...?" is answered by "19 tenders were received"; "How many proposals
+    ...?" by "187 eligible applications"."""
+    from ikqa.answering.qtype import supplies
+
+    assert supplies("quantity", "A total of 19 tenders were received from bidders.", "body",
+                    "How many bids came in for the tender?")
+    assert supplies("quantity", "The call received 187 eligible applications.", "body",
+                    "How many eligible proposals did the second round attract?")
+    assert not supplies("quantity", "The call received 187 eligible applications.", "body",
+                        "How many grants did the second round award?")
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ __all__ = ["expected_types", "supplies", "without_others_clauses", "states_the_o
            "counts_otherwise", "dated_otherwise", "misses_the_possessed", "SPELLED_NUMBERS",
            "BODY_NAME",
            "SEAT_WORDS", "FREQUENCY", "SHARE", "CURRENCY_CODES", "asks_enumeration",
-           "counted_terms", "is_list_question", "is_plural"]
+           "counted_terms", "is_list_question", "is_plural", "same_meaning"]
 
 _DATE_Q = re.compile(r"^\s*when\b|\b(what|which|in which|on which|on what) (year|date|month|day)\b|"
                      r"\b(?:since|by|until|till) when\b|"
@@ -707,6 +707,36 @@ _NOT_COUNTED = {"of", "in", "on", "at", "for", "to", "by", "from", "with", "does
                 "between", "among", "about", "during", "after", "before", "under", "over", "into"}
 
 
+# Verbs of the events briefs report, each group one meaning: a sentence saying one of them
+# says what a question asking another asks ("When did BIBP move to Gdańsk?" - "BIBP relocates
+# to Gdańsk")
+_SAME_MEANING = ("move moved relocate relocated transfer transferred",
+                 "found founded establish established",
+                 "head headed lead led direct directed",
+                 "start started begin began begun commence commenced",
+                 "finish finished complete completed",
+                 "die died death", "born birth",
+                 "build built construct constructed",
+                 "buy bought purchase purchased acquire acquired",
+                 "employ employed employees staff")
+# Things counted under another name: "How many bids ...?" - "19 tenders were received" (for
+# counts only: "propose" and "proposal" are one term)
+_SAME_THING = ("bid bids tender tenders",
+               "proposal proposals application applications submission submissions")
+
+
+@lru_cache(maxsize=2)
+def _meanings(groups: tuple[str, ...] = _SAME_MEANING) -> dict[str, frozenset[str]]:
+    sets = [frozenset(_terms(g)) for g in groups]
+    return {t: g for g in sets for t in g}
+
+
+def same_meaning(sentence_terms: set[str], groups: tuple[str, ...] = _SAME_MEANING) -> set[str]:
+    """The terms that mean what one of ``sentence_terms`` means ("move" for "reloc")."""
+    meanings = _meanings(groups)
+    return {t for term in sentence_terms & meanings.keys() for t in meanings[term]}
+
+
 def counted_terms(question: str) -> set[str]:
     """The analysed terms of the things a "how many" question counts ("How many field stations
     does it have?" -> field, station), up to its first function word."""
@@ -719,6 +749,7 @@ def counted_terms(question: str) -> set[str]:
             break
         words.append(word)
     counted = set(_terms(" ".join(words)))
+    counted |= same_meaning(counted, _SAME_THING)  # "bids": "19 tenders were received"
     if counted & set(_terms(_PEOPLE)):  # "How many people (work there)?": "three
         return counted | _people()  # representatives", "seven experts", "about 140 staff"
     return counted

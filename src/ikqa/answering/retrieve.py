@@ -22,7 +22,8 @@ from ..indexing.lexical import ANAPHOR, BODY_NOUNS, DESCRIPTION, NUMBERED, is_li
 from .names import NameMatcher, adjective_words, in_order, name_heads, name_phrases, name_words, \
     names_a_sibling, subject_terms
 from .qtype import BODY_NAME, SEAT_WORDS, counts_otherwise, dated_otherwise, denies, \
-    expected_types, misses_the_possessed, states_the_opposite, supplies, without_others_clauses
+    expected_types, misses_the_possessed, same_meaning, states_the_opposite, supplies, \
+    without_others_clauses
 from ..types import Evidence, brief_key, parse_sentence_id, sentence_id
 
 if TYPE_CHECKING:
@@ -119,32 +120,6 @@ def reciprocal_rank_fusion(rankings: list[list[str]], k: int = 60) -> list[tuple
         for rank, item in enumerate(ranking, start=1):
             totals[item] = totals.get(item, 0.0) + 1.0 / (k + rank)
     return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-
-
-# Verbs of the events briefs report, each group one meaning: a sentence saying one of them
-# says what a question asking another asks ("When did BIBP move to Gdańsk?" - "BIBP relocates
-# to Gdańsk")
-_SAME_MEANING = ("move moved relocate relocated transfer transferred",
-                 "found founded establish established",
-                 "head headed lead led direct directed",
-                 "start started begin began begun commence commenced",
-                 "finish finished complete completed",
-                 "die died death", "born birth",
-                 "build built construct constructed",
-                 "buy bought purchase purchased acquire acquired",
-                 "employ employed employees staff")
-
-
-@lru_cache(maxsize=1)
-def _meanings() -> dict[str, frozenset[str]]:
-    groups = [frozenset(terms(g)) for g in _SAME_MEANING]
-    return {t: g for g in groups for t in g}
-
-
-def same_meaning(sentence_terms: set[str]) -> set[str]:
-    """The terms that mean what one of ``sentence_terms`` means ("move" for "reloc")."""
-    meanings = _meanings()
-    return {t for term in sentence_terms & meanings.keys() for t in meanings[term]}
 
 
 def named_by_acronyms(text: str, acronyms: dict[str, frozenset[str]] | None) -> set[str]:

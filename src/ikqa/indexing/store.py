@@ -152,6 +152,7 @@ class Store:
         self._client = None
         self._brief_count: int | None = None
         self._headings: dict[str, list[tuple[int, str]]] | None = None
+        self._labels: dict[str, list[tuple[int, str]]] = {}
         with _reading(f"manifest of {self.snapshot.name}"):
             self.manifest = json.loads((self.snapshot / MANIFEST).read_text(encoding="utf-8"))
             ids = self.manifest if "chunk_ids" in self.manifest else json.loads(
@@ -301,7 +302,8 @@ class Store:
 
     def headings(self, ids: list[str]) -> dict[str, str]:
         """For each of the sentences ``ids``, the section heading it stands under (none for a
-        sentence before its brief's first heading)."""
+        sentence before its brief's first heading), after the lines above it near its
+        document's top that say what the document is about ("Reference: TRIAQUA/PROC/2024/03")."""
         from bisect import bisect_left
 
         if self._headings is None:
@@ -319,14 +321,33 @@ class Store:
                 if (parsed := parse_sentence_id(i)) is not None:
                     found.setdefault(parsed[0], []).append((parsed[1], text))
             self._headings = {key: sorted(found[key]) for key in found}
+            self._labels = self._labelled_header_lines()
         out = {}
         for sid in ids:
             parsed = parse_sentence_id(sid)
             above = self._headings.get(parsed[0], []) if parsed else []
             at = bisect_left(above, (parsed[1], "")) if parsed else 0
-            if at:
-                out[sid] = above[at - 1][1]
+            labels = [text for n, text in self._labels.get(parsed[0], []) if n < parsed[1]] \
+                if parsed else []
+            heading = " ".join([*labels, above[at - 1][1]] if at else labels)
+            if heading:
+                out[sid] = heading
         return out
+
+    def _labelled_header_lines(self) -> dict[str, list[tuple[int, str]]]:
+        """For each brief, the lines near its top that say what the document is about:
+        "Reference: TRIAQUA/PROC/2024/03", "Subject: Project TW-2020-07 (RIVERSED) ..."."""
+        firsts = [sid for sid in self.sentence_ids
+                  if (parsed := parse_sentence_id(sid)) is not None and parsed[1] < HEADER_REACH]
+        with _reading(self._chroma_part):
+            res = self._sentences.get(ids=firsts, include=["documents"]) if firsts else \
+                {"ids": [], "documents": []}
+        found: dict[str, list[tuple[int, str]]] = {}
+        for i, text in zip(res["ids"], res["documents"]):
+            if (parsed := parse_sentence_id(i)) is not None and ABOUT_LABEL.match(text):
+                found.setdefault(parsed[0], []).append((parsed[1], " ".join(
+                    text.replace("**", "").split())))
+        return {key: sorted(lines) for key, lines in found.items()}
 
     def sentences(self, ids: list[str]) -> list[StoredSentence]:
         """Sentences with their text, span and embedding, in the order of ``ids``."""
@@ -344,6 +365,11 @@ class Store:
         return [found[i] for i in ids if i in found]
 
 
+# A line near a document's top naming what it is about: "Reference: TRIAQUA/PROC/2024/03",
+# "**Subject:** Project TW-2020-07 (RIVERSED) ..."
+ABOUT_LABEL = re.compile(r"^\s*\**\s*(?i:reference|ref\.?|subject|re|title|project|programme|program|"
+                         r"meeting|event)\s*\**\s*:")
+HEADER_REACH = 12  # the header lines are among a document's first sentences
 # A glossary entry's term in bold, then a dash or colon: "**TAG** – Technical Advisory Group."
 GLOSSARY_ENTRY = re.compile(r"^\s*\*\*[^*\n]{1,60}\*\*\s*(?:[–—:-]|\(|$)")
 
