@@ -58,6 +58,27 @@ def test_text_in_common_encodings_is_decoded_exactly(tmp_path: Path, encoding: s
     assert read_document(path).text == text
 
 
+def test_an_email_thread_s_quoted_messages_are_read_without_their_quote_marks(
+        tmp_path: Path) -> None:
+    """"> I have checked the ledger. As of 31 January ..." is read as the paragraph it was: its
+    sentences carry no ">" and the lines of marks alone part its paragraphs. A line or two
+    opening with ">" ("> 40 participants") is left as it is."""
+    path = tmp_path / "thread.txt"
+    path.write_text("Subject: Re: survey dates\n\nDear Ingrid,\n\nMany thanks.\n\n"
+                    "> On Wed, 12 Feb 2025, Khoi wrote:\n>\n> I have checked the WP3 ledger. "
+                    "As of 31 January the travel\n> line shows EUR 212,000 unspent.\n>\n"
+                    ">> Dear all,\n>>\n>> The two drones are still held at customs.\n",
+                    encoding="utf-8")
+    brief = load_brief("thread.txt", path)
+    texts = [" ".join(s.text.split()) for s in brief.sentences]
+    assert "As of 31 January the travel line shows EUR 212,000 unspent." in texts, texts
+    assert "The two drones are still held at customs." in texts, texts
+    assert not any(">" in t for t in texts)
+    few = tmp_path / "few.txt"
+    few.write_text("Turnout\n\n> 40 participants came.\n", encoding="utf-8")
+    assert "> 40 participants came." in read_document(few).text
+
+
 def test_markdown_front_matter_gives_title_author_and_date(tmp_path: Path) -> None:
     path = tmp_path / "note.md"
     path.write_text("---\ntitle: Green Hydrogen Corridors\nauthor: [Mina Park, Ravi Rao]\n"

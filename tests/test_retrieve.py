@@ -61,9 +61,19 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("What was the year-end budget surplus?", {"money"}),  # "year-end" is no date
     ("The committee granted a no-cost extension - to what end date?", {"date"}),  # no money
     ("In which fiscal year was the accord signed?", {"date"}),
+    ("What was the Nha Trang station's allocation in 2024?", {"money"}),
+    ("Which room was allocated to the panel?", set()),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
+
+
+def test_a_month_is_a_capitalised_name_not_the_verb_may() -> None:
+    q = "What is the application deadline for the postdoctoral fellowship?"
+    assert not supplies("date", "Information about applicants may be made public.", "body", q)
+    assert not supplies("date", "The students march to the hall.", "body", q)
+    assert supplies("date", "Closing date: 15 September 2025 at 23:59", "body", q)
+    assert supplies("date", "Applications close in May.", "body", q)
 
 
 def test_a_date_must_be_new_to_the_question() -> None:

@@ -81,7 +81,8 @@ _WEIGHT = re.compile(_NUMERAL + r"\s*(?:g|kg|mg|lb|lbs|oz|t|grams?|kilograms?|ki
                      r"pounds|ounces?|carats?|stone)\b", re.I)
 _MONEY_Q = re.compile(
     r"\b(budget|budgets|(?<!no-)cost|(?<!no-)costs|funding|funded|price|revenue|investment|"
-    r"salary|worth|grant|grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum|monetary)\b|"
+    r"salary|worth|grant|grants|spend|spent|paid|pay|earn|earned|raised|fee|fees|sum|monetary|"
+    r"allocation|allocations|allocated|allotted)\b|"
     r"\bhow much money\b", re.I)
 # "Which law applies to grant agreements?", "What kind of funding ...?": a thing of the kind its
 # first noun names, not an amount (unlike "What budget ...?", "What share of the costs ...?")
@@ -89,7 +90,8 @@ _ASKS_A_THING = re.compile(
     r"^\s*(?:(?:in|on|at|by|from|to|under|for|with)\s+)?(?:which|what)\s+(?!(?:is|are|was|were|does|"
     r"do|did|has|have|had|will|would|can|could|should|may|amount|amounts|sum|sums|budget|budgets|"
     r"cost|costs|price|prices|fee|fees|funding|grant|grants|salary|share|proportion|percentage|"
-    r"part|total|level|figure|value|investment|revenue|money|capital|contribution|payment)\b)"
+    r"part|total|level|figure|value|investment|revenue|money|capital|contribution|payment|"
+    r"allocation|allocations)\b)"
     r"[a-z][\w-]*\b", re.I)
 # "What share of the funding does ANIM provide?": a part of a whole ("55 per cent", "a third"),
 # not an amount of money
@@ -179,6 +181,9 @@ _LEADING_VERB = re.compile(r"runs|ran|manages|managed|coordinates|coordinated|le
                            r"directs|directed|chairs|chaired", re.I)
 _MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+# A month as a sentence names it, capitalised: "May 2019", "MAY" (not "may be made public",
+# "to march", "a mar")
+_NAMED_MONTHS = "|".join(f"{m.capitalize()}|{m.upper()}" for m in _MONTHS.split("|"))
 # A year of any era (four digits, "1990s", or three digits after "in"/"by"/"AD"...), a month,
 # an ordinal day ("20th"), or a century ("16th century").
 # A number with a unit after it is an amount, not a year: "cut leakage by 23 percent".
@@ -192,7 +197,7 @@ _PLURAL_NEXT = (r"(?:\s+(?!(?:the|a|an|his|her|its|their|this|that|and|or|was|we
                 r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)\b)[a-z]+s\b")
 _DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
                    rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*[%°]|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
-                   rf"\b({_MONTHS})\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
+                   rf"\b((?-i:{_NAMED_MONTHS}))\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 # ISO 4217 codes of currencies a brief may state amounts in ("GHS 120,000", "DKK 44.5 million")
 CURRENCY_CODES = ("USD|EUR|GBP|CHF|INR|KRW|JPY|CNY|RMB|TWD|HKD|SGD|AUD|NZD|CAD|PLN|SEK|NOK|DKK|ISK|"
                   "CZK|HUF|RON|BGN|TRY|RUB|UAH|GEL|AMD|AZN|KZT|UZS|BRL|ARS|CLP|COP|PEN|MXN|ZAR|"

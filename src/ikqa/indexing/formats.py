@@ -127,8 +127,23 @@ def _read(kind: str, data: bytes, limits: Limits) -> Document:
     if kind == "html":
         return _read_html(text)
     if kind == "markdown":
-        return _read_markdown(text)
-    return Document(text=_require_text(text), kind="text")
+        return _read_markdown(_unquoted(text))
+    return Document(text=_require_text(_unquoted(text)), kind="text")
+
+
+# The quote marks an e-mail reply or a Markdown blockquote puts before each line: ">", "> >",
+# ">>>>"
+_QUOTE_MARKS = re.compile(r"^[ \t]*>(?:[ \t]*>)*[ \t]?", re.M)
+QUOTED_LINES = 3  # fewer lines opening with ">" are no quoted text ("> 40 participants")
+
+
+def _unquoted(text: str) -> str:
+    """``text`` with the quote marks before each line of quoted text dropped, a line of marks
+    alone a blank line between paragraphs: the quoted messages of an e-mail thread are read
+    as the paragraphs they were ("> I have checked the WP3 ledger. As of ...")."""
+    if len(_QUOTE_MARKS.findall(text)) < QUOTED_LINES:
+        return text
+    return _QUOTE_MARKS.sub("", text)
 
 
 def sniff(data: bytes, suffix: str) -> str:
