@@ -144,6 +144,36 @@ def test_html_gives_the_main_text_without_navigation(tmp_path: Path) -> None:
     assert doc.title == "Fisheries Deal"
 
 
+def test_an_html_brief_keeps_its_masthead_and_sidebar_box_but_not_its_menu_or_footer(
+        tmp_path: Path) -> None:
+    """trafilatura drops a newsletter's masthead (``<header>``) and its box of key figures
+    (``<aside class="sidebar">``) as boilerplate; they are the brief's own text and are kept,
+    in order, with its section headings; the menu, a list of links and the footer are not."""
+    body = " ".join(f"Paragraph {i} reports on the kelp hatchery and its first season of "
+                    f"seedlings for farmers." for i in range(5))
+    html = ("<html><head><title>Kelp Quarterly</title></head><body>"
+            "<header><h1>Kelp Quarterly</h1><p>Issue 14. Edited by Solveig Ødegård, "
+            "Communications Officer.<br>Published in Bergen.</p></header>"
+            "<nav><ul><li><a href='/'>Home</a></li><li><a href='/a'>Archive</a></li></ul></nav>"
+            f"<div class='main'><h2>From the Director</h2><p>{body}</p></div>"
+            "<aside class='sidebar'><h2>In numbers</h2><ul><li>212 peer-reviewed papers "
+            "since 2020</li><li>37 doctoral candidates</li></ul><p>In 1887 Norway exported "
+            "1,940 tonnes of kelp ash.</p><ul><li><a href='/x'>Read more news</a></li></ul>"
+            "</aside><footer><p>Copyright 2026. All rights reserved.</p></footer></body></html>")
+    path = tmp_path / "quarterly.html"
+    path.write_text(html, encoding="utf-8")
+    text = read_document(path).text
+    paragraphs = text.split("\n\n")
+    for kept in ("Issue 14. Edited by Solveig Ødegård, Communications Officer.",
+                 "Published in Bergen.", "From the Director", "In numbers",
+                 "- 212 peer-reviewed papers since 2020",
+                 "In 1887 Norway exported 1,940 tonnes of kelp ash."):
+        assert kept in paragraphs, (kept, paragraphs)
+    assert text.index("Solveig") < text.index("Paragraph 0") < text.index("kelp ash")
+    for dropped in ("Archive", "Read more news", "All rights reserved"):
+        assert dropped not in text
+
+
 @pytest.mark.parametrize("after", ["", "<p>The compact is reviewed every two years by an "
                                        "external panel of hydrologists.</p>"])
 def test_an_html_table_keeps_its_rows_on_a_short_page_too(tmp_path: Path, after: str) -> None:

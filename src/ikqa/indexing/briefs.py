@@ -52,9 +52,10 @@ _HEADER_MAX_WORDS = 14
 # an abbreviation, "Ashcombe Rovers F.C.", and a title from a file name "a_b" is "a b"; 7: a
 # title before a name, "the conservator Ma. Lourdes Dimaculangan", or "approx." does not end a
 # sentence; 8: a numbered section's name run into its paragraph, "4.1 LICEGEN. Dr. Bøe ...",
-# is its heading; 9: the quote marks of an e-mail's quoted lines, "> ", are dropped): an
+# is its heading; 9: the quote marks of an e-mail's quoted lines, "> ", are dropped; 10: an
+# HTML page keeps its masthead, sidebar box and section headings): an
 # index built by another version is re-read and re-embedded by the next ingest.
-PARSE_VERSION = 9
+PARSE_VERSION = 10
 
 
 @dataclass

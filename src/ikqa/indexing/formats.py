@@ -433,14 +433,21 @@ def _read_docx(data: bytes, limits: Limits) -> Document:
 
 
 def _read_html(html: str) -> Document:
-    """Main text only (trafilatura drops navigation, footers and boilerplate)."""
+    """Main text only (trafilatura drops navigation, footers and boilerplate). When it also
+    dropped text of the document's own (a masthead under ``<header>``, a box of key figures
+    in an ``<aside>``), the page is read block by block instead, in order, without its
+    navigation, footer and link lists: a brief loses none of its sentences."""
     import trafilatura
 
-    result = trafilatura.bare_extraction(_rows_as_lines(html), with_metadata=True,
-                                         include_comments=False, include_tables=True,
-                                         favor_recall=True)
+    rows = _rows_as_lines(html)
+    result = trafilatura.bare_extraction(rows, with_metadata=True, include_comments=False,
+                                         include_tables=True, favor_recall=True)
     text = getattr(result, "text", None) or ""
     paragraphs = [" ".join(line.split()) for line in text.splitlines()]
+    blocks = _text_blocks(rows)
+    kept = " ".join(" ".join(paragraphs).split())
+    if any(b.lstrip("- ") not in kept for b in blocks):
+        paragraphs = blocks
     body = "\n\n".join(p for p in paragraphs if p)
     title = (getattr(result, "title", None) or "").strip()
     author = _author(getattr(result, "author", None) or "")
@@ -478,6 +485,40 @@ def _rows_as_lines(html: str) -> str:
         return lxml.html.tostring(doc, encoding="unicode")
     except Exception:  # noqa: BLE001 - trafilatura reads what lxml cannot
         return html
+
+
+# Blocks of text a page is made of, and the parts of a page that are not the document
+_BLOCK_TAGS = frozenset({"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "blockquote",
+                         "figcaption", "caption", "pre", "address"})
+_NOT_THE_DOCUMENT = frozenset({"nav", "footer", "script", "style", "noscript", "form", "button",
+                               "select", "template", "svg", "head", "menu", "iframe"})
+LINK_SHARE = 0.5  # a block mostly of link text is a menu or a list of links
+
+
+def _text_blocks(html: str) -> list[str]:
+    """The page's blocks of text in document order ("- " before a list item), without those in
+    its navigation, footer, scripts and forms and those mostly of link text; empty when the
+    page cannot be parsed."""
+    try:
+        import lxml.html
+
+        doc = lxml.html.fromstring(html)
+    except Exception:  # noqa: BLE001 - trafilatura's text is kept
+        return []
+    for br in doc.iter("br"):  # "Dates: ...<br>Venue: ...": a line each
+        br.tail = "\n" + (br.tail or "")
+    blocks = []
+    for element in doc.iter(*_BLOCK_TAGS):
+        if any(isinstance(e.tag, str) and e.tag in _BLOCK_TAGS for e in element.iterdescendants()) \
+                or any(a.tag in _NOT_THE_DOCUMENT for a in element.iterancestors()):
+            continue  # "<li><p>...</p></li>": the inner block is read
+        lines = [" ".join(line.split()) for line in element.text_content().split("\n")]
+        text = " ".join(line for line in lines if line)
+        links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+        if text and links <= LINK_SHARE * len(text):
+            lines = [line for line in lines if line]
+            blocks += [f"- {lines[0]}" if element.tag == "li" else lines[0], *lines[1:]]
+    return blocks
 
 
 def _one_line(err: BaseException) -> str:
