@@ -71,6 +71,23 @@ def test_after_a_who_question_it_is_the_thing_asked_about_and_he_is_the_person()
         "What is Tomasz Wieczorek's background?"
 
 
+def test_a_name_with_lower_case_words_of_its_language_is_one_name() -> None:
+    """"Centro de Investigación en Macroalgas Australes" is the centre answered, not
+    "Macroalgas Australes"; in a glossary's bold it is the same name."""
+    for name in ("Centro de Investigación en Macroalgas Australes (CIMA)",
+                 "**Centro de Investigación en Macroalgas Australes (CIMA)**"):
+        node = _turn("Which centre serves as TRIMARA's research node in Chile?",
+                     f"{name}, in Puerto Montt, Chile, was founded in 2009. [1]")
+        assert rewrite_follow_up("Who heads it?", [node]) == \
+            "Who heads Centro de Investigación en Macroalgas Australes?"
+
+
+def test_the_time_a_question_is_asked_at_is_not_what_it_is_about() -> None:
+    runs = _turn("Who runs the lab today?", "Prof. Øystein Bjørnstad has directed BKL since 2015.")
+    assert rewrite_follow_up("How many nationalities are among its staff?", [runs]) == \
+        "How many nationalities are among the lab's staff?"
+
+
 def test_it_after_a_question_about_a_person_is_what_the_turn_before_was_about() -> None:
     who = Turn("Who directs IHR?", "Who directs IHR?",
                Answer(question="Who directs IHR?", short="Dr. Tomasz Wójcik",

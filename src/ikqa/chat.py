@@ -90,8 +90,11 @@ _UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x250)) if c.isupper())
 # "Sanjeev", "K.", "Dr.", "KIND-X", "Norway–Chile", "Ångström"
 _NAME_WORD = (rf"(?:(?:Dr|Mr|Mrs|Ms|Prof|St)\.(?=\s+[{_UPPER}])|[{_UPPER}]\.(?=\s+[{_UPPER}])|"
               rf"[{_UPPER}][\w&’'–-]*)")
+# the lower-case words inside a name: "Centre for Research", "Centro de Investigación en
+# Macroalgas Australes", "Instituto Milenio de Algas", "Universidad de Los Lagos"
+_NAME_LINK = r"for|of|and|&|the|on|de|del|della|di|da|do|dos|das|du|des|la|le|el|en|y|e|van|von|der"
 _ENTITY = re.compile(
-    rf"(?<![\w.]){_NAME_WORD}(?:\s+(?:for|of|and|&|the|on)?\s*{_NAME_WORD})*(?:\s*\([A-Z][\w-]+\))?"
+    rf"(?<![\w.]){_NAME_WORD}(?:\s+(?:{_NAME_LINK})?\s*{_NAME_WORD})*(?:\s*\([A-Z][\w-]+\))?"
 )
 _LEADING = {"what", "who", "where", "when", "which", "how", "why", "is", "are", "does", "do",
             "did", "was", "were", "can", "tell", "and", "list", "name", "on", "at", "in", "to",
@@ -161,9 +164,16 @@ def _entity_weight(entity: str) -> tuple[int, int]:
 
 
 def _topic(question: str) -> str:
-    """The topic phrase of a question: "What are the focus areas of X?" -> "the focus areas of X"."""
+    """The topic phrase of a question: "What are the focus areas of X?" -> "the focus areas of X";
+    "Who runs the lab today?" -> "the lab", without the time it is asked at."""
     topic = _TOPIC_START.sub("", question.strip(), count=1).rstrip(" ?")
-    return topic if topic != question.strip().rstrip(" ?") else re.sub(_WH, "", topic).strip()
+    topic = topic if topic != question.strip().rstrip(" ?") else re.sub(_WH, "", topic).strip()
+    return _ASKED_AT.sub("", topic)
+
+
+# "today", "now", "at present": when a question asks, not what it asks about
+_ASKED_AT = re.compile(r"\s+(?:today|now|currently|at\s+present|nowadays|these\s+days|still|"
+                       r"at\s+the\s+moment|so\s+far)$", re.I)
 
 
 def _referent(turn: Turn, personal: bool, impersonal: bool = False,
@@ -197,7 +207,9 @@ def _referent_in(turn: Turn, personal: bool, impersonal: bool,
             return _role_answered(turn.standalone_question) if asked_who else ""
     done_to = _WHO_DID_WHAT.match(turn.standalone_question) if asked_who else None
     if done_to and not _PRONOUN.fullmatch(done_to.group(1)):
-        return done_to.group(1)  # "Who wrote the mid-term evaluation of X?": it is that evaluation
+        # "Who wrote the mid-term evaluation of X?": it is that evaluation; "Who runs the lab
+        # today?": the lab
+        return _ASKED_AT.sub("", done_to.group(1))
     answered = _body_answered(turn)
     if answered:  # "Which fund is hosted in Ebène?" - "How much was it established with?"
         return answered
