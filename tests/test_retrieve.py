@@ -63,9 +63,25 @@ def test_term_coverage_is_the_share_of_question_terms_present() -> None:
     ("In which fiscal year was the accord signed?", {"date"}),
     ("What was the Nha Trang station's allocation in 2024?", {"money"}),
     ("Which room was allocated to the panel?", set()),
+    ("At which venue in Bodø will the 2025 Forum be held?", {"place"}),
 ])
 def test_expected_answer_types(question: str, kinds: set[str]) -> None:
     assert expected_types(question) == kinds
+
+
+def test_a_count_changed_from_one_number_to_another_and_a_measure_of_a_thing_are_counts() -> None:
+    """"increased from 24 to 32" states counts, not the years 24 and 32; "800 kilograms of
+    an alginate-based biostimulant" is a quantity of biostimulant; the year in "sacked in 410
+    by the Goths" stays a year."""
+    assert supplies("quantity", "The number of sensor nodes under Lot 2 is increased from 24 to "
+                    "32.", "body", "How many sensor nodes are now required under Lot 2?")
+    assert supplies("quantity", "The first 800 kilograms of an alginate-based biostimulant were "
+                    "produced in May.", "body", "What quantity of biostimulant did the plant produce?")
+    assert not supplies("quantity", "It sold 40 tonnes of kelp.", "body", "How many boats did it buy?")
+    assert supplies("quantity", "It recovered 1,250 tonnes of abandoned fishing gear.", "body",
+                    "How many tonnes of fishing gear were recovered?")  # the measure counted
+    assert supplies("date", "The city was sacked in 410 by the Goths.", "body",
+                    "When was the city sacked?")
 
 
 def test_a_month_is_a_capitalised_name_not_the_verb_may() -> None:

@@ -124,7 +124,7 @@ _DONE = (r"(wrote|write|writes|written|authored|said|says|stated|argued|claimed|
 # ... or asked last: "The main chronicle was written by whom?"
 _AGENT_Q = re.compile(rf"^\s*(?:who|by whom)\b.*\b{_DONE}\b|\b{_DONE}\s+by\s+whom\b", re.I)
 _TITLE_Q = re.compile(r"\btitle of\b|\b(its|brief's|the brief's) title\b|\btitled\b", re.I)
-_PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state)\b|"
+_PLACE_Q = re.compile(r"^\s*where\b|\b(which|what) (city|country|place|location|town|state|venue)\b|"
                       r"(?<!-)\b(headquartered|located|based)\b", re.I)  # not "AI-based"
 # "Which centre is based in New Delhi?" gives the place and asks for something else.
 # Words saying where a body sits ("based", "headquartered", "seat", "secretariat"): retrieval
@@ -188,15 +188,17 @@ _NAMED_MONTHS = "|".join(f"{m.capitalize()}|{m.upper()}" for m in _MONTHS.split(
 # an ordinal day ("20th"), or a century ("16th century").
 # A number with a unit after it is an amount, not a year: "cut leakage by 23 percent".
 _UNIT_WORDS = (r"per\s?cent|percent|percentage|points?|per|million|billion|thousand|hundred|times|"
-               r"km|kilomet\w*|kg|tonnes?|tons?|met(?:re|er)s?|miles?|people|persons|units|hectares|"
+               r"km|kilomet\w*|kg|kilo(?:gram|gramme)?s?|grams?|tonnes?|tons?|met(?:re|er)s?|miles?|"
+               r"people|persons|units|hectares|"
                r"m|cm|mm|ft|feet|foot|inch(?:es)?|yards?|g|lbs?|acres?|litres?|liters?|days|weeks|"
                r"months|years|hours|minutes")  # "rose to 52 m", "in 12 days"
 # "around 400 participants", "by 120 cities", "in 48 rectangular beds": a count of things, not
-# the year 400.
+# the year 400; nor is "increased from 24 to 32" two years.
 _PLURAL_NEXT = (r"(?:\s+(?!(?:the|a|an|his|her|its|their|this|that|and|or|was|were|is)\b)[a-z-]+){0,2}?"
                 r"\s+(?!(?:was|has|is|as|this|his|its|thus|yes|us|always|perhaps)\b)[a-z]+s\b")
-_DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?:in|by|from|since|until|till|to|around|circa|"
-                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*[%°]|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT})|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
+_DATE = re.compile(rf"\b(1\d{{3}}|20\d\d)s?\b|\b(?<!\d\s)(?:in|by|from|since|until|till|to|around|circa|"
+                   rf"c\.|year|AD|CE|BC|BCE)\s+\d{{2,3}}\b(?!\s*[%°]|\s*(?:{_UNIT_WORDS})\b|{_PLURAL_NEXT}|"
+                   rf"\s+(?:to|and)\s+\d)|\b\d{{2,4}}\s+(?:AD|CE|BC|BCE)\b|"
                    rf"\b((?-i:{_NAMED_MONTHS}))\b|\b\d{{1,2}}(st|nd|rd|th)\b", re.I)
 # ISO 4217 codes of currencies a brief may state amounts in ("GHS 120,000", "DKK 44.5 million")
 CURRENCY_CODES = ("USD|EUR|GBP|CHF|INR|KRW|JPY|CNY|RMB|TWD|HKD|SGD|AUD|NZD|CAD|PLN|SEK|NOK|DKK|ISK|"
@@ -644,7 +646,7 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
             # aircraft deployed ... to over 150" names what it counts first)
             given = {m.group(0).lower() for m in _COUNT.finditer(question)}
             return any(m.group(0).lower() not in given
-                       and counted & set(_terms(" ".join(plain[m.end():].split()[:4])))
+                       and counted & set(_terms(" ".join(_after_a_measure(plain[m.end():]))))
                        for m in _COUNT.finditer(plain))
         return _new_match(_COUNT, plain, question)
     if kind == "frequency":  # "every two years", "annually", "twice a month"
@@ -696,6 +698,17 @@ def supplies(kind: str, sentence: str, sentence_kind: str, question: str) -> boo
         return re.search(rf"\b(?:{role})", sentence, re.I) is not None \
             and _new_name(sentence, question)
     return True
+
+
+def _after_a_measure(text: str) -> list[str]:
+    """The four words after a number, and past a measure the four after it: "800 kilograms of
+    an alginate-based biostimulant" counts kilograms and biostimulant."""
+    words = text.split()
+    if len(words) > 1 and re.fullmatch(_UNIT_WORDS, words[0], re.I) and words[1] == "of":
+        after = words[2:]
+        after = after[1:] if after and after[0].lower() in ("a", "an", "the") else after
+        return words[:4] + after[:4]
+    return words[:4]
 
 
 # A role named after what its holder does: "discoverer", "composer", "inventor", "translator"
