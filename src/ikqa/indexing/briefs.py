@@ -496,8 +496,8 @@ def make_chunks(brief: Brief, *, target_words: int = 120, overlap: int = 1) -> l
     groups: dict[int, list[Sentence]] = {}
     before, before_key = None, -1
     for n, s in enumerate(brief.sentences):
-        # a heading is chunked with the paragraph it heads, whose topic it names (its own, for
-        # "4.1 LICEGEN." run into its paragraph)
+        # a heading is chunked with the paragraph it heads, whose topic it names: its own when
+        # body text follows it there ("4.1 LICEGEN. Dr. Bøe ...", "Partners⏎University of ...")
         key = {"body": s.paragraph, "heading": s.paragraph + 1}.get(s.kind, -1)
         if s.kind == "heading" and n + 1 < len(brief.sentences) \
                 and brief.sentences[n + 1].paragraph == s.paragraph \

@@ -509,14 +509,14 @@ def _text_blocks(html: str) -> list[str]:
         br.tail = "\n" + (br.tail or "")
     blocks = []
     for element in doc.iter(*_BLOCK_TAGS):
-        if any(isinstance(e.tag, str) and e.tag in _BLOCK_TAGS for e in element.iterdescendants()) \
+        if next(element.iterdescendants(*_BLOCK_TAGS), None) is not None \
                 or any(a.tag in _NOT_THE_DOCUMENT for a in element.iterancestors()):
             continue  # "<li><p>...</p></li>": the inner block is read
         lines = [" ".join(line.split()) for line in element.text_content().split("\n")]
-        text = " ".join(line for line in lines if line)
+        lines = [line for line in lines if line]
+        text = " ".join(lines)
         links = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
         if text and links <= LINK_SHARE * len(text):
-            lines = [line for line in lines if line]
             blocks += [f"- {lines[0]}" if element.tag == "li" else lines[0], *lines[1:]]
     return blocks
 
